@@ -16,10 +16,10 @@
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing
 // function when it is not OK.
-#define RETURN_IF_ERROR(expr)                                \
-  do {                                                       \
-    ::absl::Status stepwise_status_ = (expr);                \
-    if (!stepwise_status_.ok()) return stepwise_status_;     \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::absl::Status stepwise_status_ = (expr);            \
+    if (!stepwise_status_.ok()) return stepwise_status_; \
   } while (false)
 
 #define STEPWISE_STATUS_CONCAT_INNER_(a, b) a##b

@@ -24,8 +24,8 @@ inline void Append(std::string& out, const char* piece) { out.append(piece); }
 inline void Append(std::string& out, const std::string& piece) { out.append(piece); }
 inline void Append(std::string& out, char c) { out.push_back(c); }
 template <typename T>
-  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, char> && !std::is_same_v<T, bool>)
-void Append(std::string& out, T number) {
+requires(std::is_arithmetic_v<T> && !std::is_same_v<T, char> &&
+         !std::is_same_v<T, bool>) void Append(std::string& out, T number) {
   absl::StrAppend(&out, number);  // Abseil's shortest round-trip formatting.
 }
 

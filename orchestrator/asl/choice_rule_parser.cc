@@ -28,10 +28,9 @@ constexpr std::array<OperatorSpec, 23> kOperators = {{
     {ComparisonOperator::kStringEquals, "StringEquals", OperandType::kString, true},
     {ComparisonOperator::kStringLessThan, "StringLessThan", OperandType::kString, true},
     {ComparisonOperator::kStringGreaterThan, "StringGreaterThan", OperandType::kString, true},
-    {ComparisonOperator::kStringLessThanEquals, "StringLessThanEquals", OperandType::kString,
+    {ComparisonOperator::kStringLessThanEquals, "StringLessThanEquals", OperandType::kString, true},
+    {ComparisonOperator::kStringGreaterThanEquals, "StringGreaterThanEquals", OperandType::kString,
      true},
-    {ComparisonOperator::kStringGreaterThanEquals, "StringGreaterThanEquals",
-     OperandType::kString, true},
     {ComparisonOperator::kStringMatches, "StringMatches", OperandType::kStringPattern, false},
     {ComparisonOperator::kNumericEquals, "NumericEquals", OperandType::kNumber, true},
     {ComparisonOperator::kNumericLessThan, "NumericLessThan", OperandType::kNumber, true},
@@ -83,9 +82,8 @@ struct FoundOperator {
   bool is_path;
 };
 
-std::optional<ChoiceRule> ParseJsonataRule(const json::object& object,
-                                           const std::string& location, bool top_level,
-                                           DiagnosticList& diagnostics) {
+std::optional<ChoiceRule> ParseJsonataRule(const json::object& object, const std::string& location,
+                                           bool top_level, DiagnosticList& diagnostics) {
   FieldReader fields(object, location, diagnostics);
   ChoiceRule rule;
   rule.kind = ChoiceRule::Kind::kJsonataCondition;
@@ -128,8 +126,7 @@ std::optional<ChoiceRule> ParseChoiceRule(const json::value& value, const std::s
   }
   if (depth > kMaxRuleDepth) {
     diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, location,
-                      StrCat("Choice rules are nested more than ", kMaxRuleDepth,
-                                   " levels deep"));
+                      StrCat("Choice rules are nested more than ", kMaxRuleDepth, " levels deep"));
     return std::nullopt;
   }
   const json::object& object = value.get_object();
@@ -205,8 +202,8 @@ std::optional<ChoiceRule> ParseChoiceRule(const json::value& value, const std::s
       const json::object* child_object = fields.Object("Not");
       std::optional<ChoiceRule> child;
       if (child_object != nullptr) {
-        child = ParseChoiceRule(*fields.Value("Not"), fields.At("Not"), false, language,
-                                depth + 1, diagnostics);
+        child = ParseChoiceRule(*fields.Value("Not"), fields.At("Not"), false, language, depth + 1,
+                                diagnostics);
       }
       if (child) {
         rule.children.push_back(std::move(*child));

@@ -8,25 +8,42 @@ namespace stepwise::asl {
 
 std::string_view DiagnosticCodeName(DiagnosticCode code) {
   switch (code) {
-    case DiagnosticCode::kInvalidJsonDescription: return "INVALID_JSON_DESCRIPTION";
-    case DiagnosticCode::kMissingDescription: return "MISSING_DESCRIPTION";
-    case DiagnosticCode::kSchemaValidationFailed: return "SCHEMA_VALIDATION_FAILED";
-    case DiagnosticCode::kInvalidResource: return "INVALID_RESOURCE";
-    case DiagnosticCode::kMissingEndState: return "MISSING_END_STATE";
-    case DiagnosticCode::kDuplicateStateName: return "DUPLICATE_STATE_NAME";
-    case DiagnosticCode::kInvalidStateName: return "INVALID_STATE_NAME";
-    case DiagnosticCode::kStateMachineNameEmpty: return "STATE_MACHINE_NAME_EMPTY";
-    case DiagnosticCode::kStateMachineNameInvalid: return "STATE_MACHINE_NAME_INVALID";
-    case DiagnosticCode::kStateMachineNameTooLong: return "STATE_MACHINE_NAME_TOO_LONG";
+    case DiagnosticCode::kInvalidJsonDescription:
+      return "INVALID_JSON_DESCRIPTION";
+    case DiagnosticCode::kMissingDescription:
+      return "MISSING_DESCRIPTION";
+    case DiagnosticCode::kSchemaValidationFailed:
+      return "SCHEMA_VALIDATION_FAILED";
+    case DiagnosticCode::kInvalidResource:
+      return "INVALID_RESOURCE";
+    case DiagnosticCode::kMissingEndState:
+      return "MISSING_END_STATE";
+    case DiagnosticCode::kDuplicateStateName:
+      return "DUPLICATE_STATE_NAME";
+    case DiagnosticCode::kInvalidStateName:
+      return "INVALID_STATE_NAME";
+    case DiagnosticCode::kStateMachineNameEmpty:
+      return "STATE_MACHINE_NAME_EMPTY";
+    case DiagnosticCode::kStateMachineNameInvalid:
+      return "STATE_MACHINE_NAME_INVALID";
+    case DiagnosticCode::kStateMachineNameTooLong:
+      return "STATE_MACHINE_NAME_TOO_LONG";
     case DiagnosticCode::kStateMachineNameAlreadyExists:
       return "STATE_MACHINE_NAME_ALREADY_EXISTS";
-    case DiagnosticCode::kDuplicateLabelName: return "DUPLICATE_LABEL_NAME";
-    case DiagnosticCode::kInvalidLabelName: return "INVALID_LABEL_NAME";
-    case DiagnosticCode::kMissingTransitionTarget: return "MISSING_TRANSITION_TARGET";
-    case DiagnosticCode::kTooDeeplyNested: return "TOO_DEEPLY_NESTED";
-    case DiagnosticCode::kNoDollar: return "NO_DOLLAR";
-    case DiagnosticCode::kNoPath: return "NO_PATH";
-    case DiagnosticCode::kPassResultIsStatic: return "PASS_RESULT_IS_STATIC";
+    case DiagnosticCode::kDuplicateLabelName:
+      return "DUPLICATE_LABEL_NAME";
+    case DiagnosticCode::kInvalidLabelName:
+      return "INVALID_LABEL_NAME";
+    case DiagnosticCode::kMissingTransitionTarget:
+      return "MISSING_TRANSITION_TARGET";
+    case DiagnosticCode::kTooDeeplyNested:
+      return "TOO_DEEPLY_NESTED";
+    case DiagnosticCode::kNoDollar:
+      return "NO_DOLLAR";
+    case DiagnosticCode::kNoPath:
+      return "NO_PATH";
+    case DiagnosticCode::kPassResultIsStatic:
+      return "PASS_RESULT_IS_STATIC";
   }
   return "UNKNOWN";
 }

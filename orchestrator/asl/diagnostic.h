@@ -21,26 +21,26 @@ enum class Severity { kError, kWarning };
 // AWS's documented diagnostic codes (API_ValidateStateMachineDefinitionDiagnostic).
 enum class DiagnosticCode {
   // Errors.
-  kInvalidJsonDescription,      // JSON syntax problem (message: line and column).
-  kMissingDescription,          // Null or empty definition text.
-  kSchemaValidationFailed,      // Wrong field type, missing/unknown field, bad value,
-                                // unreachable state, invalid path or Choice rule...
-  kInvalidResource,             // Task `Resource` is not a usable resource URI.
-  kMissingEndState,             // No terminal state reachable (a path that never ends).
-  kDuplicateStateName,          // Same state name twice (also across branches).
-  kInvalidStateName,            // State name empty, too long (>80) or with bad characters.
-  kStateMachineNameEmpty,       // Only for ValidateStateMachineName.
+  kInvalidJsonDescription,  // JSON syntax problem (message: line and column).
+  kMissingDescription,      // Null or empty definition text.
+  kSchemaValidationFailed,  // Wrong field type, missing/unknown field, bad value,
+                            // unreachable state, invalid path or Choice rule...
+  kInvalidResource,         // Task `Resource` is not a usable resource URI.
+  kMissingEndState,         // No terminal state reachable (a path that never ends).
+  kDuplicateStateName,      // Same state name twice (also across branches).
+  kInvalidStateName,        // State name empty, too long (>80) or with bad characters.
+  kStateMachineNameEmpty,   // Only for ValidateStateMachineName.
   kStateMachineNameInvalid,
   kStateMachineNameTooLong,
   kStateMachineNameAlreadyExists,  // Reserved for the control plane.
-  kDuplicateLabelName,          // Two Distributed Map states with the same Label.
-  kInvalidLabelName,            // Label too long or with bad characters.
-  kMissingTransitionTarget,     // StartAt/Next/Default/Catch Next names no state.
-  kTooDeeplyNested,             // Parallel/Map nesting deeper than the limit.
+  kDuplicateLabelName,             // Two Distributed Map states with the same Label.
+  kInvalidLabelName,               // Label too long or with bad characters.
+  kMissingTransitionTarget,        // StartAt/Next/Default/Catch Next names no state.
+  kTooDeeplyNested,                // Parallel/Map nesting deeper than the limit.
   // Warnings.
-  kNoDollar,                    // A plain field's string value looks like a path/intrinsic.
-  kNoPath,                      // A non-`Path` field's value looks like a path.
-  kPassResultIsStatic,          // Pass `Result` holds a `.$` key: it is not evaluated.
+  kNoDollar,            // A plain field's string value looks like a path/intrinsic.
+  kNoPath,              // A non-`Path` field's value looks like a path.
+  kPassResultIsStatic,  // Pass `Result` holds a `.$` key: it is not evaluated.
 };
 
 // "SCHEMA_VALIDATION_FAILED", ... (the AWS spelling).

@@ -2,8 +2,8 @@
 
 #include <limits>
 
-#include "common/str_cat.h"
 #include "boost/json/serialize.hpp"
+#include "common/str_cat.h"
 
 namespace stepwise::asl {
 
@@ -11,14 +11,20 @@ namespace json = ::boost::json;
 
 std::string_view JsonTypeName(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "value";
 }
@@ -118,8 +124,7 @@ void FieldReader::ReportUnknown(std::string_view object_description) {
     std::string_view key(member.key().data(), member.key().size());
     if (seen_.contains(key)) continue;
     diagnostics_.Error(DiagnosticCode::kSchemaValidationFailed, At(key),
-                       StrCat("Field '", key, "' is not supported in a ",
-                                    object_description));
+                       StrCat("Field '", key, "' is not supported in a ", object_description));
   }
 }
 

@@ -31,8 +31,7 @@ enum class Presence { kOptional, kRequired };
 
 class FieldReader {
  public:
-  FieldReader(const boost::json::object& object, std::string location,
-              DiagnosticList& diagnostics)
+  FieldReader(const boost::json::object& object, std::string location, DiagnosticList& diagnostics)
       : object_(object), location_(std::move(location)), diagnostics_(diagnostics) {}
 
   const std::string& location() const { return location_; }
@@ -41,16 +40,14 @@ class FieldReader {
 
   // The raw field (any JSON type), marking it as known.
   const boost::json::value* Value(std::string_view key, Presence presence = Presence::kOptional);
-  std::optional<std::string> String(std::string_view key,
-                                    Presence presence = Presence::kOptional);
+  std::optional<std::string> String(std::string_view key, Presence presence = Presence::kOptional);
   std::optional<bool> Bool(std::string_view key, Presence presence = Presence::kOptional);
   // An integer in [min, max]; 3.0 is not an integer here, as in AWS.
   std::optional<int64_t> Int(std::string_view key, int64_t min, int64_t max,
                              Presence presence = Presence::kOptional);
   std::optional<double> Number(std::string_view key, double min, double max,
                                Presence presence = Presence::kOptional);
-  const boost::json::object* Object(std::string_view key,
-                                    Presence presence = Presence::kOptional);
+  const boost::json::object* Object(std::string_view key, Presence presence = Presence::kOptional);
   const boost::json::array* Array(std::string_view key, Presence presence = Presence::kOptional);
 
   // Reports `key`, if present, as not allowed (`why` completes "Field 'X' ...")

@@ -69,13 +69,13 @@ void CheckGraph(const StateMachine& machine, const std::string& location,
     const State& state = machine.states[i];
     std::string state_location = ChildLocation(states_location, state.name);
     if (!reachable[i]) {
-      diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, state_location,
-                        StrCat("State '", state.name, "' is not reachable from '",
-                                     machine.start_at, "'"));
+      diagnostics.Error(
+          DiagnosticCode::kSchemaValidationFailed, state_location,
+          StrCat("State '", state.name, "' is not reachable from '", machine.start_at, "'"));
     } else if (!terminals.empty() && !can_finish[i]) {
       diagnostics.Error(DiagnosticCode::kMissingEndState, state_location,
                         StrCat("No terminal state can be reached from state '", state.name,
-                                     "': every path from it loops forever"));
+                               "': every path from it loops forever"));
     }
   }
 }

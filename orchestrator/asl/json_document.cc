@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <set>
 
-#include "common/str_cat.h"
 #include "boost/json/basic_parser_impl.hpp"
 #include "boost/json/parse.hpp"
+#include "common/str_cat.h"
 #include "orchestrator/asl/diagnostic.h"
 
 namespace stepwise::asl {
@@ -23,9 +23,7 @@ class DuplicateKeyFinder {
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
-  std::map<std::string, std::vector<std::string>, std::less<>>& duplicates() {
-    return duplicates_;
-  }
+  std::map<std::string, std::vector<std::string>, std::less<>>& duplicates() { return duplicates_; }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -139,8 +137,8 @@ JsonDocument ParseJsonDocument(std::string_view text) {
         StrCat(DescribePosition(text, rest), ": unexpected content after the JSON value");
     return document;
   }
-  document.root = json::parse(json::string_view(text.data(), text.size()), ec,
-                              json::storage_ptr(), StrictOptions());
+  document.root = json::parse(json::string_view(text.data(), text.size()), ec, json::storage_ptr(),
+                              StrictOptions());
   if (ec) {  // Not expected after the SAX pass accepted the text; kept defensive.
     document.error = StrCat("line 1, column 1: ", ec.message());
     return document;

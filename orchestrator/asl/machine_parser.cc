@@ -11,10 +11,14 @@ namespace json = ::boost::json;
 
 std::string_view Describe(MachineKind kind) {
   switch (kind) {
-    case MachineKind::kTopLevel: return "state machine";
-    case MachineKind::kBranch: return "Parallel branch";
-    case MachineKind::kItemProcessor: return "Map ItemProcessor";
-    case MachineKind::kIterator: return "Map Iterator";
+    case MachineKind::kTopLevel:
+      return "state machine";
+    case MachineKind::kBranch:
+      return "Parallel branch";
+    case MachineKind::kItemProcessor:
+      return "Map ItemProcessor";
+    case MachineKind::kIterator:
+      return "Map Iterator";
   }
   return "state machine";
 }
@@ -29,9 +33,8 @@ bool RegisterStateName(const std::string& name, const std::string& location,
   auto [it, inserted] = context.state_names.emplace(name, location);
   if (!inserted) {
     context.diagnostics.Error(DiagnosticCode::kDuplicateStateName, location,
-                              StrCat("State name '", name, "' is already used at ",
-                                           it->second,
-                                           ": state names must be unique in the whole definition"));
+                              StrCat("State name '", name, "' is already used at ", it->second,
+                                     ": state names must be unique in the whole definition"));
     return false;
   }
   return true;
@@ -46,9 +49,9 @@ std::shared_ptr<StateMachine> ParseMachine(const json::value& value, const std::
   machine->query_language = inherited;
   DiagnosticList& diagnostics = context.diagnostics;
   if (!value.is_object()) {
-    diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, location,
-                      StrCat("A ", Describe(kind), " must be an object, not ",
-                                   JsonTypeName(value)));
+    diagnostics.Error(
+        DiagnosticCode::kSchemaValidationFailed, location,
+        StrCat("A ", Describe(kind), " must be an object, not ", JsonTypeName(value)));
     return machine;
   }
   FieldReader fields(value.get_object(), location, diagnostics);
@@ -94,11 +97,9 @@ std::shared_ptr<StateMachine> ParseMachine(const json::value& value, const std::
     machine->states.push_back(std::move(*state));
   }
   // Names that occur twice in this States object: the JSON parse kept one.
-  if (auto it = context.duplicate_keys.find(states_location);
-      it != context.duplicate_keys.end()) {
+  if (auto it = context.duplicate_keys.find(states_location); it != context.duplicate_keys.end()) {
     for (const std::string& name : it->second) {
-      diagnostics.Error(DiagnosticCode::kDuplicateStateName,
-                        ChildLocation(states_location, name),
+      diagnostics.Error(DiagnosticCode::kDuplicateStateName, ChildLocation(states_location, name),
                         StrCat("State name '", name, "' appears more than once"));
     }
     context.duplicate_keys.erase(it);
@@ -108,9 +109,9 @@ std::shared_ptr<StateMachine> ParseMachine(const json::value& value, const std::
   if (start_at) {
     machine->start_at = *start_at;
     if (!names.contains(*start_at)) {
-      diagnostics.Error(DiagnosticCode::kMissingTransitionTarget, fields.At("StartAt"),
-                        StrCat("'StartAt' names no state of this ", Describe(kind), ": '",
-                                     *start_at, "'"));
+      diagnostics.Error(
+          DiagnosticCode::kMissingTransitionTarget, fields.At("StartAt"),
+          StrCat("'StartAt' names no state of this ", Describe(kind), ": '", *start_at, "'"));
       all_parsed = false;
     }
   } else {
@@ -132,15 +133,14 @@ void ParseParallelFields(FieldReader& fields, State& state, const MachineScope& 
   if (branches != nullptr && scope.depth >= kMaxMachineNesting) {
     context.diagnostics.Error(DiagnosticCode::kTooDeeplyNested, fields.location(),
                               StrCat("Parallel and Map states are nested more than ",
-                                           kMaxMachineNesting, " levels deep"));
+                                     kMaxMachineNesting, " levels deep"));
     branches = nullptr;
   }
   if (branches != nullptr) {
     for (size_t i = 0; i < branches->size(); ++i) {
-      parallel.branches.push_back(ParseMachine((*branches)[i],
-                                               ChildLocation(fields.At("Branches"), i),
-                                               MachineKind::kBranch, state.query_language,
-                                               scope.depth + 1, context));
+      parallel.branches.push_back(
+          ParseMachine((*branches)[i], ChildLocation(fields.At("Branches"), i),
+                       MachineKind::kBranch, state.query_language, scope.depth + 1, context));
     }
   }
   state.fields = std::move(parallel);

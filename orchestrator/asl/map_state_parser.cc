@@ -100,8 +100,8 @@ void CheckResultWriter(const json::object& object, const std::string& location,
 }
 
 // ProcessorConfig of an ItemProcessor.
-void ReadProcessorConfig(const json::object& processor, const std::string& location,
-                         MapFields& map, DiagnosticList& diagnostics) {
+void ReadProcessorConfig(const json::object& processor, const std::string& location, MapFields& map,
+                         DiagnosticList& diagnostics) {
   FieldReader fields(processor, location, diagnostics);
   const json::object* config = fields.Object("ProcessorConfig");
   if (config == nullptr) return;
@@ -123,10 +123,9 @@ void ReadDistributedFields(FieldReader& fields, State& state, MapFields& map,
   DiagnosticList& diagnostics = context.diagnostics;
   QueryLanguage language = state.query_language;
   if (map.mode != MapMode::kDistributed) {
-    for (std::string_view key :
-         {"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
-          "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath",
-          "Label"}) {
+    for (std::string_view key : {"ItemReader", "ItemBatcher", "ResultWriter",
+                                 "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+                                 "ToleratedFailureCount", "ToleratedFailureCountPath", "Label"}) {
       fields.Reject(key, kDistributedOnly);
     }
     return;
@@ -148,7 +147,8 @@ void ReadDistributedFields(FieldReader& fields, State& state, MapFields& map,
   map.tolerated_failure_count = count.value;
   map.tolerated_failure_count_path = count.path;
   if (language == QueryLanguage::kJsonata) {
-    fields.Reject("ToleratedFailurePercentagePath", "is only supported with QueryLanguage JSONPath");
+    fields.Reject("ToleratedFailurePercentagePath",
+                  "is only supported with QueryLanguage JSONPath");
   } else if (std::optional<PathField> path = ReadPath(fields, "ToleratedFailurePercentagePath",
                                                       PathKind::kReferencePath, false)) {
     map.tolerated_failure_percentage_path = path->path;
@@ -197,15 +197,15 @@ void ParseMapFields(FieldReader& fields, State& state, const MachineScope& scope
   const json::object* machine_object = processor != nullptr ? processor : iterator;
   if (machine_object != nullptr && scope.depth >= kMaxMachineNesting) {
     diagnostics.Error(DiagnosticCode::kTooDeeplyNested, fields.location(),
-                      StrCat("Parallel and Map states are nested more than ",
-                                   kMaxMachineNesting, " levels deep"));
+                      StrCat("Parallel and Map states are nested more than ", kMaxMachineNesting,
+                             " levels deep"));
   } else if (machine_object != nullptr) {
     bool is_processor = processor != nullptr;
-    map.processor = ParseMachine(
-        *fields.Value(is_processor ? "ItemProcessor" : "Iterator"),
-        fields.At(is_processor ? "ItemProcessor" : "Iterator"),
-        is_processor ? MachineKind::kItemProcessor : MachineKind::kIterator,
-        state.query_language, scope.depth + 1, context);
+    map.processor =
+        ParseMachine(*fields.Value(is_processor ? "ItemProcessor" : "Iterator"),
+                     fields.At(is_processor ? "ItemProcessor" : "Iterator"),
+                     is_processor ? MachineKind::kItemProcessor : MachineKind::kIterator,
+                     state.query_language, scope.depth + 1, context);
   }
 
   if (jsonata) {
@@ -246,8 +246,8 @@ void ParseMapFields(FieldReader& fields, State& state, const MachineScope& scope
                         "'Parameters'");
     }
   }
-  map.max_concurrency = ReadDynamicInt(fields, "MaxConcurrency", 0, 100000000,
-                                       state.query_language, diagnostics);
+  map.max_concurrency =
+      ReadDynamicInt(fields, "MaxConcurrency", 0, 100000000, state.query_language, diagnostics);
   ReadDistributedFields(fields, state, map, context);
   state.fields = std::move(map);
 }

@@ -64,7 +64,7 @@ struct Retrier {
 struct Catcher {
   std::vector<std::string> error_equals;
   std::string next;
-  std::optional<PathField> result_path;     // JSONPath.
+  std::optional<PathField> result_path;      // JSONPath.
   std::optional<boost::json::value> output;  // JSONata.
   std::optional<boost::json::value> assign;
 };
@@ -72,14 +72,29 @@ struct Catcher {
 // Choice rules (JSONPath form). A rule is either a comparison, or a boolean
 // combination of nested rules.
 enum class ComparisonOperator {
-  kStringEquals, kStringLessThan, kStringGreaterThan, kStringLessThanEquals,
-  kStringGreaterThanEquals, kStringMatches,
-  kNumericEquals, kNumericLessThan, kNumericGreaterThan, kNumericLessThanEquals,
+  kStringEquals,
+  kStringLessThan,
+  kStringGreaterThan,
+  kStringLessThanEquals,
+  kStringGreaterThanEquals,
+  kStringMatches,
+  kNumericEquals,
+  kNumericLessThan,
+  kNumericGreaterThan,
+  kNumericLessThanEquals,
   kNumericGreaterThanEquals,
   kBooleanEquals,
-  kTimestampEquals, kTimestampLessThan, kTimestampGreaterThan, kTimestampLessThanEquals,
+  kTimestampEquals,
+  kTimestampLessThan,
+  kTimestampGreaterThan,
+  kTimestampLessThanEquals,
   kTimestampGreaterThanEquals,
-  kIsNull, kIsPresent, kIsNumeric, kIsString, kIsBoolean, kIsTimestamp,
+  kIsNull,
+  kIsPresent,
+  kIsNumeric,
+  kIsString,
+  kIsBoolean,
+  kIsTimestamp,
 };
 
 struct ChoiceRule {

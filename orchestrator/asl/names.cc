@@ -66,7 +66,9 @@ std::string LabelProblem(std::string_view label) {
 
 bool IsValidVariableName(std::string_view name) {
   if (name.empty() || name.size() > kMaxStateNameLength) return false;
-  auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto is_alpha = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
   if (!is_alpha(name[0])) return false;
   for (char c : name) {
     if (!is_alpha(c) && !(c >= '0' && c <= '9')) return false;

@@ -18,7 +18,7 @@ std::string_view View(json::string_view s) { return {s.data(), s.size()}; }
 std::string DynamicValueProblem(const json::value& value) {
   if (!value.is_string()) {
     return StrCat("must be a string holding a path or an intrinsic function, not ",
-                        JsonTypeName(value));
+                  JsonTypeName(value));
   }
   std::string_view text = View(value.get_string());
   if (LooksLikeIntrinsicCall(text)) {
@@ -66,9 +66,9 @@ std::optional<PathField> ReadPath(FieldReader& fields, std::string_view key, Pat
   }
   std::string_view text = View(value->get_string());
   if (std::string problem = PathProblem(text, kind); !problem.empty()) {
-    fields.TypeError(key, StrCat("a valid ",
-                                       kind == PathKind::kPath ? "JSONPath" : "reference path",
-                                       ": ", problem));
+    fields.TypeError(
+        key,
+        StrCat("a valid ", kind == PathKind::kPath ? "JSONPath" : "reference path", ": ", problem));
     return std::nullopt;
   }
   return PathField{.is_null = false, .path = std::string(text)};
@@ -98,9 +98,9 @@ void CheckJsonPathTemplate(const json::value& value, const std::string& location
       diagnostics.Warning(
           DiagnosticCode::kNoDollar, key_location,
           StrCat("The value of '", key,
-                       "' looks like a path or intrinsic function but is used as a literal: "
-                       "name the field '",
-                       key, ".$' to evaluate it"));
+                 "' looks like a path or intrinsic function but is used as a literal: "
+                 "name the field '",
+                 key, ".$' to evaluate it"));
       continue;
     }
     CheckJsonPathTemplate(member.value(), key_location, diagnostics);
@@ -108,7 +108,8 @@ void CheckJsonPathTemplate(const json::value& value, const std::string& location
 }
 
 bool IsJsonataExpression(std::string_view text) {
-  if (text.size() < 4 || !std::string_view(text).starts_with("{%") || !std::string_view(text).ends_with("%}")) {
+  if (text.size() < 4 || !std::string_view(text).starts_with("{%") ||
+      !std::string_view(text).ends_with("%}")) {
     return false;
   }
   std::string_view body = text.substr(2, text.size() - 4);
@@ -152,8 +153,8 @@ void CheckAssign(const json::value& value, const std::string& location, QueryLan
     if (!IsValidVariableName(name)) {
       diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, key_location,
                         StrCat("'", name,
-                                     "' is not a valid variable name (a letter or '_', then "
-                                     "letters, digits or '_'; at most 80 characters)"));
+                               "' is not a valid variable name (a letter or '_', then "
+                               "letters, digits or '_'; at most 80 characters)"));
       continue;
     }
     if (language == QueryLanguage::kJsonata) {
@@ -185,8 +186,8 @@ void CheckPassResult(const json::value& value, const std::string& location,
     if (std::string_view(key).ends_with(".$")) {
       diagnostics.Warning(DiagnosticCode::kPassResultIsStatic, key_location,
                           StrCat("'", key,
-                                       "' in a Pass state's Result is not evaluated: Result is "
-                                       "static; use Parameters to compute values"));
+                                 "' in a Pass state's Result is not evaluated: Result is "
+                                 "static; use Parameters to compute values"));
     }
     CheckPassResult(member.value(), key_location, diagnostics);
   }
@@ -195,10 +196,10 @@ void CheckPassResult(const json::value& value, const std::string& location,
 void WarnIfPathInPlainField(const json::value& value, const std::string& location,
                             std::string_view key, DiagnosticList& diagnostics) {
   if (!value.is_string() || !LooksLikePath(View(value.get_string()))) return;
-  diagnostics.Warning(DiagnosticCode::kNoPath, location,
-                      StrCat("The value of '", key,
-                                   "' looks like a path but is used as a literal: use '", key,
-                                   "Path' to evaluate it"));
+  diagnostics.Warning(
+      DiagnosticCode::kNoPath, location,
+      StrCat("The value of '", key, "' looks like a path but is used as a literal: use '", key,
+             "Path' to evaluate it"));
 }
 
 }  // namespace stepwise::asl

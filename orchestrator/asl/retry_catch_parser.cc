@@ -12,15 +12,23 @@ namespace json = ::boost::json;
 
 // The predefined error names (ASL spec "Error names" and AWS's additions).
 constexpr std::array<std::string_view, 17> kStatesErrors = {
-    "States.ALL",           "States.DataLimitExceeded",
+    "States.ALL",
+    "States.DataLimitExceeded",
     "States.ExceedToleratedFailureThreshold",
-    "States.HeartbeatTimeout", "States.Http.Socket",
-    "States.IntrinsicFailure", "States.ItemReaderFailed",
-    "States.NoChoiceMatched",  "States.ParameterPathFailure",
-    "States.Permissions",      "States.QueryEvaluationError",
-    "States.ResultPathMatchFailure", "States.ResultWriterFailed",
-    "States.Runtime",          "States.TaskFailed",
-    "States.Timeout",          "States.BranchFailed",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.QueryEvaluationError",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+    "States.BranchFailed",
 };
 
 constexpr std::string_view kAll = "States.ALL";
@@ -92,8 +100,7 @@ void ParseRetryAndCatch(FieldReader& fields, State& state, const MachineScope& s
           retry.Int("IntervalSeconds", 1, kMaxSeconds).value_or(retrier.interval_seconds);
       retrier.max_attempts =
           retry.Int("MaxAttempts", 0, kMaxSeconds).value_or(retrier.max_attempts);
-      retrier.backoff_rate =
-          retry.Number("BackoffRate", 1.0, 1e9).value_or(retrier.backoff_rate);
+      retrier.backoff_rate = retry.Number("BackoffRate", 1.0, 1e9).value_or(retrier.backoff_rate);
       retrier.max_delay_seconds = retry.Int("MaxDelaySeconds", 1, kMaxSeconds);
       if (std::optional<std::string> jitter = retry.String("JitterStrategy")) {
         if (*jitter == "FULL") {
@@ -116,8 +123,7 @@ void ParseRetryAndCatch(FieldReader& fields, State& state, const MachineScope& s
       }
       FieldReader catch_fields(((*catchers)[i]).get_object(), location, diagnostics);
       Catcher catcher;
-      catcher.error_equals =
-          ReadErrorEquals(catch_fields, i + 1 == catchers->size(), diagnostics);
+      catcher.error_equals = ReadErrorEquals(catch_fields, i + 1 == catchers->size(), diagnostics);
       catch_fields.String("Comment");
       if (std::optional<std::string> next = catch_fields.String("Next", Presence::kRequired)) {
         CheckTarget(*next, catch_fields.At("Next"), scope, context);

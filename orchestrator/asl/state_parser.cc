@@ -168,22 +168,20 @@ void ParseTaskFields(FieldReader& fields, State& state, const MachineScope& scop
     task.resource = *resource;
     bool placeholder = HasPlaceholder(*resource);
     if (placeholder && !context.options.allow_placeholders) {
-      context.diagnostics.Error(DiagnosticCode::kInvalidResource, fields.At("Resource"),
-                                StrCat("Resource '", *resource,
-                                             "' has a placeholder with no substitution"));
+      context.diagnostics.Error(
+          DiagnosticCode::kInvalidResource, fields.At("Resource"),
+          StrCat("Resource '", *resource, "' has a placeholder with no substitution"));
     } else if (!placeholder && !LooksLikeArn(*resource)) {
       context.diagnostics.Error(
           DiagnosticCode::kInvalidResource, fields.At("Resource"),
           StrCat("Resource '", *resource,
-                       "' is not a resource ARN (arn:partition:service:region:account:name)"));
+                 "' is not a resource ARN (arn:partition:service:region:account:name)"));
     }
   }
-  task.timeout_seconds =
-      ReadDynamicInt(fields, "TimeoutSeconds", 1, kMaxSeconds, state.query_language,
-                     context.diagnostics);
-  task.heartbeat_seconds =
-      ReadDynamicInt(fields, "HeartbeatSeconds", 1, kMaxSeconds, state.query_language,
-                     context.diagnostics);
+  task.timeout_seconds = ReadDynamicInt(fields, "TimeoutSeconds", 1, kMaxSeconds,
+                                        state.query_language, context.diagnostics);
+  task.heartbeat_seconds = ReadDynamicInt(fields, "HeartbeatSeconds", 1, kMaxSeconds,
+                                          state.query_language, context.diagnostics);
   if (task.timeout_seconds.value && task.heartbeat_seconds.value &&
       *task.heartbeat_seconds.value >= *task.timeout_seconds.value) {
     context.diagnostics.Error(DiagnosticCode::kSchemaValidationFailed,
@@ -205,10 +203,11 @@ void ParseChoiceFields(FieldReader& fields, State& state, const MachineScope& sc
     for (size_t i = 0; i < rules->size(); ++i) {
       std::string rule_location = ChildLocation(fields.At("Choices"), i);
       std::optional<ChoiceRule> rule =
-          ParseChoiceRule((*rules)[i], rule_location, /*top_level=*/true, state.query_language,
-                          0, context.diagnostics);
+          ParseChoiceRule((*rules)[i], rule_location, /*top_level=*/true, state.query_language, 0,
+                          context.diagnostics);
       if (!rule) continue;
-      if (!rule->next.empty()) CheckTarget(rule->next, ChildLocation(rule_location, "Next"), scope, context);
+      if (!rule->next.empty())
+        CheckTarget(rule->next, ChildLocation(rule_location, "Next"), scope, context);
       choice.choices.push_back(std::move(*rule));
     }
   }
@@ -252,8 +251,8 @@ DynamicString ReadDynamicString(FieldReader& fields, std::string_view key, PathK
 void ParseWaitFields(FieldReader& fields, State& state, ParseContext& context) {
   WaitFields wait;
   bool jsonata = state.query_language == QueryLanguage::kJsonata;
-  wait.seconds = ReadDynamicInt(fields, "Seconds", 0, kMaxSeconds, state.query_language,
-                                context.diagnostics);
+  wait.seconds =
+      ReadDynamicInt(fields, "Seconds", 0, kMaxSeconds, state.query_language, context.diagnostics);
   wait.timestamp = ReadDynamicString(fields, "Timestamp", PathKind::kReferencePath,
                                      state.query_language, context.diagnostics);
   if (wait.timestamp.value && !ParseTimestamp(*wait.timestamp.value)) {
@@ -273,21 +272,21 @@ void ParseWaitFields(FieldReader& fields, State& state, ParseContext& context) {
 
 void ParseFailFields(FieldReader& fields, State& state, ParseContext& context) {
   FailFields fail;
-  fail.error = ReadDynamicString(fields, "Error", PathKind::kPathOrIntrinsic,
-                                 state.query_language, context.diagnostics);
-  fail.cause = ReadDynamicString(fields, "Cause", PathKind::kPathOrIntrinsic,
-                                 state.query_language, context.diagnostics);
+  fail.error = ReadDynamicString(fields, "Error", PathKind::kPathOrIntrinsic, state.query_language,
+                                 context.diagnostics);
+  fail.cause = ReadDynamicString(fields, "Cause", PathKind::kPathOrIntrinsic, state.query_language,
+                                 context.diagnostics);
   state.fields = std::move(fail);
 }
 
 }  // namespace
 
-void CheckTarget(const std::string& target, const std::string& location,
-                 const MachineScope& scope, ParseContext& context) {
+void CheckTarget(const std::string& target, const std::string& location, const MachineScope& scope,
+                 ParseContext& context) {
   if (scope.state_names->contains(target)) return;
-  context.diagnostics.Error(DiagnosticCode::kMissingTransitionTarget, location,
-                            StrCat("Missing 'Next' target: no state named '", target,
-                                         "' in this state machine"));
+  context.diagnostics.Error(
+      DiagnosticCode::kMissingTransitionTarget, location,
+      StrCat("Missing 'Next' target: no state named '", target, "' in this state machine"));
 }
 
 DynamicInt ReadDynamicInt(FieldReader& fields, std::string_view key, int64_t min, int64_t max,
@@ -333,8 +332,8 @@ std::optional<State> ParseState(std::string_view name, const json::value& value,
   if (spec == nullptr) {
     diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, fields.At("Type"),
                       StrCat("Unknown state type '", *type_name,
-                                   "' (expected Pass, Task, Choice, Wait, Succeed, Fail, "
-                                   "Parallel or Map)"));
+                             "' (expected Pass, Task, Choice, Wait, Succeed, Fail, "
+                             "Parallel or Map)"));
     return std::nullopt;
   }
 
@@ -370,13 +369,27 @@ std::optional<State> ParseState(std::string_view name, const json::value& value,
       state.fields = std::move(pass);
       break;
     }
-    case StateType::kTask: ParseTaskFields(fields, state, scope, context); break;
-    case StateType::kChoice: ParseChoiceFields(fields, state, scope, context); break;
-    case StateType::kWait: ParseWaitFields(fields, state, context); break;
-    case StateType::kSucceed: state.fields = std::monostate{}; break;
-    case StateType::kFail: ParseFailFields(fields, state, context); break;
-    case StateType::kParallel: ParseParallelFields(fields, state, scope, context); break;
-    case StateType::kMap: ParseMapFields(fields, state, scope, context); break;
+    case StateType::kTask:
+      ParseTaskFields(fields, state, scope, context);
+      break;
+    case StateType::kChoice:
+      ParseChoiceFields(fields, state, scope, context);
+      break;
+    case StateType::kWait:
+      ParseWaitFields(fields, state, context);
+      break;
+    case StateType::kSucceed:
+      state.fields = std::monostate{};
+      break;
+    case StateType::kFail:
+      ParseFailFields(fields, state, context);
+      break;
+    case StateType::kParallel:
+      ParseParallelFields(fields, state, scope, context);
+      break;
+    case StateType::kMap:
+      ParseMapFields(fields, state, scope, context);
+      break;
   }
   fields.ReportUnknown(StrCat(spec->name, " state"));
   return state;

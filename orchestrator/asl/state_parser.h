@@ -58,8 +58,8 @@ std::optional<State> ParseState(std::string_view name, const boost::json::value&
                                 ParseContext& context);
 
 // Reports MISSING_TRANSITION_TARGET at `location` unless `target` is a state.
-void CheckTarget(const std::string& target, const std::string& location,
-                 const MachineScope& scope, ParseContext& context);
+void CheckTarget(const std::string& target, const std::string& location, const MachineScope& scope,
+                 ParseContext& context);
 
 // Type-specific parts, in their own files.
 void ParseParallelFields(FieldReader& fields, State& state, const MachineScope& scope,

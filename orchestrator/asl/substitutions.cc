@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "common/str_cat.h"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
+#include "common/str_cat.h"
 #include "orchestrator/asl/json_document.h"
 
 namespace stepwise::asl {
@@ -78,8 +78,7 @@ absl::StatusOr<std::string> ApplySubstitutions(std::string_view definition_text,
                                                const Substitutions& substitutions) {
   JsonDocument document = ParseJsonDocument(definition_text);
   if (!document.ok) {
-    return absl::InvalidArgumentError(
-        StrCat("definition is not valid JSON: ", document.error));
+    return absl::InvalidArgumentError(StrCat("definition is not valid JSON: ", document.error));
   }
   std::string out;
   out.reserve(definition_text.size());
@@ -105,8 +104,7 @@ absl::StatusOr<std::string> ApplySubstitutions(std::string_view definition_text,
       ForEachPlaceholder(literal, [&](size_t start, size_t stop, std::string_view name) {
         auto it = substitutions.find(name);
         if (it == substitutions.end()) return;
-        StrAppend(&out, literal.substr(copied, start - copied),
-                        EscapeForJsonString(it->second));
+        StrAppend(&out, literal.substr(copied, start - copied), EscapeForJsonString(it->second));
         copied = stop;
       });
       out.append(literal.substr(copied));

@@ -25,8 +25,8 @@ ValidationResult ValidateDefinition(std::string_view definition_text,
     return result;
   }
   ParseContext context{options, diagnostics, document.duplicate_keys, {}, {}};
-  std::shared_ptr<StateMachine> machine = ParseMachine(
-      document.root, "", MachineKind::kTopLevel, QueryLanguage::kJsonPath, 0, context);
+  std::shared_ptr<StateMachine> machine =
+      ParseMachine(document.root, "", MachineKind::kTopLevel, QueryLanguage::kJsonPath, 0, context);
   // Duplicate state names were reported by ParseMachine; any other repeated
   // key is ambiguous (the JSON parse kept only one of them).
   for (const auto& [location, keys] : document.duplicate_keys) {
@@ -43,15 +43,16 @@ ValidationResult ValidateDefinition(std::string_view definition_text,
 std::vector<Diagnostic> ValidateStateMachineName(std::string_view name) {
   DiagnosticList diagnostics;
   switch (CheckResourceName(name)) {
-    case ResourceNameProblem::kNone: break;
+    case ResourceNameProblem::kNone:
+      break;
     case ResourceNameProblem::kEmpty:
       diagnostics.Error(DiagnosticCode::kStateMachineNameEmpty, "",
                         "The state machine name must not be empty");
       break;
     case ResourceNameProblem::kTooLong:
-      diagnostics.Error(DiagnosticCode::kStateMachineNameTooLong, "",
-                        StrCat("The state machine name is longer than ",
-                                     kMaxResourceNameLength, " characters"));
+      diagnostics.Error(
+          DiagnosticCode::kStateMachineNameTooLong, "",
+          StrCat("The state machine name is longer than ", kMaxResourceNameLength, " characters"));
       break;
     case ResourceNameProblem::kInvalid:
       diagnostics.Error(DiagnosticCode::kStateMachineNameInvalid, "",
