@@ -82,12 +82,14 @@ std::optional<double> FieldReader::Number(std::string_view key, double min, doub
   const json::value* value = Value(key, presence);
   if (value == nullptr) return std::nullopt;
   if (!value->is_number()) {
-    TypeError(key, StrCat("a number from ", min, " to ", max));
+    TypeError(key, "a number");
     return std::nullopt;
   }
   double n = value->to_number<double>();
   if (!(n >= min && n <= max)) {
-    TypeError(key, StrCat("a number from ", min, " to ", max));
+    TypeError(key, max == std::numeric_limits<double>::infinity()
+                       ? StrCat("a number of at least ", min)
+                       : StrCat("a number from ", min, " to ", max));
     return std::nullopt;
   }
   return n;

@@ -90,7 +90,7 @@ void CheckJsonPathTemplate(const json::value& value, const std::string& location
     if (std::string_view(key).ends_with(".$")) {
       if (std::string problem = DynamicValueProblem(member.value()); !problem.empty()) {
         diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, key_location,
-                          StrCat("The value of '", key, "' ", problem));
+                          StrCat("Invalid value for '", key, "': ", problem));
       }
       continue;
     }
@@ -162,7 +162,7 @@ void CheckAssign(const json::value& value, const std::string& location, QueryLan
     } else if (dynamic) {
       if (std::string problem = DynamicValueProblem(member.value()); !problem.empty()) {
         diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, key_location,
-                          StrCat("The value of '", key, "' ", problem));
+                          StrCat("Invalid value for '", key, "': ", problem));
       }
     } else {
       CheckJsonPathTemplate(member.value(), key_location, diagnostics);

@@ -1,5 +1,6 @@
 // Retry and Catch fields (ASL spec, "Error handling").
 #include <array>
+#include <limits>
 
 #include "common/str_cat.h"
 #include "orchestrator/asl/payload_template.h"
@@ -100,7 +101,9 @@ void ParseRetryAndCatch(FieldReader& fields, State& state, const MachineScope& s
           retry.Int("IntervalSeconds", 1, kMaxSeconds).value_or(retrier.interval_seconds);
       retrier.max_attempts =
           retry.Int("MaxAttempts", 0, kMaxSeconds).value_or(retrier.max_attempts);
-      retrier.backoff_rate = retry.Number("BackoffRate", 1.0, 1e9).value_or(retrier.backoff_rate);
+      retrier.backoff_rate =
+          retry.Number("BackoffRate", 1.0, std::numeric_limits<double>::infinity())
+              .value_or(retrier.backoff_rate);
       retrier.max_delay_seconds = retry.Int("MaxDelaySeconds", 1, kMaxSeconds);
       if (std::optional<std::string> jitter = retry.String("JitterStrategy")) {
         if (*jitter == "FULL") {

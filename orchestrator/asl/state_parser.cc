@@ -284,9 +284,8 @@ void ParseFailFields(FieldReader& fields, State& state, ParseContext& context) {
 void CheckTarget(const std::string& target, const std::string& location, const MachineScope& scope,
                  ParseContext& context) {
   if (scope.state_names->contains(target)) return;
-  context.diagnostics.Error(
-      DiagnosticCode::kMissingTransitionTarget, location,
-      StrCat("Missing 'Next' target: no state named '", target, "' in this state machine"));
+  context.diagnostics.Error(DiagnosticCode::kMissingTransitionTarget, location,
+                            StrCat("No state named '", target, "' in this state machine"));
 }
 
 DynamicInt ReadDynamicInt(FieldReader& fields, std::string_view key, int64_t min, int64_t max,
