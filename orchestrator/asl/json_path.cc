@@ -450,6 +450,7 @@ class Parser {
     SkipSpaces();
     const std::optional<FilterExpression::Op> op = ParseOp();
     if (!op.has_value()) {
+      if (Peek() == '=' && !AtEnd()) return Error(pos_, "comparison operator ('==')");
       if (node->lhs.kind == Operand::Kind::kLiteral) {
         return Error(pos_, "comparison operator after literal");
       }
