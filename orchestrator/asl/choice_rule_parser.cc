@@ -174,6 +174,10 @@ std::optional<ChoiceRule> ParseChoiceRule(const json::value& value, const std::s
 
   if (combinators > 0) {
     fields.Reject("Variable", "is not allowed in an And/Or/Not rule");
+    // Operators next to And/Or/Not were reported above with the rule.
+    for (const FoundOperator& f : found) {
+      fields.Value(f.is_path ? StrCat(f.spec->name, "Path") : std::string(f.spec->name));
+    }
     for (std::string_view key : {"And", "Or"}) {
       if (!object.contains(key)) continue;
       const json::array* children = fields.Array(key);

@@ -194,6 +194,8 @@ void ParseMapFields(FieldReader& fields, State& state, const MachineScope& scope
   if (processor != nullptr) {
     ReadProcessorConfig(*processor, fields.At("ItemProcessor"), map, diagnostics);
   }
+  // Before the processor, so that labels are met in document order.
+  ReadDistributedFields(fields, state, map, context);
   const json::object* machine_object = processor != nullptr ? processor : iterator;
   if (machine_object != nullptr && scope.depth >= kMaxMachineNesting) {
     diagnostics.Error(DiagnosticCode::kTooDeeplyNested, fields.location(),
@@ -248,7 +250,6 @@ void ParseMapFields(FieldReader& fields, State& state, const MachineScope& scope
   }
   map.max_concurrency =
       ReadDynamicInt(fields, "MaxConcurrency", 0, 100000000, state.query_language, diagnostics);
-  ReadDistributedFields(fields, state, map, context);
   state.fields = std::move(map);
 }
 

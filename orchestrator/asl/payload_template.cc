@@ -164,6 +164,12 @@ void CheckAssign(const json::value& value, const std::string& location, QueryLan
         diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, key_location,
                           StrCat("Invalid value for '", key, "': ", problem));
       }
+    } else if (LooksLikePathOrIntrinsic(member.value())) {
+      diagnostics.Warning(DiagnosticCode::kNoDollar, key_location,
+                          StrCat("The value of '", key,
+                                 "' looks like a path or intrinsic function but is assigned as a "
+                                 "literal: name the variable '",
+                                 key, ".$' to evaluate it"));
     } else {
       CheckJsonPathTemplate(member.value(), key_location, diagnostics);
     }

@@ -219,7 +219,8 @@ void ParseChoiceFields(FieldReader& fields, State& state, const MachineScope& sc
 }
 
 DynamicString ReadDynamicString(FieldReader& fields, std::string_view key, PathKind path_kind,
-                                QueryLanguage language, DiagnosticList& diagnostics) {
+                                QueryLanguage language, DiagnosticList& diagnostics,
+                                bool check_exclusive = true) {
   DynamicString result;
   std::string path_key = StrCat(key, "Path");
   if (language == QueryLanguage::kJsonata) {
@@ -241,7 +242,7 @@ DynamicString ReadDynamicString(FieldReader& fields, std::string_view key, PathK
   if (std::optional<PathField> path = ReadPath(fields, path_key, path_kind, false)) {
     result.path = path->path;
   }
-  if (fields.Has(key) && fields.Has(path_key)) {
+  if (check_exclusive && fields.Has(key) && fields.Has(path_key)) {
     diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, fields.location(),
                       StrCat("A state must not have both '", key, "' and '", path_key, "'"));
   }
@@ -251,10 +252,12 @@ DynamicString ReadDynamicString(FieldReader& fields, std::string_view key, PathK
 void ParseWaitFields(FieldReader& fields, State& state, ParseContext& context) {
   WaitFields wait;
   bool jsonata = state.query_language == QueryLanguage::kJsonata;
-  wait.seconds =
-      ReadDynamicInt(fields, "Seconds", 0, kMaxSeconds, state.query_language, context.diagnostics);
+  // One check below covers all four fields.
+  wait.seconds = ReadDynamicInt(fields, "Seconds", 0, kMaxSeconds, state.query_language,
+                                context.diagnostics, /*check_exclusive=*/false);
   wait.timestamp = ReadDynamicString(fields, "Timestamp", PathKind::kReferencePath,
-                                     state.query_language, context.diagnostics);
+                                     state.query_language, context.diagnostics,
+                                     /*check_exclusive=*/false);
   if (wait.timestamp.value && !ParseTimestamp(*wait.timestamp.value)) {
     fields.TypeError("Timestamp", "an RFC 3339 timestamp (e.g. 2016-03-14T01:59:00Z)");
   }
@@ -289,7 +292,8 @@ void CheckTarget(const std::string& target, const std::string& location, const M
 }
 
 DynamicInt ReadDynamicInt(FieldReader& fields, std::string_view key, int64_t min, int64_t max,
-                          QueryLanguage language, DiagnosticList& diagnostics) {
+                          QueryLanguage language, DiagnosticList& diagnostics,
+                          bool check_exclusive) {
   DynamicInt result;
   std::string path_key = StrCat(key, "Path");
   if (language == QueryLanguage::kJsonata) {
@@ -308,7 +312,7 @@ DynamicInt ReadDynamicInt(FieldReader& fields, std::string_view key, int64_t min
           ReadPath(fields, path_key, PathKind::kReferencePath, /*allow_null=*/false)) {
     result.path = path->path;
   }
-  if (fields.Has(key) && fields.Has(path_key)) {
+  if (check_exclusive && fields.Has(key) && fields.Has(path_key)) {
     diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, fields.location(),
                       StrCat("A state must not have both '", key, "' and '", path_key, "'"));
   }

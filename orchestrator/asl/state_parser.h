@@ -73,9 +73,11 @@ void ParseRetryAndCatch(FieldReader& fields, State& state, const MachineScope& s
 
 // An integer field with its `...Path` variant (JSONPath) or a JSONata
 // expression form: TimeoutSeconds, HeartbeatSeconds, MaxConcurrency, ...
-// Reports both-present at the state's location.
+// Reports both-present at the state's location unless `check_exclusive` is
+// false (the caller checks a larger set, as Wait does).
 DynamicInt ReadDynamicInt(FieldReader& fields, std::string_view key, int64_t min, int64_t max,
-                          QueryLanguage language, DiagnosticList& diagnostics);
+                          QueryLanguage language, DiagnosticList& diagnostics,
+                          bool check_exclusive = true);
 
 }  // namespace stepwise::asl
 
