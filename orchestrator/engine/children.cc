@@ -1,0 +1,168 @@
+// Parallel branches and Map iterations: child frames of the state's frame.
+#include "common/str_cat.h"
+#include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/internal/step.h"
+
+namespace stepwise::engine::internal {
+namespace {
+
+namespace json = ::boost::json;
+
+json::array ToArray(std::vector<json::value>& values) {
+  json::array array;
+  array.reserve(values.size());
+  for (json::value& v : values) array.push_back(std::move(v));
+  values.clear();
+  return array;
+}
+
+}  // namespace
+
+const asl::StateMachine& Step::ChildMachine(const asl::State& state, const Frame& child) {
+  if (const auto* parallel = std::get_if<asl::ParallelFields>(&state.fields)) {
+    return *parallel->branches[static_cast<size_t>(child.index)];
+  }
+  return *std::get<asl::MapFields>(state.fields).processor;
+}
+
+StateOutcome Step::StartParallel(Frame& frame, const asl::State& state, json::value input) {
+  const auto& branches = std::get<asl::ParallelFields>(state.fields).branches;
+  Emit(&frame, HistoryEventType::kParallelStateStarted, {});
+  frame.blocker = Blocker::kChildren;
+  frame.children.clear();
+  frame.results.assign(branches.size(), nullptr);
+  frame.items.clear();
+  frame.finished = 0;
+  for (size_t i = 0; i < branches.size(); ++i) {
+    Frame child;
+    child.index = static_cast<int64_t>(i);
+    child.last_event_id = frame.last_event_id;
+    frame.children.push_back(std::move(child));
+    Frame& running = frame.children.back();
+    StateOutcome first = Enter(running, *branches[i], branches[i]->start_at, input);
+    FrameOutcome outcome = Continue(running, *branches[i], std::move(first));
+    if (outcome.kind == FrameOutcome::Kind::kBlocked) continue;
+    StateOutcome result =
+        OnChildFinished(frame, state, frame.children.size() - 1, std::move(outcome));
+    if (result.kind != StateOutcome::Kind::kBlocked) return result;
+  }
+  return StateOutcome::Blocked();
+}
+
+StateOutcome Step::StartMap(Frame& frame, const asl::State& state, json::value input) {
+  const auto& map = std::get<asl::MapFields>(state.fields);
+  Context context = MakeContext(frame, state);
+  json::value items = input;
+  if (map.items_path) {
+    Outcome<json::value> selected =
+        SelectPath(*map.items_path, input, context.evaluation, "ItemsPath");
+    if (!selected.ok()) return StateOutcome::Failed(selected.error());
+    items = std::move(selected).value();
+  }
+  if (!items.is_array()) {
+    return StateOutcome::Failed(
+        {std::string(errors::kRuntime),
+         StrCat("Map state '", state.name, "': the items (ItemsPath '",
+                map.items_path.value_or("$"), "') must be a JSON array, not ",
+                Serialize(items).substr(0, 200))});
+  }
+  frame.effective_input = std::move(input);
+  json::array& array = items.get_array();
+  frame.items.assign(std::make_move_iterator(array.begin()), std::make_move_iterator(array.end()));
+  frame.results.assign(frame.items.size(), nullptr);
+  frame.children.clear();
+  frame.next_item = 0;
+  frame.finished = 0;
+  frame.blocker = Blocker::kChildren;
+  Emit(&frame, HistoryEventType::kMapStateStarted,
+       json::object{{"length", static_cast<int64_t>(frame.items.size())}});
+  // Starting the first iterations is what a finished one does too.
+  return OnChildFinished(frame, state, SIZE_MAX, {});
+}
+
+StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t position,
+                                   FrameOutcome outcome) {
+  bool is_map = state.type == asl::StateType::kMap;
+  if (position != SIZE_MAX) {
+    int64_t index = frame.children[position].index;
+    frame.children.erase(frame.children.begin() + static_cast<std::ptrdiff_t>(position));
+    json::object iteration{{"name", state.name}, {"index", index}};
+    if (outcome.kind == FrameOutcome::Kind::kFailed) {
+      if (is_map) Emit(&frame, HistoryEventType::kMapIterationFailed, std::move(iteration));
+      CancelPending(frame);  // The other branches/iterations are no longer wanted.
+      frame.results.clear();
+      frame.items.clear();
+      Emit(&frame,
+           is_map ? HistoryEventType::kMapStateFailed : HistoryEventType::kParallelStateFailed, {});
+      return StateOutcome::Failed(std::move(outcome.error));
+    }
+    if (is_map) Emit(&frame, HistoryEventType::kMapIterationSucceeded, std::move(iteration));
+    frame.results[static_cast<size_t>(index)] = std::move(outcome.output);
+    ++frame.finished;
+  }
+  if (is_map) {
+    const auto& map = std::get<asl::MapFields>(state.fields);
+    int64_t limit = map.max_concurrency.value.value_or(0);
+    if (map.max_concurrency.path) {
+      Context context = MakeContext(frame, state);
+      Outcome<json::value> selected = SelectPath(*map.max_concurrency.path, frame.effective_input,
+                                                 context.evaluation, "MaxConcurrency");
+      if (selected.ok() && selected.value().is_int64()) limit = selected.value().get_int64();
+    }
+    const int64_t total = static_cast<int64_t>(frame.items.size());
+    while (frame.next_item < total &&
+           (limit <= 0 || static_cast<int64_t>(frame.children.size()) < limit)) {
+      int64_t index = frame.next_item++;
+      json::value item_input = frame.items[static_cast<size_t>(index)];
+      if (map.item_selector) {
+        Context context = MakeContext(frame, state, &item_input, index);
+        Outcome<json::value> selected =
+            ApplyPayloadTemplate(*map.item_selector, frame.effective_input, context.evaluation);
+        if (!selected.ok()) {
+          CancelPending(frame);
+          Emit(&frame, HistoryEventType::kMapStateFailed, {});
+          return StateOutcome::Failed(selected.error());
+        }
+        item_input = std::move(selected).value();
+      }
+      Emit(&frame, HistoryEventType::kMapIterationStarted,
+           json::object{{"name", state.name}, {"index", index}});
+      Frame child;
+      child.index = index;
+      child.last_event_id = frame.last_event_id;
+      frame.children.push_back(std::move(child));
+      Frame& running = frame.children.back();
+      StateOutcome first =
+          Enter(running, *map.processor, map.processor->start_at, std::move(item_input));
+      FrameOutcome result = Continue(running, *map.processor, std::move(first));
+      if (result.kind == FrameOutcome::Kind::kBlocked) continue;
+      // Finished at once: record it (this also starts no new iteration, as
+      // position != SIZE_MAX recursion is avoided by handling it inline).
+      json::object iteration{{"name", state.name}, {"index", index}};
+      frame.children.pop_back();
+      if (result.kind == FrameOutcome::Kind::kFailed) {
+        Emit(&frame, HistoryEventType::kMapIterationFailed, std::move(iteration));
+        CancelPending(frame);
+        frame.results.clear();
+        frame.items.clear();
+        Emit(&frame, HistoryEventType::kMapStateFailed, {});
+        return StateOutcome::Failed(std::move(result.error));
+      }
+      Emit(&frame, HistoryEventType::kMapIterationSucceeded, std::move(iteration));
+      frame.results[static_cast<size_t>(index)] = std::move(result.output);
+      ++frame.finished;
+    }
+  }
+  size_t expected = is_map ? frame.items.size() : frame.results.size();
+  if (static_cast<size_t>(frame.finished) < expected) return StateOutcome::Blocked();
+  frame.blocker = Blocker::kNone;
+  frame.items.clear();
+  Emit(&frame,
+       is_map ? HistoryEventType::kMapStateSucceeded : HistoryEventType::kParallelStateSucceeded,
+       {});
+  json::array results = ToArray(frame.results);
+  frame.effective_input = nullptr;
+  return FinishWithResult(frame, state, std::move(results));
+}
+
+}  // namespace stepwise::engine::internal

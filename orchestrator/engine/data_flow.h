@@ -1,0 +1,52 @@
+// JSONPath input and output processing (ASL spec "Input and Output
+// Processing"), in AWS's order:
+//   raw input -> InputPath -> Parameters -> (task) -> ResultSelector
+//             -> ResultPath (merge into the raw input) -> OutputPath -> output
+// Each step returns the new value or a StateError (States.Runtime for a path
+// that selects nothing where a value is required, as AWS reports it;
+// States.ResultPathMatchFailure when ResultPath cannot be applied).
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_DATA_FLOW_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_DATA_FLOW_H_
+
+#include <optional>
+#include <string_view>
+
+#include "boost/json/value.hpp"
+#include "orchestrator/asl/model.h"
+#include "orchestrator/engine/evaluation_context.h"
+#include "orchestrator/engine/state_error.h"
+
+namespace stepwise::engine {
+
+// Selects `path` ($- or $$-rooted) from `input`/the context object. A
+// definite path (fields and indices only) yields the single node and fails if
+// it is missing; an indefinite one yields the array of all matches (possibly
+// empty), as Jayway JSONPath does. `field` names the field for error causes.
+Outcome<boost::json::value> SelectPath(std::string_view path, const boost::json::value& input,
+                                       const EvaluationContext& context, std::string_view field);
+
+// InputPath / OutputPath: absent -> the value itself; null -> {}.
+Outcome<boost::json::value> ApplyInputPath(const std::optional<asl::PathField>& path,
+                                           const boost::json::value& value,
+                                           const EvaluationContext& context);
+Outcome<boost::json::value> ApplyOutputPath(const std::optional<asl::PathField>& path,
+                                            const boost::json::value& value,
+                                            const EvaluationContext& context);
+
+// A payload template (Parameters, ItemSelector, ResultSelector): keys ending
+// in `.$` are replaced (name without `.$`) by the path's selection or the
+// intrinsic call's result; other values are copied, recursively.
+Outcome<boost::json::value> ApplyPayloadTemplate(const boost::json::value& payload_template,
+                                                 const boost::json::value& input,
+                                                 const EvaluationContext& context);
+
+// ResultPath: absent -> the result replaces the input; null -> the input is
+// kept and the result discarded; a reference path -> the result is placed at
+// that path inside a copy of `state_input`, creating missing objects.
+Outcome<boost::json::value> ApplyResultPath(const std::optional<asl::PathField>& path,
+                                            const boost::json::value& state_input,
+                                            boost::json::value result);
+
+}  // namespace stepwise::engine
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_DATA_FLOW_H_

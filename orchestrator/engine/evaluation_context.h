@@ -1,0 +1,21 @@
+// What expression evaluation may read besides the state's input: the context
+// object (`$$`) and the randomness source.
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_EVALUATION_CONTEXT_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_EVALUATION_CONTEXT_H_
+
+#include "boost/json/value.hpp"
+#include "orchestrator/engine/entropy.h"
+
+namespace stepwise::engine {
+
+struct EvaluationContext {
+  // The context object for `$$` paths: {Execution, State, StateMachine, Task, Map}.
+  // Null means an empty object.
+  const boost::json::value* context_object = nullptr;
+  // For States.MathRandom / States.UUID. Required when those are evaluated.
+  Entropy* entropy = nullptr;
+};
+
+}  // namespace stepwise::engine
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_EVALUATION_CONTEXT_H_

@@ -1,0 +1,71 @@
+// What can happen to an execution: the inputs of Interpreter::Apply. Every
+// event carries the time it is applied at and fresh randomness, both chosen
+// by the caller (the durable executor or `stepwise run`), so applying the
+// same event to the same state always gives the same result.
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_EVENTS_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_EVENTS_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "absl/time/time.h"
+#include "boost/json/value.hpp"
+
+namespace stepwise::engine {
+
+// Identity of an execution, fixed at start ($$.Execution, $$.StateMachine).
+struct ExecutionInfo {
+  std::string execution_arn;
+  std::string name;
+  std::string state_machine_arn;
+  std::string state_machine_name;
+  std::string role_arn;
+};
+
+struct StartExecution {
+  ExecutionInfo info;
+  boost::json::value input;
+};
+
+// A worker took the task (history: TaskStarted).
+struct TaskStarted {
+  std::string task_id;
+};
+
+struct TaskSucceeded {
+  std::string task_id;
+  boost::json::value output;
+};
+
+// A worker (or the dispatcher, for States.Timeout / States.HeartbeatTimeout)
+// reports failure.
+struct TaskFailed {
+  std::string task_id;
+  std::string error;
+  std::string cause;
+};
+
+struct TimerFired {
+  std::string timer_id;
+};
+
+// StopExecution.
+struct StopRequested {
+  std::string error;
+  std::string cause;
+};
+
+struct Event {
+  absl::Time now;
+  // Seeds this step's randomness: task tokens (so it must be unpredictable:
+  // at least 16 bytes from a CSPRNG), MathRandom, UUID, retry jitter. The
+  // durable executor stores it with the event, so re-applying is exact.
+  std::string entropy;
+  std::variant<StartExecution, TaskStarted, TaskSucceeded, TaskFailed, TimerFired, StopRequested>
+      body;
+};
+
+}  // namespace stepwise::engine
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_EVENTS_H_

@@ -1,0 +1,214 @@
+#include "orchestrator/engine/execution_state.h"
+
+#include <utility>
+
+#include "common/str_cat.h"
+
+namespace stepwise::engine {
+namespace {
+
+namespace json = ::boost::json;
+
+constexpr std::string_view kBlockerNames[] = {"none", "task", "wait_timer", "retry_timer",
+                                              "children"};
+constexpr std::string_view kStatusNames[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
+                                             "ABORTED"};
+
+// Times are stored as Unix nanoseconds so they round-trip exactly.
+json::value TimeToJson(absl::Time t) { return absl::ToUnixNanos(t); }
+
+json::array ToArray(const std::vector<json::value>& values) {
+  return json::array(values.begin(), values.end());
+}
+
+json::value FrameToJson(const Frame& frame) {
+  json::object o;
+  o["index"] = frame.index;
+  o["state"] = frame.state;
+  o["input"] = frame.input;
+  o["effective_input"] = frame.effective_input;
+  o["entered_at"] = TimeToJson(frame.entered_at);
+  o["last_event_id"] = frame.last_event_id;
+  o["retry_counts"] = json::array(frame.retry_counts.begin(), frame.retry_counts.end());
+  o["retry_count"] = frame.retry_count;
+  o["blocker"] = kBlockerNames[static_cast<int>(frame.blocker)];
+  o["task_id"] = frame.task_id;
+  o["task_token"] = frame.task_token;
+  o["timer_id"] = frame.timer_id;
+  json::array children;
+  for (const Frame& child : frame.children) children.push_back(FrameToJson(child));
+  o["children"] = std::move(children);
+  o["results"] = ToArray(frame.results);
+  o["items"] = ToArray(frame.items);
+  o["next_item"] = frame.next_item;
+  o["finished"] = frame.finished;
+  return o;
+}
+
+// Reads fields of one object, remembering the first problem.
+class Reader {
+ public:
+  Reader(const json::value& value, std::string where, std::string& error)
+      : where_(std::move(where)), error_(error) {
+    if (value.is_object()) {
+      object_ = &value.get_object();
+    } else {
+      Fail("", "is not an object");
+    }
+  }
+  const json::value* Get(std::string_view key) {
+    if (object_ == nullptr) return nullptr;
+    const json::value* v = object_->if_contains(key);
+    if (v == nullptr) Fail(key, "is missing");
+    return v;
+  }
+  json::value Value(std::string_view key) {
+    const json::value* v = Get(key);
+    return v == nullptr ? json::value() : *v;
+  }
+  int64_t Int(std::string_view key) {
+    const json::value* v = Get(key);
+    if (v == nullptr) return 0;
+    if (!v->is_int64()) {
+      Fail(key, "is not an integer");
+      return 0;
+    }
+    return v->get_int64();
+  }
+  std::string String(std::string_view key) {
+    const json::value* v = Get(key);
+    if (v == nullptr) return "";
+    if (!v->is_string()) {
+      Fail(key, "is not a string");
+      return "";
+    }
+    return std::string(v->get_string());
+  }
+  absl::Time Time(std::string_view key) { return absl::FromUnixNanos(Int(key)); }
+  const json::array* Array(std::string_view key) {
+    const json::value* v = Get(key);
+    if (v == nullptr) return nullptr;
+    if (!v->is_array()) {
+      Fail(key, "is not an array");
+      return nullptr;
+    }
+    return &v->get_array();
+  }
+  std::vector<json::value> Values(std::string_view key) {
+    const json::array* a = Array(key);
+    return a == nullptr ? std::vector<json::value>()
+                        : std::vector<json::value>(a->begin(), a->end());
+  }
+  template <size_t N>
+  int Enum(std::string_view key, const std::string_view (&names)[N]) {
+    std::string name = String(key);
+    for (size_t i = 0; i < N; ++i) {
+      if (names[i] == name) return static_cast<int>(i);
+    }
+    Fail(key, StrCat("has unknown value '", name, "'"));
+    return 0;
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  void Fail(std::string_view key, std::string_view problem) {
+    if (error_.empty()) error_ = StrCat(where_, key.empty() ? "" : ".", key, " ", problem);
+  }
+  const json::object* object_ = nullptr;
+  std::string where_;
+  std::string& error_;
+};
+
+Frame FrameFromJson(const json::value& value, const std::string& where, std::string& error,
+                    int depth) {
+  Frame frame;
+  Reader r(value, where, error);
+  if (depth > 1000) {
+    error = StrCat(where, " is nested too deeply");
+    return frame;
+  }
+  frame.index = r.Int("index");
+  frame.state = r.String("state");
+  frame.input = r.Value("input");
+  frame.effective_input = r.Value("effective_input");
+  frame.entered_at = r.Time("entered_at");
+  frame.last_event_id = r.Int("last_event_id");
+  if (const json::array* counts = r.Array("retry_counts")) {
+    for (const json::value& c : *counts) {
+      frame.retry_counts.push_back(c.is_int64() ? c.get_int64() : 0);
+    }
+  }
+  frame.retry_count = r.Int("retry_count");
+  frame.blocker = static_cast<Blocker>(r.Enum("blocker", kBlockerNames));
+  frame.task_id = r.String("task_id");
+  frame.task_token = r.String("task_token");
+  frame.timer_id = r.String("timer_id");
+  if (const json::array* children = r.Array("children")) {
+    for (size_t i = 0; i < children->size(); ++i) {
+      frame.children.push_back(
+          FrameFromJson((*children)[i], StrCat(where, ".children[", i, "]"), error, depth + 1));
+    }
+  }
+  frame.results = r.Values("results");
+  frame.items = r.Values("items");
+  frame.next_item = r.Int("next_item");
+  frame.finished = r.Int("finished");
+  return frame;
+}
+
+}  // namespace
+
+std::string_view ExecutionStatusName(ExecutionStatus status) {
+  return kStatusNames[static_cast<int>(status)];
+}
+
+json::value ToJson(const ExecutionState& state) {
+  json::object o;
+  o["status"] = ExecutionStatusName(state.status);
+  o["execution_arn"] = state.info.execution_arn;
+  o["name"] = state.info.name;
+  o["state_machine_arn"] = state.info.state_machine_arn;
+  o["state_machine_name"] = state.info.state_machine_name;
+  o["role_arn"] = state.info.role_arn;
+  o["input"] = state.input;
+  o["start_time"] = TimeToJson(state.start_time);
+  o["stop_time"] = TimeToJson(state.stop_time);
+  o["redrive_count"] = state.redrive_count;
+  o["next_event_id"] = state.next_event_id;
+  o["next_id"] = state.next_id;
+  o["execution_timer_id"] = state.execution_timer_id;
+  o["root"] = FrameToJson(state.root);
+  o["output"] = state.output;
+  o["error"] = state.error;
+  o["cause"] = state.cause;
+  return o;
+}
+
+absl::StatusOr<ExecutionState> ExecutionStateFromJson(const json::value& value) {
+  std::string error;
+  Reader r(value, "execution state", error);
+  ExecutionState state;
+  state.status = static_cast<ExecutionStatus>(r.Enum("status", kStatusNames));
+  state.info.execution_arn = r.String("execution_arn");
+  state.info.name = r.String("name");
+  state.info.state_machine_arn = r.String("state_machine_arn");
+  state.info.state_machine_name = r.String("state_machine_name");
+  state.info.role_arn = r.String("role_arn");
+  state.input = r.Value("input");
+  state.start_time = r.Time("start_time");
+  state.stop_time = r.Time("stop_time");
+  state.redrive_count = r.Int("redrive_count");
+  state.next_event_id = r.Int("next_event_id");
+  state.next_id = r.Int("next_id");
+  state.execution_timer_id = r.String("execution_timer_id");
+  if (const json::value* root = r.Get("root")) {
+    state.root = FrameFromJson(*root, "execution state.root", error, 0);
+  }
+  state.output = r.Value("output");
+  state.error = r.String("error");
+  state.cause = r.String("cause");
+  if (!error.empty()) return absl::InvalidArgumentError(error);
+  return state;
+}
+
+}  // namespace stepwise::engine

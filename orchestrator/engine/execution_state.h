@@ -1,0 +1,87 @@
+// The complete engine state of one execution: one serializable document.
+// Everything Interpreter::Apply needs is here (plus the immutable state
+// machine), so a state restored from ToJson/FromJson continues exactly as the
+// original would have.
+//
+// Active paths form a tree of Frames: the root runs the top-level machine; a
+// Parallel state's frame owns one child per running branch, a Map state's
+// frame one child per running iteration.
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_EXECUTION_STATE_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_EXECUTION_STATE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "boost/json/value.hpp"
+#include "orchestrator/engine/events.h"
+
+namespace stepwise::engine {
+
+enum class ExecutionStatus { kRunning, kSucceeded, kFailed, kTimedOut, kAborted };
+
+// "RUNNING", "SUCCEEDED", ... (AWS's ExecutionStatus).
+std::string_view ExecutionStatusName(ExecutionStatus status);
+
+// What the current state of a frame is blocked on.
+enum class Blocker {
+  kNone,        // Not blocked (only transiently, inside Apply).
+  kTask,        // A scheduled task: `task_id`.
+  kWaitTimer,   // A Wait state's timer: `timer_id`.
+  kRetryTimer,  // A Retry interval: `timer_id`; when it fires the state runs again.
+  kChildren,    // Parallel branches or Map iterations: `children`.
+};
+
+struct Frame {
+  // Branch index (Parallel) or item index (Map) in the parent; 0 for the root.
+  int64_t index = 0;
+  std::string state;         // Current state name.
+  boost::json::value input;  // The current state's raw input.
+  // After InputPath (and Parameters for Task/Parallel): what a Task was given,
+  // what Parallel branches and Map items start from, what Wait/Choice output.
+  boost::json::value effective_input;
+  absl::Time entered_at;
+  int64_t last_event_id = 0;          // previousEventId for the next event of this path.
+  std::vector<int64_t> retry_counts;  // Per retrier of the current state.
+  int64_t retry_count = 0;            // $$.State.RetryCount: attempts so far.
+
+  Blocker blocker = Blocker::kNone;
+  std::string task_id;
+  std::string task_token;
+  std::string timer_id;
+
+  // Blocker::kChildren.
+  std::vector<Frame> children;              // Running branches/iterations.
+  std::vector<boost::json::value> results;  // Per branch/item; filled as they finish.
+  std::vector<boost::json::value> items;    // Map: the items (after ItemsPath).
+  int64_t next_item = 0;                    // Map: next item to start.
+  int64_t finished = 0;                     // Branches/iterations done.
+};
+
+struct ExecutionState {
+  ExecutionStatus status = ExecutionStatus::kRunning;
+  ExecutionInfo info;
+  boost::json::value input;
+  absl::Time start_time;
+  absl::Time stop_time;  // Set when status is final.
+  int64_t redrive_count = 0;
+  int64_t next_event_id = 1;       // History ids: 1, 2, ...
+  int64_t next_id = 1;             // Sequence for task and timer ids.
+  std::string execution_timer_id;  // State machine TimeoutSeconds.
+  Frame root;
+  // Final result.
+  boost::json::value output;
+  std::string error;
+  std::string cause;
+};
+
+boost::json::value ToJson(const ExecutionState& state);
+// kInvalidArgument naming the field when the document is not a state.
+absl::StatusOr<ExecutionState> ExecutionStateFromJson(const boost::json::value& json);
+
+}  // namespace stepwise::engine
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_EXECUTION_STATE_H_

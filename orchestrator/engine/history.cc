@@ -1,0 +1,138 @@
+#include "orchestrator/engine/history.h"
+
+#include "common/str_cat.h"
+
+namespace stepwise::engine {
+namespace {
+
+namespace json = ::boost::json;
+
+std::string_view BaseName(HistoryEventType type) {
+  switch (type) {
+    case HistoryEventType::kExecutionStarted:
+      return "ExecutionStarted";
+    case HistoryEventType::kExecutionSucceeded:
+      return "ExecutionSucceeded";
+    case HistoryEventType::kExecutionFailed:
+      return "ExecutionFailed";
+    case HistoryEventType::kExecutionTimedOut:
+      return "ExecutionTimedOut";
+    case HistoryEventType::kExecutionAborted:
+      return "ExecutionAborted";
+    case HistoryEventType::kStateEntered:
+      return "StateEntered";
+    case HistoryEventType::kStateExited:
+      return "StateExited";
+    case HistoryEventType::kTaskScheduled:
+      return "TaskScheduled";
+    case HistoryEventType::kTaskStarted:
+      return "TaskStarted";
+    case HistoryEventType::kTaskSucceeded:
+      return "TaskSucceeded";
+    case HistoryEventType::kTaskFailed:
+      return "TaskFailed";
+    case HistoryEventType::kTaskTimedOut:
+      return "TaskTimedOut";
+    case HistoryEventType::kParallelStateStarted:
+      return "ParallelStateStarted";
+    case HistoryEventType::kParallelStateSucceeded:
+      return "ParallelStateSucceeded";
+    case HistoryEventType::kParallelStateFailed:
+      return "ParallelStateFailed";
+    case HistoryEventType::kParallelStateAborted:
+      return "ParallelStateAborted";
+    case HistoryEventType::kMapStateStarted:
+      return "MapStateStarted";
+    case HistoryEventType::kMapStateSucceeded:
+      return "MapStateSucceeded";
+    case HistoryEventType::kMapStateFailed:
+      return "MapStateFailed";
+    case HistoryEventType::kMapStateAborted:
+      return "MapStateAborted";
+    case HistoryEventType::kMapIterationStarted:
+      return "MapIterationStarted";
+    case HistoryEventType::kMapIterationSucceeded:
+      return "MapIterationSucceeded";
+    case HistoryEventType::kMapIterationFailed:
+      return "MapIterationFailed";
+    case HistoryEventType::kMapIterationAborted:
+      return "MapIterationAborted";
+  }
+  return "Unknown";
+}
+
+// The `<kind>EventDetails` key AWS uses for each type.
+std::string_view DetailsKey(HistoryEventType type) {
+  switch (type) {
+    case HistoryEventType::kExecutionStarted:
+      return "executionStartedEventDetails";
+    case HistoryEventType::kExecutionSucceeded:
+      return "executionSucceededEventDetails";
+    case HistoryEventType::kExecutionFailed:
+      return "executionFailedEventDetails";
+    case HistoryEventType::kExecutionTimedOut:
+      return "executionTimedOutEventDetails";
+    case HistoryEventType::kExecutionAborted:
+      return "executionAbortedEventDetails";
+    case HistoryEventType::kStateEntered:
+      return "stateEnteredEventDetails";
+    case HistoryEventType::kStateExited:
+      return "stateExitedEventDetails";
+    case HistoryEventType::kTaskScheduled:
+      return "taskScheduledEventDetails";
+    case HistoryEventType::kTaskStarted:
+      return "taskStartedEventDetails";
+    case HistoryEventType::kTaskSucceeded:
+      return "taskSucceededEventDetails";
+    case HistoryEventType::kTaskFailed:
+      return "taskFailedEventDetails";
+    case HistoryEventType::kTaskTimedOut:
+      return "taskTimedOutEventDetails";
+    case HistoryEventType::kMapStateStarted:
+      return "mapStateStartedEventDetails";
+    case HistoryEventType::kMapIterationStarted:
+      return "mapIterationStartedEventDetails";
+    case HistoryEventType::kMapIterationSucceeded:
+      return "mapIterationSucceededEventDetails";
+    case HistoryEventType::kMapIterationFailed:
+      return "mapIterationFailedEventDetails";
+    case HistoryEventType::kMapIterationAborted:
+      return "mapIterationAbortedEventDetails";
+    case HistoryEventType::kParallelStateStarted:
+    case HistoryEventType::kParallelStateSucceeded:
+    case HistoryEventType::kParallelStateFailed:
+    case HistoryEventType::kParallelStateAborted:
+    case HistoryEventType::kMapStateSucceeded:
+    case HistoryEventType::kMapStateFailed:
+    case HistoryEventType::kMapStateAborted:
+      return "";  // AWS gives these no details.
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string TypeName(const HistoryEvent& event) {
+  if (event.type == HistoryEventType::kStateEntered ||
+      event.type == HistoryEventType::kStateExited) {
+    return StrCat(asl::StateTypeName(event.state_type), BaseName(event.type));
+  }
+  return std::string(BaseName(event.type));
+}
+
+std::string FormatTimestamp(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+}
+
+json::value ToJson(const HistoryEvent& event) {
+  json::object out;
+  out["timestamp"] = FormatTimestamp(event.timestamp);
+  out["type"] = TypeName(event);
+  out["id"] = event.id;
+  out["previousEventId"] = event.previous_event_id;
+  std::string_view key = DetailsKey(event.type);
+  if (!key.empty()) out[key] = event.details;
+  return out;
+}
+
+}  // namespace stepwise::engine

@@ -1,0 +1,63 @@
+// Execution history events in AWS's shape (GetExecutionHistory): id,
+// previousEventId, timestamp, type, and one `<kind>EventDetails` object.
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_HISTORY_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_HISTORY_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
+#include "boost/json/value.hpp"
+#include "orchestrator/asl/model.h"
+
+namespace stepwise::engine {
+
+enum class HistoryEventType {
+  kExecutionStarted,
+  kExecutionSucceeded,
+  kExecutionFailed,
+  kExecutionTimedOut,
+  kExecutionAborted,
+  kStateEntered,  // Rendered as PassStateEntered, TaskStateEntered, ... by state type.
+  kStateExited,
+  kTaskScheduled,
+  kTaskStarted,
+  kTaskSucceeded,
+  kTaskFailed,
+  kTaskTimedOut,
+  kParallelStateStarted,
+  kParallelStateSucceeded,
+  kParallelStateFailed,
+  kParallelStateAborted,
+  kMapStateStarted,
+  kMapStateSucceeded,
+  kMapStateFailed,
+  kMapStateAborted,
+  kMapIterationStarted,
+  kMapIterationSucceeded,
+  kMapIterationFailed,
+  kMapIterationAborted,
+};
+
+struct HistoryEvent {
+  int64_t id = 0;
+  int64_t previous_event_id = 0;
+  absl::Time timestamp;
+  HistoryEventType type = HistoryEventType::kExecutionStarted;
+  asl::StateType state_type = asl::StateType::kPass;  // For kStateEntered/kStateExited.
+  boost::json::object details;
+};
+
+// "TaskStateEntered", "ExecutionSucceeded", ... (AWS's HistoryEventType).
+std::string TypeName(const HistoryEvent& event);
+
+// {"timestamp": <ISO 8601 ms>, "type", "id", "previousEventId", "<kind>EventDetails": {...}}.
+boost::json::value ToJson(const HistoryEvent& event);
+
+// ISO 8601 UTC with milliseconds, as AWS prints timestamps in JSON.
+std::string FormatTimestamp(absl::Time time);
+
+}  // namespace stepwise::engine
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_HISTORY_H_

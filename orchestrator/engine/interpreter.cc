@@ -1,0 +1,19 @@
+#include "orchestrator/engine/interpreter.h"
+
+#include <utility>
+
+#include "orchestrator/engine/internal/step.h"
+
+namespace stepwise::engine {
+
+Interpreter::Interpreter(std::shared_ptr<const asl::StateMachine> machine,
+                         InterpreterOptions options)
+    : machine_(std::move(machine)), options_(options) {}
+
+StepResult Interpreter::Apply(ExecutionState state, const Event& event) const {
+  internal::Step step(*machine_, options_, state, event);
+  step.Run();
+  return {std::move(state), step.TakeEffects(), step.TakeHistory()};
+}
+
+}  // namespace stepwise::engine

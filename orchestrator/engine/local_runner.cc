@@ -1,0 +1,88 @@
+#include "orchestrator/engine/local_runner.h"
+
+#include <deque>
+#include <map>
+#include <utility>
+
+#include "common/str_cat.h"
+
+namespace stepwise::engine {
+namespace {
+
+// Distinct, reproducible entropy for the n-th event of a run.
+std::string EntropyFor(uint64_t seed, int64_t n) { return StrCat("local-run:", seed, ":", n); }
+
+}  // namespace
+
+LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& info,
+                          boost::json::value input, const TaskHandler& handler,
+                          const LocalRunOptions& options) {
+  LocalRunResult result;
+  absl::Time now = options.start_time;
+  std::deque<Event> ready;
+  // Pending timers by fire time (then by id, for a stable order).
+  std::map<std::pair<absl::Time, std::string>, std::string> timers;
+  std::map<std::string, absl::Time> timer_times;
+
+  ready.push_back(Event{now, "", StartExecution{info, std::move(input)}});
+  ExecutionState state;
+  while (true) {
+    if (ready.empty()) {
+      if (state.status != ExecutionStatus::kRunning || timers.empty()) break;
+      auto first = timers.begin();
+      now = std::max(now, first->first.first);
+      ready.push_back(Event{now, "", TimerFired{first->second}});
+      timer_times.erase(first->second);
+      timers.erase(first);
+    }
+    if (result.events_applied >= options.max_events) {
+      result.problem = StrCat("stopped after ", options.max_events, " events");
+      break;
+    }
+    Event event = std::move(ready.front());
+    ready.pop_front();
+    event.now = now;
+    event.entropy = EntropyFor(options.seed, result.events_applied);
+    StepResult step = interpreter.Apply(std::move(state), event);
+    ++result.events_applied;
+    state = std::move(step.state);
+    if (options.round_trip_state) {
+      absl::StatusOr<ExecutionState> restored = ExecutionStateFromJson(ToJson(state));
+      if (!restored.ok()) {
+        result.problem = StrCat("state did not restore: ", restored.status().ToString());
+        break;
+      }
+      state = std::move(*restored);
+    }
+    for (HistoryEvent& h : step.history) result.history.push_back(std::move(h));
+    for (Effect& effect : step.effects) {
+      if (auto* task = std::get_if<ScheduleTask>(&effect)) {
+        TaskAnswer answer = handler(*task);
+        switch (answer.kind) {
+          case TaskAnswer::Kind::kSucceed:
+            ready.push_back(Event{now, "", TaskSucceeded{task->task_id, std::move(answer.output)}});
+            break;
+          case TaskAnswer::Kind::kFail:
+            ready.push_back(Event{now, "", TaskFailed{task->task_id, answer.error, answer.cause}});
+            break;
+          case TaskAnswer::Kind::kNoAnswer:
+            break;
+        }
+      } else if (auto* start = std::get_if<StartTimer>(&effect)) {
+        timers.emplace(std::make_pair(start->fire_at, start->timer_id), start->timer_id);
+        timer_times[start->timer_id] = start->fire_at;
+      } else if (auto* cancel = std::get_if<CancelTimer>(&effect)) {
+        auto it = timer_times.find(cancel->timer_id);
+        if (it != timer_times.end()) {
+          timers.erase({it->second, it->first});
+          timer_times.erase(it);
+        }
+      }
+      // CancelTask: answers are delivered at once, so nothing is outstanding.
+    }
+  }
+  result.state = std::move(state);
+  return result;
+}
+
+}  // namespace stepwise::engine

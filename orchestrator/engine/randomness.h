@@ -1,0 +1,21 @@
+// Deterministic derivations from an event's entropy (events.h): task tokens
+// and the seed of the step's Entropy. SHA-256 based, so a token reveals
+// nothing about the entropy or about other tokens.
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_RANDOMNESS_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_RANDOMNESS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace stepwise::engine {
+
+// 64 lowercase hex characters, unique per (entropy, id).
+std::string DeriveToken(std::string_view entropy, std::string_view id);
+
+// A seed for SeededEntropy.
+uint64_t DeriveSeed(std::string_view entropy);
+
+}  // namespace stepwise::engine
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_RANDOMNESS_H_

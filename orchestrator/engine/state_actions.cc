@@ -1,0 +1,220 @@
+// What each state type does when it runs (ASL spec, "State Types").
+#include "boost/json/serialize.hpp"
+#include "common/str_cat.h"
+#include "orchestrator/asl/intrinsic_function.h"
+#include "orchestrator/asl/timestamp.h"
+#include "orchestrator/engine/choice_evaluator.h"
+#include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/internal/step.h"
+#include "orchestrator/engine/intrinsics.h"
+#include "orchestrator/engine/randomness.h"
+
+namespace stepwise::engine::internal {
+namespace {
+
+namespace json = ::boost::json;
+
+// Unwraps an Outcome inside a function returning StateOutcome.
+#define STEPWISE_TRY_CONCAT_(a, b) a##b
+#define STEPWISE_TRY_NAME_(line) STEPWISE_TRY_CONCAT_(stepwise_try_, line)
+#define STEPWISE_TRY(lhs, expr) STEPWISE_TRY_IMPL_(STEPWISE_TRY_NAME_(__LINE__), lhs, expr)
+#define STEPWISE_TRY_IMPL_(tmp, lhs, expr)                 \
+  auto tmp = (expr);                                       \
+  if (!tmp.ok()) return StateOutcome::Failed(tmp.error()); \
+  lhs = std::move(tmp).value()
+
+// The effective input: InputPath, then (for states that have it) Parameters.
+Outcome<json::value> EffectiveInput(const asl::State& state, const json::value& input,
+                                    const EvaluationContext& context) {
+  Outcome<json::value> selected = ApplyInputPath(state.input_path, input, context);
+  if (!selected.ok() || !state.parameters) return selected;
+  return ApplyPayloadTemplate(*state.parameters, selected.value(), context);
+}
+
+// A `...Path` integer (TimeoutSecondsPath, SecondsPath, MaxConcurrencyPath).
+Outcome<int64_t> ResolveInt(const asl::DynamicInt& field, std::string_view name,
+                            const json::value& input, const EvaluationContext& context) {
+  if (field.value) return *field.value;
+  if (!field.path) return int64_t{-1};
+  Outcome<json::value> selected = SelectPath(*field.path, input, context, name);
+  if (!selected.ok()) return selected.error();
+  const json::value& v = selected.value();
+  if (v.is_int64() && v.get_int64() >= 0) return v.get_int64();
+  if (v.is_uint64()) return static_cast<int64_t>(std::min<uint64_t>(v.get_uint64(), INT64_MAX));
+  return StateError{std::string(errors::kRuntime),
+                    StrCat("The value of the field '", name, "Path' ('", *field.path,
+                           "') must be a non-negative integer, but was ", Serialize(v))};
+}
+
+// Fail's Error/Cause: a literal, or a path/intrinsic on the raw input.
+Outcome<std::string> ResolveString(const asl::DynamicString& field, std::string_view name,
+                                   const json::value& input, const EvaluationContext& context) {
+  if (field.value) return *field.value;
+  if (!field.path) return std::string();
+  Outcome<json::value> value = json::value();
+  if (asl::LooksLikeIntrinsicCall(*field.path)) {
+    absl::StatusOr<asl::IntrinsicCall> call = asl::ParseIntrinsicCall(*field.path);
+    if (!call.ok()) {
+      return StateError{std::string(errors::kRuntime), std::string(call.status().message())};
+    }
+    value = EvaluateIntrinsic(*call, input, context);
+  } else {
+    value = SelectPath(*field.path, input, context, name);
+  }
+  if (!value.ok()) return value.error();
+  if (!value.value().is_string()) {
+    return StateError{std::string(errors::kRuntime),
+                      StrCat("The value of the field '", name, "Path' must be a string, but was ",
+                             Serialize(value.value()))};
+  }
+  return std::string(value.value().get_string());
+}
+
+}  // namespace
+
+StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
+  Context context = MakeContext(frame, state);
+  const EvaluationContext& ctx = context.evaluation;
+  switch (state.type) {
+    case asl::StateType::kPass: {
+      json::value effective;
+      STEPWISE_TRY(effective, EffectiveInput(state, frame.input, ctx));
+      const auto& pass = std::get<asl::PassFields>(state.fields);
+      json::value result = pass.result ? *pass.result : std::move(effective);
+      json::value output;
+      STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
+      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, output, ctx));
+      return StateOutcome::Transition(state, std::move(output));
+    }
+    case asl::StateType::kTask: {
+      const auto& task = std::get<asl::TaskFields>(state.fields);
+      frame.task_id = NewId("task");
+      frame.task_token =
+          DeriveToken(event().entropy, StrCat(state_.info.execution_arn, "/", frame.task_id));
+      Context task_context = MakeContext(frame, state, nullptr, 0, frame.task_token);
+      json::value payload;
+      STEPWISE_TRY(payload, EffectiveInput(state, frame.input, task_context.evaluation));
+      int64_t timeout = -1;
+      int64_t heartbeat = -1;
+      STEPWISE_TRY(timeout, ResolveInt(task.timeout_seconds, "TimeoutSeconds", payload, ctx));
+      STEPWISE_TRY(heartbeat, ResolveInt(task.heartbeat_seconds, "HeartbeatSeconds", payload, ctx));
+      std::string serialized = Serialize(payload);
+      if (serialized.size() > options().max_payload_bytes) {
+        return StateOutcome::Failed(
+            {std::string(errors::kDataLimitExceeded),
+             StrCat("The task input of ", serialized.size(), " bytes exceeds the limit of ",
+                    options().max_payload_bytes, " bytes")});
+      }
+      ResourceParts parts = SplitResource(task.resource);
+      json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
+      details["region"] = "local";
+      details["parameters"] = serialized;
+      if (timeout >= 0) details["timeoutInSeconds"] = timeout;
+      if (heartbeat >= 0) details["heartbeatInSeconds"] = heartbeat;
+      Emit(&frame, HistoryEventType::kTaskScheduled, std::move(details));
+      ScheduleTask schedule;
+      schedule.task_id = frame.task_id;
+      schedule.task_token = frame.task_token;
+      schedule.state_name = state.name;
+      schedule.resource = task.resource;
+      schedule.payload = std::move(payload);
+      if (timeout >= 0) schedule.timeout_seconds = timeout;
+      if (heartbeat >= 0) schedule.heartbeat_seconds = heartbeat;
+      AddEffect(std::move(schedule));
+      frame.blocker = Blocker::kTask;
+      return StateOutcome::Blocked();
+    }
+    case asl::StateType::kChoice: {
+      json::value effective;
+      STEPWISE_TRY(effective, ApplyInputPath(state.input_path, frame.input, ctx));
+      const auto& choice = std::get<asl::ChoiceFields>(state.fields);
+      std::optional<size_t> chosen;
+      STEPWISE_TRY(chosen, SelectChoice(choice, effective, ctx));
+      std::string next;
+      if (chosen) {
+        next = choice.choices[*chosen].next;
+      } else if (choice.default_next) {
+        next = *choice.default_next;
+      } else {
+        return StateOutcome::Failed(
+            {std::string(errors::kNoChoiceMatched),
+             StrCat("No Choice Rules matched in state '", state.name, "' and it has no Default")});
+      }
+      json::value output;
+      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, effective, ctx));
+      return StateOutcome::Next(std::move(next), std::move(output));
+    }
+    case asl::StateType::kWait: {
+      STEPWISE_TRY(frame.effective_input, ApplyInputPath(state.input_path, frame.input, ctx));
+      const auto& wait = std::get<asl::WaitFields>(state.fields);
+      absl::Time fire_at = now();
+      if (wait.seconds.value || wait.seconds.path) {
+        int64_t seconds = 0;
+        STEPWISE_TRY(seconds, ResolveInt(wait.seconds, "Seconds", frame.effective_input, ctx));
+        fire_at = now() + absl::Seconds(seconds);
+      } else {
+        std::string text;
+        STEPWISE_TRY(text, ResolveString(wait.timestamp, "Timestamp", frame.effective_input, ctx));
+        std::optional<absl::Time> when = asl::ParseTimestamp(text);
+        if (!when) {
+          return StateOutcome::Failed(
+              {std::string(errors::kRuntime),
+               StrCat("The TimestampPath value '", text, "' is not an RFC 3339 timestamp")});
+        }
+        fire_at = *when;
+      }
+      if (fire_at <= now()) return FinishWait(frame, state);
+      frame.timer_id = NewId("wait");
+      frame.blocker = Blocker::kWaitTimer;
+      AddEffect(StartTimer{frame.timer_id, fire_at});
+      return StateOutcome::Blocked();
+    }
+    case asl::StateType::kSucceed: {
+      json::value output;
+      STEPWISE_TRY(output, ApplyInputPath(state.input_path, frame.input, ctx));
+      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, output, ctx));
+      return StateOutcome::End(std::move(output));
+    }
+    case asl::StateType::kFail: {
+      const auto& fail = std::get<asl::FailFields>(state.fields);
+      StateError error;
+      STEPWISE_TRY(error.error, ResolveString(fail.error, "Error", frame.input, ctx));
+      STEPWISE_TRY(error.cause, ResolveString(fail.cause, "Cause", frame.input, ctx));
+      return StateOutcome::Failed(std::move(error));
+    }
+    case asl::StateType::kParallel: {
+      json::value effective;
+      STEPWISE_TRY(effective, EffectiveInput(state, frame.input, ctx));
+      return StartParallel(frame, state, std::move(effective));
+    }
+    case asl::StateType::kMap: {
+      json::value effective;
+      STEPWISE_TRY(effective, ApplyInputPath(state.input_path, frame.input, ctx));
+      return StartMap(frame, state, std::move(effective));
+    }
+  }
+  return StateOutcome::Failed({std::string(errors::kRuntime), "unknown state type"});
+}
+
+StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json::value result) {
+  Context context = MakeContext(frame, state);
+  const EvaluationContext& ctx = context.evaluation;
+  if (state.result_selector) {
+    STEPWISE_TRY(result, ApplyPayloadTemplate(*state.result_selector, result, ctx));
+  }
+  json::value output;
+  STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
+  STEPWISE_TRY(output, ApplyOutputPath(state.output_path, output, ctx));
+  return StateOutcome::Transition(state, std::move(output));
+}
+
+StateOutcome Step::FinishWait(Frame& frame, const asl::State& state) {
+  Context context = MakeContext(frame, state);
+  json::value output;
+  STEPWISE_TRY(output,
+               ApplyOutputPath(state.output_path, frame.effective_input, context.evaluation));
+  frame.effective_input = nullptr;
+  return StateOutcome::Transition(state, std::move(output));
+}
+
+}  // namespace stepwise::engine::internal

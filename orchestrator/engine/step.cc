@@ -1,0 +1,440 @@
+// Applying one event: dispatch, transitions, Retry/Catch, execution end.
+#include "orchestrator/engine/internal/step.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "boost/json/serialize.hpp"
+#include "common/str_cat.h"
+#include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/history.h"
+#include "orchestrator/engine/randomness.h"
+
+namespace stepwise::engine::internal {
+namespace {
+
+namespace json = ::boost::json;
+
+// AWS: States.ALL matches every error but these two, which always end the
+// execution; States.TaskFailed matches every error but States.Timeout.
+bool ErrorMatches(const std::vector<std::string>& error_equals, const std::string& error) {
+  for (const std::string& name : error_equals) {
+    if (name == error) return true;
+    if (name == errors::kAll && error != errors::kRuntime && error != errors::kDataLimitExceeded) {
+      return true;
+    }
+    if (name == errors::kTaskFailed && error != errors::kTimeout && error != errors::kRuntime &&
+        error != errors::kDataLimitExceeded) {
+      return true;
+    }
+  }
+  return false;
+}
+
+json::object NameAndPayload(std::string_view name, std::string_view key, std::string payload) {
+  json::object details;
+  details["name"] = name;
+  details[key] = std::move(payload);
+  details[StrCat(key, "Details")] = json::object{{"truncated", false}};
+  return details;
+}
+
+}  // namespace
+
+std::string Serialize(const json::value& value) { return json::serialize(value); }
+
+ResourceParts SplitResource(std::string_view resource) {
+  // arn:aws:states:::lambda:invoke -> ("lambda", "invoke"); other ARNs keep
+  // the whole ARN as the resource, with their service as the type.
+  constexpr std::string_view kIntegration = "arn:aws:states:::";
+  if (resource.starts_with(kIntegration)) {
+    std::string_view rest = resource.substr(kIntegration.size());
+    size_t colon = rest.find(':');
+    if (colon != std::string_view::npos) {
+      return {std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+    }
+  }
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (int i = 0; i < 3; ++i) {
+    size_t colon = resource.find(':', start);
+    if (colon == std::string_view::npos) break;
+    parts.push_back(resource.substr(start, colon - start));
+    start = colon + 1;
+  }
+  std::string type = parts.size() == 3 ? std::string(parts[2]) : "unknown";
+  return {type, std::string(resource)};
+}
+
+Step::Step(const asl::StateMachine& machine, const InterpreterOptions& options,
+           ExecutionState& state, const Event& event)
+    : machine_(machine),
+      options_(options),
+      state_(state),
+      event_(event),
+      entropy_(DeriveSeed(event.entropy)) {}
+
+void Step::Run() {
+  std::visit(
+      [this](const auto& body) {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, StartExecution>) {
+          Start(body);
+        } else if (state_.status != ExecutionStatus::kRunning || state_.next_event_id == 1) {
+          return;  // Not started, or already ended: nothing applies any more.
+        } else if constexpr (std::is_same_v<T, TaskStarted>) {
+          OnTaskStarted(body);
+        } else if constexpr (std::is_same_v<T, TaskSucceeded>) {
+          OnTaskSucceeded(body);
+        } else if constexpr (std::is_same_v<T, TaskFailed>) {
+          OnTaskFailed(body);
+        } else if constexpr (std::is_same_v<T, TimerFired>) {
+          OnTimerFired(body);
+        } else if constexpr (std::is_same_v<T, StopRequested>) {
+          OnStopRequested(body);
+        }
+      },
+      event_.body);
+}
+
+void Step::Emit(Frame* frame, HistoryEventType type, json::object details,
+                asl::StateType state_type) {
+  int64_t id = state_.next_event_id++;
+  // Execution-level events continue the top-level path.
+  int64_t& last = (frame != nullptr ? frame : &state_.root)->last_event_id;
+  if (options_.record_history) {
+    HistoryEvent event;
+    event.id = id;
+    event.previous_event_id = last;
+    event.timestamp = event_.now;
+    event.type = type;
+    event.state_type = state_type;
+    event.details = std::move(details);
+    history_.push_back(std::move(event));
+  }
+  last = id;
+}
+
+std::string Step::NewId(std::string_view prefix) { return StrCat(prefix, "-", state_.next_id++); }
+
+Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
+                                const json::value* map_item, int64_t map_index,
+                                std::string_view task_token) {
+  Context context;
+  json::object object;
+  json::object execution;
+  execution["Id"] = state_.info.execution_arn;
+  execution["Input"] = state_.input;
+  execution["Name"] = state_.info.name;
+  execution["RoleArn"] = state_.info.role_arn;
+  execution["StartTime"] = FormatTimestamp(state_.start_time);
+  execution["RedriveCount"] = state_.redrive_count;
+  object["Execution"] = std::move(execution);
+  object["State"] = json::object{{"EnteredTime", FormatTimestamp(frame.entered_at)},
+                                 {"Name", state.name},
+                                 {"RetryCount", frame.retry_count}};
+  object["StateMachine"] =
+      json::object{{"Id", state_.info.state_machine_arn}, {"Name", state_.info.state_machine_name}};
+  if (!task_token.empty()) object["Task"] = json::object{{"Token", task_token}};
+  if (map_item != nullptr) {
+    object["Map"] =
+        json::object{{"Item", json::object{{"Index", map_index}, {"Value", *map_item}}}};
+  }
+  context.object = std::move(object);
+  context.evaluation.context_object = &context.object;
+  context.evaluation.entropy = &entropy_;
+  return context;
+}
+
+void Step::Start(const StartExecution& start) {
+  if (state_.next_event_id != 1) return;  // Already started: a duplicate start.
+  state_.info = start.info;
+  state_.input = start.input;
+  state_.start_time = event_.now;
+  state_.status = ExecutionStatus::kRunning;
+  std::string input = Serialize(start.input);
+  json::object details;
+  details["input"] = input;
+  details["inputDetails"] = json::object{{"truncated", false}};
+  details["roleArn"] = state_.info.role_arn;
+  Emit(&state_.root, HistoryEventType::kExecutionStarted, std::move(details));
+  if (input.size() > options_.max_payload_bytes) {
+    EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed,
+                 {std::string(errors::kDataLimitExceeded),
+                  StrCat("The execution input of ", input.size(), " bytes exceeds the limit of ",
+                         options_.max_payload_bytes, " bytes")});
+    return;
+  }
+  if (machine_.timeout_seconds) {
+    state_.execution_timer_id = NewId("execution-timeout");
+    AddEffect(StartTimer{state_.execution_timer_id,
+                         event_.now + absl::Seconds(*machine_.timeout_seconds)});
+  }
+  StateOutcome outcome = Enter(state_.root, machine_, machine_.start_at, start.input);
+  FinishExecution(Continue(state_.root, machine_, std::move(outcome)));
+}
+
+StateOutcome Step::Enter(Frame& frame, const asl::StateMachine& machine, const std::string& name,
+                         json::value input) {
+  const asl::State* state = machine.Find(name);
+  frame.state = name;
+  frame.entered_at = event_.now;
+  frame.retry_counts.assign(state->retry.size(), 0);
+  frame.retry_count = 0;
+  frame.blocker = Blocker::kNone;
+  std::string serialized = Serialize(input);
+  frame.input = std::move(input);
+  Emit(&frame, HistoryEventType::kStateEntered, NameAndPayload(name, "input", serialized),
+       state->type);
+  return Execute(frame, *state);
+}
+
+FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, StateOutcome outcome) {
+  while (true) {
+    const asl::State& state = *machine.Find(frame.state);
+    switch (outcome.kind) {
+      case StateOutcome::Kind::kBlocked:
+        return {FrameOutcome::Kind::kBlocked, nullptr, {}};
+      case StateOutcome::Kind::kFailed: {
+        outcome = HandleFailure(frame, state, outcome.error);
+        if (outcome.kind == StateOutcome::Kind::kFailed) {
+          frame.blocker = Blocker::kNone;
+          return {FrameOutcome::Kind::kFailed, nullptr, outcome.error};
+        }
+        continue;
+      }
+      case StateOutcome::Kind::kNext:
+      case StateOutcome::Kind::kEnd: {
+        std::string serialized = Serialize(outcome.output);
+        if (serialized.size() > options_.max_payload_bytes) {
+          outcome = StateOutcome::Failed(
+              {std::string(errors::kDataLimitExceeded),
+               StrCat("The state/task '", state.name, "' returned a result with a size of ",
+                      serialized.size(), " bytes that exceeds the maximum size of ",
+                      options_.max_payload_bytes, " bytes")});
+          continue;
+        }
+        frame.blocker = Blocker::kNone;
+        Emit(&frame, HistoryEventType::kStateExited,
+             NameAndPayload(state.name, "output", std::move(serialized)), state.type);
+        if (outcome.kind == StateOutcome::Kind::kEnd) {
+          return {FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}};
+        }
+        outcome = Enter(frame, machine, outcome.next, std::move(outcome.output));
+        continue;
+      }
+    }
+  }
+}
+
+StateOutcome Step::HandleFailure(Frame& frame, const asl::State& state, const StateError& error) {
+  bool handles_errors = state.type == asl::StateType::kTask ||
+                        state.type == asl::StateType::kParallel ||
+                        state.type == asl::StateType::kMap;
+  if (!handles_errors) return StateOutcome::Failed(error);
+  for (size_t i = 0; i < state.retry.size(); ++i) {
+    const asl::Retrier& retrier = state.retry[i];
+    if (!ErrorMatches(retrier.error_equals, error.error)) continue;
+    // The first matching retrier decides; when it is exhausted, Catch applies.
+    int64_t attempt = frame.retry_counts[i];
+    if (attempt >= retrier.max_attempts) break;
+    double delay = static_cast<double>(retrier.interval_seconds) *
+                   std::pow(retrier.backoff_rate, static_cast<double>(attempt));
+    if (retrier.max_delay_seconds) delay = std::min(delay, double(*retrier.max_delay_seconds));
+    if (retrier.jitter_strategy == asl::JitterStrategy::kFull) {
+      // FULL jitter: uniformly random in [0, delay].
+      delay *= static_cast<double>(entropy_.NextUint64() >> 11) * 0x1.0p-53;
+    }
+    ++frame.retry_counts[i];
+    ++frame.retry_count;
+    frame.blocker = Blocker::kRetryTimer;
+    frame.timer_id = NewId("retry");
+    AddEffect(StartTimer{frame.timer_id, event_.now + absl::Seconds(delay)});
+    return StateOutcome::Blocked();
+  }
+  for (const asl::Catcher& catcher : state.catch_) {
+    if (!ErrorMatches(catcher.error_equals, error.error)) continue;
+    json::value error_output = json::object{{"Error", error.error}, {"Cause", error.cause}};
+    Outcome<json::value> output = ApplyResultPath(catcher.result_path, frame.input, error_output);
+    if (!output.ok()) return StateOutcome::Failed(output.error());
+    return StateOutcome::Next(catcher.next, std::move(output).value());
+  }
+  return StateOutcome::Failed(error);
+}
+
+void Step::CancelPending(Frame& frame) {
+  switch (frame.blocker) {
+    case Blocker::kTask:
+      AddEffect(CancelTask{frame.task_id});
+      break;
+    case Blocker::kWaitTimer:
+    case Blocker::kRetryTimer:
+      AddEffect(CancelTimer{frame.timer_id});
+      break;
+    case Blocker::kChildren:
+      for (Frame& child : frame.children) CancelPending(child);
+      frame.children.clear();
+      break;
+    case Blocker::kNone:
+      break;
+  }
+  frame.blocker = Blocker::kNone;
+}
+
+bool Step::FindBlocked(std::string_view id, std::vector<Frame*>& path,
+                       std::vector<const asl::StateMachine*>& machines) {
+  Frame& frame = *path.back();
+  const asl::StateMachine& machine = *machines.back();
+  switch (frame.blocker) {
+    case Blocker::kTask:
+      return frame.task_id == id;
+    case Blocker::kWaitTimer:
+    case Blocker::kRetryTimer:
+      return frame.timer_id == id;
+    case Blocker::kChildren: {
+      const asl::State& state = *machine.Find(frame.state);
+      for (Frame& child : frame.children) {
+        path.push_back(&child);
+        machines.push_back(&ChildMachine(state, child));
+        if (FindBlocked(id, path, machines)) return true;
+        path.pop_back();
+        machines.pop_back();
+      }
+      return false;
+    }
+    case Blocker::kNone:
+      return false;
+  }
+  return false;
+}
+
+void Step::Resume(std::vector<Frame*> path, std::vector<const asl::StateMachine*> machines,
+                  StateOutcome outcome) {
+  FrameOutcome result = Continue(*path.back(), *machines.back(), std::move(outcome));
+  for (size_t i = path.size() - 1; i > 0; --i) {
+    if (result.kind == FrameOutcome::Kind::kBlocked) return;
+    Frame& parent = *path[i - 1];
+    const asl::State& parent_state = *machines[i - 1]->Find(parent.state);
+    size_t position = static_cast<size_t>(path[i] - parent.children.data());
+    StateOutcome parent_outcome =
+        OnChildFinished(parent, parent_state, position, std::move(result));
+    result = Continue(parent, *machines[i - 1], std::move(parent_outcome));
+  }
+  FinishExecution(result);
+}
+
+void Step::OnTaskStarted(const TaskStarted& started) {
+  std::vector<Frame*> path{&state_.root};
+  std::vector<const asl::StateMachine*> machines{&machine_};
+  if (!FindBlocked(started.task_id, path, machines)) return;
+  Frame& frame = *path.back();
+  ResourceParts parts =
+      SplitResource(std::get<asl::TaskFields>(machines.back()->Find(frame.state)->fields).resource);
+  Emit(&frame, HistoryEventType::kTaskStarted,
+       json::object{{"resourceType", parts.type}, {"resource", parts.resource}});
+}
+
+void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
+  std::vector<Frame*> path{&state_.root};
+  std::vector<const asl::StateMachine*> machines{&machine_};
+  if (!FindBlocked(succeeded.task_id, path, machines) || path.back()->blocker != Blocker::kTask) {
+    return;
+  }
+  Frame& frame = *path.back();
+  const asl::State& state = *machines.back()->Find(frame.state);
+  ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  std::string output = Serialize(succeeded.output);
+  json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
+  details["output"] = output;
+  details["outputDetails"] = json::object{{"truncated", false}};
+  Emit(&frame, HistoryEventType::kTaskSucceeded, std::move(details));
+  frame.blocker = Blocker::kNone;
+  StateOutcome outcome = output.size() > options_.max_payload_bytes
+                             ? StateOutcome::Failed({std::string(errors::kDataLimitExceeded),
+                                                     StrCat("The task result of ", output.size(),
+                                                            " bytes exceeds the limit of ",
+                                                            options_.max_payload_bytes, " bytes")})
+                             : FinishWithResult(frame, state, succeeded.output);
+  Resume(std::move(path), std::move(machines), std::move(outcome));
+}
+
+void Step::OnTaskFailed(const TaskFailed& failed) {
+  std::vector<Frame*> path{&state_.root};
+  std::vector<const asl::StateMachine*> machines{&machine_};
+  if (!FindBlocked(failed.task_id, path, machines) || path.back()->blocker != Blocker::kTask) {
+    return;
+  }
+  Frame& frame = *path.back();
+  const asl::State& state = *machines.back()->Find(frame.state);
+  ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  bool timed_out = failed.error == errors::kTimeout || failed.error == errors::kHeartbeatTimeout;
+  json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
+  details["error"] = failed.error;
+  details["cause"] = failed.cause;
+  Emit(&frame, timed_out ? HistoryEventType::kTaskTimedOut : HistoryEventType::kTaskFailed,
+       std::move(details));
+  frame.blocker = Blocker::kNone;
+  Resume(std::move(path), std::move(machines), StateOutcome::Failed({failed.error, failed.cause}));
+}
+
+void Step::OnTimerFired(const TimerFired& fired) {
+  if (fired.timer_id == state_.execution_timer_id) {
+    CancelPending(state_.root);
+    EndExecution(
+        ExecutionStatus::kTimedOut, HistoryEventType::kExecutionTimedOut,
+        {std::string(errors::kTimeout), StrCat("The execution exceeded its TimeoutSeconds of ",
+                                               machine_.timeout_seconds.value_or(0), " seconds")});
+    return;
+  }
+  std::vector<Frame*> path{&state_.root};
+  std::vector<const asl::StateMachine*> machines{&machine_};
+  if (!FindBlocked(fired.timer_id, path, machines)) return;
+  Frame& frame = *path.back();
+  const asl::State& state = *machines.back()->Find(frame.state);
+  Blocker blocker = frame.blocker;
+  frame.blocker = Blocker::kNone;
+  StateOutcome outcome =
+      blocker == Blocker::kWaitTimer ? FinishWait(frame, state) : Execute(frame, state);
+  Resume(std::move(path), std::move(machines), std::move(outcome));
+}
+
+void Step::OnStopRequested(const StopRequested& stop) {
+  CancelPending(state_.root);
+  EndExecution(ExecutionStatus::kAborted, HistoryEventType::kExecutionAborted,
+               {stop.error, stop.cause});
+}
+
+void Step::FinishExecution(const FrameOutcome& outcome) {
+  switch (outcome.kind) {
+    case FrameOutcome::Kind::kBlocked:
+      return;
+    case FrameOutcome::Kind::kSucceeded: {
+      state_.output = outcome.output;
+      json::object details;
+      details["output"] = Serialize(outcome.output);
+      details["outputDetails"] = json::object{{"truncated", false}};
+      Emit(nullptr, HistoryEventType::kExecutionSucceeded, std::move(details));
+      state_.status = ExecutionStatus::kSucceeded;
+      state_.stop_time = event_.now;
+      break;
+    }
+    case FrameOutcome::Kind::kFailed:
+      CancelPending(state_.root);
+      EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed, outcome.error);
+      return;
+  }
+  if (!state_.execution_timer_id.empty()) AddEffect(CancelTimer{state_.execution_timer_id});
+}
+
+void Step::EndExecution(ExecutionStatus status, HistoryEventType type, const StateError& error) {
+  state_.status = status;
+  state_.error = error.error;
+  state_.cause = error.cause;
+  state_.stop_time = event_.now;
+  Emit(nullptr, type, json::object{{"error", error.error}, {"cause", error.cause}});
+  if (!state_.execution_timer_id.empty() && status != ExecutionStatus::kTimedOut) {
+    AddEffect(CancelTimer{state_.execution_timer_id});
+  }
+}
+
+}  // namespace stepwise::engine::internal
