@@ -55,7 +55,7 @@ StateOutcome Step::StartMap(Frame& frame, const asl::State& state, json::value i
   json::value items = input;
   if (map.items_path) {
     Outcome<json::value> selected =
-        SelectPath(*map.items_path, input, context.evaluation, "ItemsPath");
+        SelectPath(*map.items_path, input, context.evaluation(), "ItemsPath");
     if (!selected.ok()) return StateOutcome::Failed(selected.error());
     items = std::move(selected).value();
   }
@@ -106,7 +106,7 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
     if (map.max_concurrency.path) {
       Context context = MakeContext(frame, state);
       Outcome<json::value> selected = SelectPath(*map.max_concurrency.path, frame.effective_input,
-                                                 context.evaluation, "MaxConcurrency");
+                                                 context.evaluation(), "MaxConcurrency");
       if (selected.ok() && selected.value().is_int64()) limit = selected.value().get_int64();
     }
     const int64_t total = static_cast<int64_t>(frame.items.size());
@@ -117,7 +117,7 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
       if (map.item_selector) {
         Context context = MakeContext(frame, state, &item_input, index);
         Outcome<json::value> selected =
-            ApplyPayloadTemplate(*map.item_selector, frame.effective_input, context.evaluation);
+            ApplyPayloadTemplate(*map.item_selector, frame.effective_input, context.evaluation());
         if (!selected.ok()) {
           CancelPending(frame);
           Emit(&frame, HistoryEventType::kMapStateFailed, {});

@@ -2,16 +2,19 @@
 
 #include <utility>
 
+#include "orchestrator/engine/internal/context_usage.h"
 #include "orchestrator/engine/internal/step.h"
 
 namespace stepwise::engine {
 
 Interpreter::Interpreter(std::shared_ptr<const asl::StateMachine> machine,
                          InterpreterOptions options)
-    : machine_(std::move(machine)), options_(options) {}
+    : machine_(std::move(machine)),
+      options_(options),
+      context_usage_(std::make_shared<internal::ContextUsage>(*machine_)) {}
 
 StepResult Interpreter::Apply(ExecutionState state, const Event& event) const {
-  internal::Step step(*machine_, options_, state, event);
+  internal::Step step(*machine_, options_, *context_usage_, state, event);
   step.Run();
   return {std::move(state), step.TakeEffects(), step.TakeHistory()};
 }

@@ -27,6 +27,9 @@
 #include "orchestrator/engine/history.h"
 
 namespace stepwise::engine {
+namespace internal {
+class ContextUsage;
+}  // namespace internal
 
 struct InterpreterOptions {
   // AWS's payload limit: larger inputs, outputs and results fail with
@@ -56,6 +59,7 @@ class Interpreter {
  private:
   std::shared_ptr<const asl::StateMachine> machine_;
   InterpreterOptions options_;
+  std::shared_ptr<const internal::ContextUsage> context_usage_;
 };
 
 }  // namespace stepwise::engine

@@ -34,13 +34,22 @@ namespace json = boost::json;
 using asl::IntrinsicArgument;
 using asl::IntrinsicCall;
 using asl::IntrinsicFunction;
-using namespace intrinsics_internal;  // NOLINT(google-build-using-namespace)
+using intrinsics_internal::AppendFormatText;
+using intrinsics_internal::AppendJson;
+using intrinsics_internal::BoundedJsonSize;
+using intrinsics_internal::HexDigest;
+using intrinsics_internal::JsonEqual;
+using intrinsics_internal::JsonHash;
+using intrinsics_internal::kMaxValueDepth;
+using intrinsics_internal::SanitizeUtf8;
+using intrinsics_internal::SplitByAnyOf;
+using intrinsics_internal::Utf16Length;
 
 using Args = std::vector<json::value>;
 
 // No argument or intermediate value may exceed AWS's 256 KiB payload limit
 // (measured as compact JSON); this also bounds the work of every call.
-constexpr size_t kMaxValueBytes = 256 * 1024;
+constexpr size_t kMaxValueBytes = size_t{256} * 1024;
 // AWS: Base64Encode/Base64Decode/Hash inputs "can't exceed 10,000 characters".
 constexpr size_t kMaxCodecChars = 10000;
 // AWS: ArrayRange "can't contain more than 1000 items".

@@ -498,7 +498,7 @@ std::optional<std::string> HexDigest(std::string_view algorithm, std::string_vie
   if (EVP_Digest(data.data(), data.size(), digest, &length, md, nullptr) != 1) return std::nullopt;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(length * 2);
+  out.reserve(size_t{length} * 2);
   for (unsigned int k = 0; k < length; ++k) {
     out += kHex[digest[k] >> 4];
     out += kHex[digest[k] & 0xF];

@@ -74,7 +74,7 @@ Outcome<std::string> ResolveString(const asl::DynamicString& field, std::string_
 
 StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
   Context context = MakeContext(frame, state);
-  const EvaluationContext& ctx = context.evaluation;
+  const EvaluationContext ctx = context.evaluation();
   switch (state.type) {
     case asl::StateType::kPass: {
       json::value effective;
@@ -93,7 +93,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
           DeriveToken(event().entropy, StrCat(state_.info.execution_arn, "/", frame.task_id));
       Context task_context = MakeContext(frame, state, nullptr, 0, frame.task_token);
       json::value payload;
-      STEPWISE_TRY(payload, EffectiveInput(state, frame.input, task_context.evaluation));
+      STEPWISE_TRY(payload, EffectiveInput(state, frame.input, task_context.evaluation()));
       int64_t timeout = -1;
       int64_t heartbeat = -1;
       STEPWISE_TRY(timeout, ResolveInt(task.timeout_seconds, "TimeoutSeconds", payload, ctx));
@@ -198,7 +198,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
 
 StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json::value result) {
   Context context = MakeContext(frame, state);
-  const EvaluationContext& ctx = context.evaluation;
+  const EvaluationContext ctx = context.evaluation();
   if (state.result_selector) {
     STEPWISE_TRY(result, ApplyPayloadTemplate(*state.result_selector, result, ctx));
   }
@@ -212,7 +212,7 @@ StateOutcome Step::FinishWait(Frame& frame, const asl::State& state) {
   Context context = MakeContext(frame, state);
   json::value output;
   STEPWISE_TRY(output,
-               ApplyOutputPath(state.output_path, frame.effective_input, context.evaluation));
+               ApplyOutputPath(state.output_path, frame.effective_input, context.evaluation()));
   frame.effective_input = nullptr;
   return StateOutcome::Transition(state, std::move(output));
 }

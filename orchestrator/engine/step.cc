@@ -67,9 +67,10 @@ ResourceParts SplitResource(std::string_view resource) {
 }
 
 Step::Step(const asl::StateMachine& machine, const InterpreterOptions& options,
-           ExecutionState& state, const Event& event)
+           const ContextUsage& context_usage, ExecutionState& state, const Event& event)
     : machine_(machine),
       options_(options),
+      context_usage_(context_usage),
       state_(state),
       event_(event),
       entropy_(DeriveSeed(event.entropy)) {}
@@ -121,6 +122,8 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
                                 const json::value* map_item, int64_t map_index,
                                 std::string_view task_token) {
   Context context;
+  context.entropy = &entropy_;
+  if (!context_usage_.Uses(state)) return context;
   json::object object;
   json::object execution;
   execution["Id"] = state_.info.execution_arn;
@@ -141,8 +144,7 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
         json::object{{"Item", json::object{{"Index", map_index}, {"Value", *map_item}}}};
   }
   context.object = std::move(object);
-  context.evaluation.context_object = &context.object;
-  context.evaluation.entropy = &entropy_;
+  context.has_object = true;
   return context;
 }
 

@@ -18,6 +18,7 @@
 #include "orchestrator/engine/events.h"
 #include "orchestrator/engine/execution_state.h"
 #include "orchestrator/engine/history.h"
+#include "orchestrator/engine/internal/context_usage.h"
 #include "orchestrator/engine/interpreter.h"
 #include "orchestrator/engine/state_error.h"
 
@@ -57,8 +58,8 @@ struct FrameOutcome {
 
 class Step {
  public:
-  Step(const asl::StateMachine& machine, const InterpreterOptions& options, ExecutionState& state,
-       const Event& event);
+  Step(const asl::StateMachine& machine, const InterpreterOptions& options,
+       const ContextUsage& context_usage, ExecutionState& state, const Event& event);
 
   void Run();
   std::vector<Effect> TakeEffects() { return std::move(effects_); }
@@ -85,10 +86,16 @@ class Step {
   ExecutionState& state() { return state_; }
   void AddEffect(Effect effect) { effects_.push_back(std::move(effect)); }
 
-  // The evaluation context for `state` run by `frame` ($$ only when used).
+  // The evaluation context for `state` run by `frame`; the context object
+  // ($$) is built only for states that read it.
   struct Context {
-    boost::json::value object;
-    EvaluationContext evaluation;
+    boost::json::value object;  // Null when the state does not read $$.
+    Entropy* entropy = nullptr;
+    bool has_object = false;
+    // Points into `object`: use while this Context lives.
+    EvaluationContext evaluation() const {
+      return EvaluationContext{has_object ? &object : nullptr, entropy};
+    }
   };
   Context MakeContext(const Frame& frame, const asl::State& state,
                       const boost::json::value* map_item = nullptr, int64_t map_index = 0,
@@ -130,6 +137,7 @@ class Step {
 
   const asl::StateMachine& machine_;
   const InterpreterOptions& options_;
+  const ContextUsage& context_usage_;
   ExecutionState& state_;
   const Event& event_;
   SeededEntropy entropy_;
