@@ -343,7 +343,7 @@ const std::vector<ValueCase> kValueCases = {
      R"({"csv": "a,b,c"})", "true"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Functions, IntrinsicValueTest, ::testing::ValuesIn(kValueCases),
+INSTANTIATE_TEST_SUITE_P(Intrinsic, IntrinsicValueTest, ::testing::ValuesIn(kValueCases),
                          [](const ::testing::TestParamInfo<ValueCase>& p) { return p.param.name; });
 
 // ---------------------------------------------------------------------------
@@ -613,7 +613,7 @@ const std::vector<ErrorCase> kErrorCases = {
      {"States.ArrayGetItem", "out of bounds"}},
 };
 
-INSTANTIATE_TEST_SUITE_P(Functions, IntrinsicErrorTest, ::testing::ValuesIn(kErrorCases),
+INSTANTIATE_TEST_SUITE_P(Intrinsic, IntrinsicErrorTest, ::testing::ValuesIn(kErrorCases),
                          [](const ::testing::TestParamInfo<ErrorCase>& p) { return p.param.name; });
 
 // ---------------------------------------------------------------------------
@@ -808,11 +808,12 @@ TEST(IntrinsicTest, InputIsNotModified) {
   const absl::StatusOr<asl::IntrinsicCall> call =
       asl::ParseIntrinsicCall("States.JsonMerge($.x, $.y, false)");
   ASSERT_TRUE(call.ok());
-  const json::value input = json::parse(R"({"x": {"a": 1}, "y": {"a": 2, "b": 3}})");
-  const json::value before = input;
+  constexpr std::string_view kInput = R"({"x": {"a": 1}, "y": {"a": 2, "b": 3}})";
+  const json::value input = json::parse(kInput);
   const Outcome<json::value> r = EvaluateIntrinsic(*call, input, {});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(input, before);
+  EXPECT_EQ(r.value(), json::parse(R"({"a": 2, "b": 3})"));
+  EXPECT_EQ(input, json::parse(kInput));
 }
 
 }  // namespace
