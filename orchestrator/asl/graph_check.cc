@@ -73,9 +73,12 @@ void CheckGraph(const StateMachine& machine, const std::string& location,
           DiagnosticCode::kSchemaValidationFailed, state_location,
           StrCat("State '", state.name, "' is not reachable from '", machine.start_at, "'"));
     } else if (!terminals.empty() && !can_finish[i]) {
-      diagnostics.Error(DiagnosticCode::kMissingEndState, state_location,
-                        StrCat("No terminal state can be reached from state '", state.name,
-                               "': every path from it loops forever"));
+      // AWS only rejects machines without any terminal state; a loop with no
+      // way out is legal there (it runs until the execution times out). So
+      // this is a warning: the definition stays valid, the trap is visible.
+      diagnostics.Warning(DiagnosticCode::kMissingEndState, state_location,
+                          StrCat("No terminal state can be reached from state '", state.name,
+                                 "': every path from it loops forever"));
     }
   }
 }

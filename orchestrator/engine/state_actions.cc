@@ -73,6 +73,15 @@ Outcome<std::string> ResolveString(const asl::DynamicString& field, std::string_
 }  // namespace
 
 StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
+  if (state.query_language == asl::QueryLanguage::kJsonata) {
+    // Validated, but not evaluated yet: refuse rather than run JSONata fields
+    // (Arguments, Output, Condition...) as if they were absent.
+    return StateOutcome::Failed(
+        {std::string(errors::kQueryEvaluationError),
+         StrCat("State '", state.name,
+                "' uses QueryLanguage JSONata, which this version of Stepwise validates but "
+                "cannot run yet")});
+  }
   Context context = MakeContext(frame, state);
   const EvaluationContext ctx = context.evaluation();
   switch (state.type) {

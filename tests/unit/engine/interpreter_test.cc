@@ -256,6 +256,15 @@ TEST(InterpreterTest, LateAndDuplicateEventsChangeNothing) {
   EXPECT_EQ(again.state.output, json::value(5));
 }
 
+TEST(InterpreterTest, JsonataStatesAreRefusedClearly) {
+  LocalRunResult r = RunMachine(R"j({"QueryLanguage":"JSONata","StartAt":"A","States":{
+      "A":{"Type":"Pass","Output":"{% $states.input %}","End":true}}})j",
+                                "{}");
+  EXPECT_EQ(r.state.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(r.state.error, "States.QueryEvaluationError");
+  EXPECT_THAT(r.state.cause, ::testing::HasSubstr("JSONata"));
+}
+
 // The workshop's version 8 with the behaviour of WORKSHOP.md's workers.
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
