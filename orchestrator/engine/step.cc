@@ -184,10 +184,11 @@ StateOutcome Step::Enter(Frame& frame, const asl::StateMachine& machine, const s
   frame.retry_counts.assign(state->retry.size(), 0);
   frame.retry_count = 0;
   frame.blocker = Blocker::kNone;
-  std::string serialized = Serialize(input);
+  // The input's text is only needed for the history event.
+  std::string serialized = options_.record_history ? Serialize(input) : std::string();
   frame.input = std::move(input);
-  Emit(&frame, HistoryEventType::kStateEntered, NameAndPayload(name, "input", serialized),
-       state->type);
+  Emit(&frame, HistoryEventType::kStateEntered,
+       NameAndPayload(name, "input", std::move(serialized)), state->type);
   return Execute(frame, *state);
 }
 
