@@ -30,6 +30,9 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
     if (ready.empty()) {
       if (state.status != ExecutionStatus::kRunning || timers.empty()) break;
       auto first = timers.begin();
+      if (options.on_advance_clock && first->first.first > now) {
+        options.on_advance_clock(first->first.first);
+      }
       now = std::max(now, first->first.first);
       ready.push_back(Event{now, "", TimerFired{first->second}});
       timer_times.erase(first->second);
@@ -58,6 +61,11 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
     for (Effect& effect : step.effects) {
       if (auto* task = std::get_if<ScheduleTask>(&effect)) {
         TaskAnswer answer = handler(*task);
+        // A worker picks every task up at once (history: TaskStarted), except
+        // callbacks nobody answers.
+        if (answer.kind != TaskAnswer::Kind::kNoAnswer) {
+          ready.push_back(Event{now, "", TaskStarted{task->task_id}});
+        }
         switch (answer.kind) {
           case TaskAnswer::Kind::kSucceed:
             ready.push_back(Event{now, "", TaskSucceeded{task->task_id, std::move(answer.output)}});

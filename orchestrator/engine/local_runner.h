@@ -42,6 +42,10 @@ struct LocalRunOptions {
   bool round_trip_state = false;
   // Stop after this many events (guards against runaway loops).
   int64_t max_events = 10'000'000;
+  // When set, called with the new time just before the virtual clock jumps
+  // forward to the next timer (`stepwise run --real-time` sleeps until then;
+  // the engine itself never waits).
+  std::function<void(absl::Time)> on_advance_clock;
 };
 
 struct LocalRunResult {

@@ -234,7 +234,9 @@ StateOutcome Step::HandleFailure(Frame& frame, const asl::State& state, const St
   bool handles_errors = state.type == asl::StateType::kTask ||
                         state.type == asl::StateType::kParallel ||
                         state.type == asl::StateType::kMap;
-  if (!handles_errors) return StateOutcome::Failed(error);
+  // AWS: States.Runtime "isn't retriable, and will always cause the
+  // execution to fail", whatever Retry and Catch name.
+  if (!handles_errors || error.error == errors::kRuntime) return StateOutcome::Failed(error);
   for (size_t i = 0; i < state.retry.size(); ++i) {
     const asl::Retrier& retrier = state.retry[i];
     if (!ErrorMatches(retrier.error_equals, error.error)) continue;

@@ -87,8 +87,9 @@ TEST(InterpreterTest, TaskResultSelectorResultPathOutputPath) {
       });
   EXPECT_EQ(r.state.status, ExecutionStatus::kSucceeded);
   EXPECT_EQ(r.state.output, json::parse(R"j({"v":7})j"));
-  EXPECT_THAT(Types(r), ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
-                                    "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"));
+  EXPECT_THAT(Types(r),
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
+                          "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"));
 }
 
 TEST(InterpreterTest, RetryBacksOffOnTheVirtualClockThenCatches) {
