@@ -1,10 +1,5 @@
 #include "cli/validate_command.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,12 +9,11 @@
 #include "CLI/Validators.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
-#include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
+#include "cli/command_io.h"
 #include "orchestrator/asl/diagnostic.h"
 #include "orchestrator/asl/substitutions.h"
 #include "orchestrator/asl/validator.h"
@@ -34,64 +28,6 @@ struct FileReport {
   std::string file;
   std::vector<asl::Diagnostic> diagnostics;
 };
-
-absl::StatusOr<std::string> ReadStream(std::istream& in, std::string_view name) {
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) return absl::UnavailableError("cannot read " + std::string(name));
-  return text;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read '", path, "': is a directory"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
-  }
-  return ReadStream(in, absl::StrCat("'", path, "'"));
-}
-
-// DefinitionSubstitutions from --substitutions-file, then --substitution
-// (later ones win). Values may be strings, numbers or booleans, as in AWS.
-absl::StatusOr<Substitutions> CollectSubstitutions(const ValidateFlags& flags) {
-  Substitutions result;
-  if (!flags.substitutions_file.empty()) {
-    absl::StatusOr<std::string> text = ReadFile(flags.substitutions_file);
-    if (!text.ok()) return text.status();
-    boost::system::error_code ec;
-    boost::json::value doc = boost::json::parse(*text, ec);
-    if (ec) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "substitutions file '", flags.substitutions_file, "' is not valid JSON: ", ec.message()));
-    }
-    if (!doc.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "substitutions file '", flags.substitutions_file, "' must hold a JSON object"));
-    }
-    for (const auto& [key, value] : doc.as_object()) {
-      if (value.is_string()) {
-        result[std::string(key)] = std::string(value.as_string());
-      } else if (value.is_number() || value.is_bool()) {
-        result[std::string(key)] = boost::json::serialize(value);
-      } else {
-        return absl::InvalidArgumentError(
-            absl::StrCat("substitutions file '", flags.substitutions_file, "': value of '",
-                         std::string(key), "' must be a string, number or boolean"));
-      }
-    }
-  }
-  for (const std::string& pair : flags.substitutions) {
-    const size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--substitution '", pair, "' is not of the form KEY=VALUE"));
-    }
-    result[pair.substr(0, eq)] = pair.substr(eq + 1);
-  }
-  return result;
-}
 
 std::string Plural(size_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
@@ -156,7 +92,8 @@ CLI::App* AddValidateCommand(CLI::App& app, ValidateFlags& flags) {
 
 int RunValidate(const ValidateFlags& flags, std::istream& in, std::ostream& out,
                 std::ostream& err) {
-  absl::StatusOr<Substitutions> substitutions = CollectSubstitutions(flags);
+  absl::StatusOr<Substitutions> substitutions =
+      CollectSubstitutions(flags.substitutions_file, flags.substitutions);
   if (!substitutions.ok()) {
     err << "stepwise validate: " << substitutions.status().message() << "\n";
     return kExitUsage;
