@@ -28,6 +28,7 @@ json::value FrameToJson(const Frame& frame) {
   o["input"] = frame.input;
   o["effective_input"] = frame.effective_input;
   o["entered_at"] = TimeToJson(frame.entered_at);
+  o["entered_event_id"] = frame.entered_event_id;
   o["last_event_id"] = frame.last_event_id;
   o["retry_counts"] = json::array(frame.retry_counts.begin(), frame.retry_counts.end());
   o["retry_count"] = frame.retry_count;
@@ -132,6 +133,7 @@ Frame FrameFromJson(const json::value& value, const std::string& where, std::str
   frame.input = r.Value("input");
   frame.effective_input = r.Value("effective_input");
   frame.entered_at = r.Time("entered_at");
+  frame.entered_event_id = r.Int("entered_event_id");
   frame.last_event_id = r.Int("last_event_id");
   if (const json::array* counts = r.Array("retry_counts")) {
     for (const json::value& c : *counts) {

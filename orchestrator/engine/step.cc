@@ -189,6 +189,7 @@ StateOutcome Step::Enter(Frame& frame, const asl::StateMachine& machine, const s
   frame.input = std::move(input);
   Emit(&frame, HistoryEventType::kStateEntered,
        NameAndPayload(name, "input", std::move(serialized)), state->type);
+  frame.entered_event_id = frame.last_event_id;
   return Execute(frame, *state);
 }
 
@@ -199,6 +200,15 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
       case StateOutcome::Kind::kBlocked:
         return {FrameOutcome::Kind::kBlocked, nullptr, {}};
       case StateOutcome::Kind::kFailed: {
+        // AWS names the state in the cause of the errors it raises itself:
+        // "An error occurred while executing the state 'X' (entered at the
+        // event id #7). The JSONPath '$.a' specified for the field ...".
+        constexpr std::string_view kPrefix = "An error occurred while executing the state '";
+        if (outcome.error.error == errors::kRuntime && state.type != asl::StateType::kFail &&
+            !outcome.error.cause.starts_with(kPrefix)) {
+          outcome.error.cause = StrCat(kPrefix, state.name, "' (entered at the event id #",
+                                       frame.entered_event_id, "). ", outcome.error.cause);
+        }
         outcome = HandleFailure(frame, state, outcome.error);
         if (outcome.kind == StateOutcome::Kind::kFailed) {
           frame.blocker = Blocker::kNone;
