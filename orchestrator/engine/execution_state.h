@@ -44,7 +44,7 @@ struct Frame {
   // what Parallel branches and Map items start from, what Wait/Choice output.
   boost::json::value effective_input;
   absl::Time entered_at;
-  int64_t entered_event_id = 0;  // The current state's StateEntered event.
+  int64_t entered_event_id = 0;       // The current state's StateEntered event.
   int64_t last_event_id = 0;          // previousEventId for the next event of this path.
   std::vector<int64_t> retry_counts;  // Per retrier of the current state.
   int64_t retry_count = 0;            // $$.State.RetryCount: attempts so far.
