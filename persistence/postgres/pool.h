@@ -1,0 +1,119 @@
+// ConnectionPool: a bounded set of libpqxx connections shared by threads.
+//
+//   ConnectionPool pool({.url = url, .max_connections = 16, .on_connect = PrepareAll});
+//   absl::StatusOr<int64_t> n = pool.Transact([&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
+//     return tx.exec_prepared1("count").front().as<int64_t>();
+//   });
+//
+// Connections open lazily up to max_connections; a caller waits up to
+// acquire_timeout for a free one (then kUnavailable). Lost connections are
+// dropped and replaced. Thread-safe. Internal to persistence/postgres/.
+#ifndef STEPWISE_PERSISTENCE_POSTGRES_POOL_H_
+#define STEPWISE_PERSISTENCE_POSTGRES_POOL_H_
+
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "persistence/postgres/pqxx_status.h"
+#include "pqxx/connection"
+#include "pqxx/transaction"
+
+namespace stepwise::persistence {
+
+struct ConnectionPoolOptions {
+  std::string url;  // libpq connection string or URI.
+  int max_connections = 16;
+  absl::Duration acquire_timeout = absl::Seconds(10);
+  // Runs once on every new connection (e.g. to prepare statements); may throw.
+  std::function<void(pqxx::connection&)> on_connect;
+};
+
+class ConnectionPool {
+ public:
+  // A connection borrowed from the pool; returns it on destruction.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    pqxx::connection& operator*() const { return *connection_; }
+    pqxx::connection* operator->() const { return connection_.get(); }
+    // The connection is broken: close it instead of returning it.
+    void Discard() { connection_.reset(); }
+
+   private:
+    friend class ConnectionPool;
+    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection);
+    ConnectionPool* pool_;
+    std::unique_ptr<pqxx::connection> connection_;
+  };
+
+  explicit ConnectionPool(ConnectionPoolOptions options);
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+  ~ConnectionPool();  // All leases must have been returned.
+
+  // kUnavailable when no connection frees up in time or the server refuses.
+  absl::StatusOr<Lease> Acquire();
+
+  // Runs `body(tx)` in one READ COMMITTED transaction, committing when it
+  // returns OK and rolling back otherwise. Exceptions become FromPqxx. A
+  // connection found lost before the commit was sent is replaced and `body`
+  // re-run (it must only touch the database and its locals), so a server
+  // restart costs the caller nothing.
+  template <typename Body>
+  std::invoke_result_t<Body&, pqxx::work&> Transact(Body&& body);
+
+ private:
+  void Return(std::unique_ptr<pqxx::connection> connection);
+
+  const ConnectionPoolOptions options_;
+  // std::mutex rather than absl::Mutex: Debian's Abseil is not built for
+  // ThreadSanitizer, which then cannot see absl::Mutex's synchronization.
+  std::mutex mu_;
+  std::condition_variable freed_;  // A connection was returned or closed.
+  // Guarded by mu_:
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int open_ = 0;  // Idle + leased.
+};
+
+template <typename Body>
+std::invoke_result_t<Body&, pqxx::work&> ConnectionPool::Transact(Body&& body) {
+  // Every pooled connection may have died with the server: try each once.
+  const int attempts = options_.max_connections + 1;
+  absl::Status last;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    absl::StatusOr<Lease> lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    bool committing = false;
+    try {
+      pqxx::work tx(**lease);
+      auto result = body(tx);
+      if (result.ok()) {
+        committing = true;
+        tx.commit();
+      }
+      return result;
+    } catch (const std::exception& e) {
+      last = FromPqxx(e);
+      if (!IsConnectionLost(e)) return last;
+      lease->Discard();
+      if (committing) return last;  // The commit may or may not have happened.
+    }
+  }
+  return last;
+}
+
+}  // namespace stepwise::persistence
+
+#endif  // STEPWISE_PERSISTENCE_POSTGRES_POOL_H_

@@ -1,0 +1,158 @@
+#include "persistence/postgres/postgres_rows.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/status_macros.h"
+#include "persistence/postgres/pg_array.h"
+#include "persistence/postgres/statements.h"
+#include "persistence/store_rules.h"
+
+namespace stepwise::persistence::rows {
+namespace {
+
+std::string Text(const pqxx::field& field) { return field.as<std::string>(); }
+
+absl::Time Time(const pqxx::field& field) { return FromMicros(field.as<int64_t>()); }
+
+std::optional<absl::Time> OptionalTime(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return Time(field);
+}
+
+std::optional<int64_t> OptionalInt(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<int64_t>();
+}
+
+absl::Status Corrupt(const absl::Status& status) { return absl::InternalError(status.message()); }
+
+void CloseTasks(pqxx::work& tx, const std::string& arn, const std::vector<std::string>& ids,
+                TaskStatus status) {
+  if (ids.empty()) return;
+  tx.exec_prepared(sql::kCloseTasks.name, arn, PgTextArray(ids),
+                   std::string(TaskStatusName(status)));
+}
+
+}  // namespace
+
+std::optional<int64_t> Micros(const std::optional<absl::Time>& time) {
+  if (!time.has_value()) return std::nullopt;
+  return ToMicros(*time);
+}
+
+StateMachineRecord ToStateMachine(const pqxx::row& row) {
+  return StateMachineRecord{Text(row[0]), Text(row[1]), Text(row[2]), Text(row[3]),
+                            Text(row[4]), Text(row[5]), Time(row[6]), Time(row[7])};
+}
+
+StateMachineRevision ToRevision(const pqxx::row& row) {
+  return StateMachineRevision{Text(row[0]), Text(row[1]), Text(row[2]), Text(row[3]), Time(row[4])};
+}
+
+absl::StatusOr<ExecutionRecord> ToExecution(const pqxx::row& row) {
+  ExecutionRecord record;
+  record.execution_arn = Text(row[0]);
+  record.state_machine_arn = Text(row[1]);
+  record.revision_id = Text(row[2]);
+  record.name = Text(row[3]);
+  absl::StatusOr<ExecutionStatus> status = ParseExecutionStatus(Text(row[4]));
+  if (!status.ok()) return Corrupt(status.status());
+  record.status = *status;
+  record.input = Text(row[5]);
+  record.output = Text(row[6]);
+  record.error = Text(row[7]);
+  record.cause = Text(row[8]);
+  record.start_time = Time(row[9]);
+  record.stop_time = OptionalTime(row[10]);
+  record.redrive_count = row[11].as<int64_t>();
+  record.redrive_date = OptionalTime(row[12]);
+  record.version = row[13].as<int64_t>();
+  return record;
+}
+
+HistoryRecord ToHistory(const pqxx::row& row) {
+  return HistoryRecord{row[0].as<int64_t>(), row[1].as<int64_t>(), Text(row[2]), Time(row[3]),
+                       Text(row[4])};
+}
+
+absl::StatusOr<TaskRecord> ToTask(const pqxx::row& row) {
+  TaskRecord task;
+  task.execution_arn = Text(row[0]);
+  task.task_id = Text(row[1]);
+  task.task_token = Text(row[2]);
+  task.queue = Text(row[3]);
+  task.resource = Text(row[4]);
+  task.state_name = Text(row[5]);
+  task.payload = Text(row[6]);
+  task.timeout_seconds = OptionalInt(row[7]);
+  task.heartbeat_seconds = OptionalInt(row[8]);
+  task.scheduled_at = Time(row[9]);
+  absl::StatusOr<TaskStatus> status = ParseTaskStatus(Text(row[10]));
+  if (!status.ok()) return Corrupt(status.status());
+  task.status = *status;
+  task.worker_id = Text(row[11]);
+  task.lease_until = OptionalTime(row[12]);
+  task.last_heartbeat = OptionalTime(row[13]);
+  task.delivery_count = row[14].as<int64_t>();
+  return task;
+}
+
+TimerRecord ToTimer(const pqxx::row& row) {
+  return TimerRecord{Text(row[0]), Text(row[1]), Time(row[2]), Text(row[3]), OptionalTime(row[4])};
+}
+
+void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
+  const std::string& arn = update.execution_arn;
+  if (!update.history.empty()) {
+    PgArray ids, previous, types, timestamps, events;
+    for (const HistoryRecord& event : update.history) {
+      ids.Add(event.id);
+      previous.Add(event.previous_event_id);
+      types.Add(std::string_view(event.type));
+      timestamps.Add(ToMicros(event.timestamp));
+      events.Add(std::string_view(event.event_json));
+    }
+    tx.exec_prepared(sql::kInsertHistory.name, arn, ids.Literal(), previous.Literal(),
+                     types.Literal(), timestamps.Literal(), events.Literal());
+  }
+  if (!update.new_tasks.empty()) {
+    PgArray ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled;
+    std::set<std::string> queue_names;
+    for (const TaskRecord& task : update.new_tasks) {
+      ids.Add(std::string_view(task.task_id));
+      tokens.Add(std::string_view(task.task_token));
+      queues.Add(std::string_view(task.queue));
+      resources.Add(std::string_view(task.resource));
+      states.Add(std::string_view(task.state_name));
+      payloads.Add(std::string_view(task.payload));
+      timeouts.Add(task.timeout_seconds);
+      heartbeats.Add(task.heartbeat_seconds);
+      scheduled.Add(ToMicros(task.scheduled_at));
+      queue_names.insert(task.queue);
+    }
+    tx.exec_prepared(sql::kInsertTasks.name, arn, ids.Literal(), tokens.Literal(), queues.Literal(),
+                     resources.Literal(), states.Literal(), payloads.Literal(), timeouts.Literal(),
+                     heartbeats.Literal(), scheduled.Literal());
+    std::vector<std::string> names(queue_names.begin(), queue_names.end());
+    tx.exec_prepared(sql::kNotifyQueues.name, PgTextArray(names));
+  }
+  CloseTasks(tx, arn, update.completed_task_ids, TaskStatus::kCompleted);
+  CloseTasks(tx, arn, update.cancelled_task_ids, TaskStatus::kCancelled);
+  std::vector<std::string> deleted = update.fired_timer_ids;
+  deleted.insert(deleted.end(), update.cancelled_timer_ids.begin(),
+                 update.cancelled_timer_ids.end());
+  if (!deleted.empty()) tx.exec_prepared(sql::kDeleteTimers.name, arn, PgTextArray(deleted));
+  if (!update.new_timers.empty()) {
+    PgArray ids, fire_at;
+    for (const TimerRecord& timer : update.new_timers) {
+      ids.Add(std::string_view(timer.timer_id));
+      fire_at.Add(ToMicros(timer.fire_at));
+    }
+    tx.exec_prepared(sql::kUpsertTimers.name, arn, ids.Literal(), fire_at.Literal());
+  }
+}
+
+}  // namespace stepwise::persistence::rows

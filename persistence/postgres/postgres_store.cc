@@ -1,0 +1,361 @@
+#include "persistence/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+#include "persistence/page_token.h"
+#include "persistence/postgres/migrator.h"
+#include "persistence/postgres/pool.h"
+#include "persistence/postgres/postgres_rows.h"
+#include "persistence/postgres/statements.h"
+#include "persistence/store_rules.h"
+#include "pqxx/result"
+
+namespace stepwise::persistence {
+namespace {
+
+using rows::Micros;
+
+absl::Status NoStateMachine(std::string_view arn) {
+  return absl::NotFoundError(StrCat("State machine does not exist: '", arn, "'"));
+}
+
+absl::Status NoExecution(std::string_view arn) {
+  return absl::NotFoundError(StrCat("Execution does not exist: '", arn, "'"));
+}
+
+absl::Status NoTask() { return absl::NotFoundError("No task has this token"); }
+
+absl::Status CheckPageSize(int page_size) {
+  if (page_size < 1) return absl::InvalidArgumentError("Page size must be at least 1");
+  return absl::OkStatus();
+}
+
+std::string Str(std::string_view text) { return std::string(text); }
+
+absl::StatusOr<std::optional<ExecutionRecord>> FindExecution(pqxx::work& tx,
+                                                             const std::string& arn) {
+  pqxx::result result = tx.exec_prepared(sql::kGetExecution.name, arn);
+  if (result.empty()) return std::optional<ExecutionRecord>();
+  ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(result[0]));
+  return std::optional<ExecutionRecord>(std::move(record));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Connect(
+    const PostgresStoreOptions& options) {
+  if (options.apply_migrations) {
+    absl::StatusOr<int> applied = ApplyMigrations(options.url);
+    if (!applied.ok()) return applied.status();
+  }
+  auto pool = std::make_unique<ConnectionPool>(ConnectionPoolOptions{
+      options.url, options.max_connections, options.acquire_timeout, sql::PrepareAll});
+  // Fail now, not on the first request, when the database is unreachable.
+  RETURN_IF_ERROR(pool->Acquire().status());
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool)));
+}
+
+PostgresStore::PostgresStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+
+PostgresStore::~PostgresStore() = default;
+
+// --- State machines ----------------------------------------------------------
+
+absl::StatusOr<StateMachineRecord> PostgresStore::CreateStateMachine(
+    const StateMachineRecord& record) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRecord> {
+    pqxx::result inserted = tx.exec_prepared(sql::kInsertStateMachine.name, record.arn, record.name,
+                                             record.type, record.definition, record.role_arn,
+                                             record.revision_id, ToMicros(record.creation_date));
+    if (inserted.empty()) {  // The arn or the name exists.
+      pqxx::result existing = tx.exec_prepared(sql::kGetStateMachine.name, record.arn);
+      if (!existing.empty()) {
+        StateMachineRecord current = rows::ToStateMachine(existing[0]);
+        if (SameStateMachine(current, record)) return current;
+      }
+      return absl::AlreadyExistsError(
+          StrCat("State machine already exists: '", record.arn, "' / '", record.name, "'"));
+    }
+    tx.exec_prepared(sql::kInsertRevision.name, record.revision_id, record.arn, record.definition,
+                     record.role_arn, ToMicros(record.creation_date));
+    return rows::ToStateMachine(inserted[0]);
+  });
+}
+
+absl::StatusOr<StateMachineRecord> PostgresStore::GetStateMachine(std::string_view arn) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRecord> {
+    pqxx::result result = tx.exec_prepared(sql::kGetStateMachine.name, Str(arn));
+    if (result.empty()) return NoStateMachine(arn);
+    return rows::ToStateMachine(result[0]);
+  });
+}
+
+absl::StatusOr<StateMachineRevision> PostgresStore::GetStateMachineRevision(
+    std::string_view revision_id) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRevision> {
+    pqxx::result result = tx.exec_prepared(sql::kGetRevision.name, Str(revision_id));
+    if (result.empty()) {
+      return absl::NotFoundError(StrCat("No state machine revision '", revision_id, "'"));
+    }
+    return rows::ToRevision(result[0]);
+  });
+}
+
+absl::StatusOr<StateMachinePage> PostgresStore::ListStateMachines(int page_size,
+                                                                  std::string_view page_token) {
+  RETURN_IF_ERROR(CheckPageSize(page_size));
+  std::string after;
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> parts, DecodePageToken(page_token, 1));
+    after = std::move(parts[0]);
+  }
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachinePage> {
+    // One extra row tells whether another page follows.
+    pqxx::result result =
+        tx.exec_prepared(sql::kListStateMachines.name, after, int64_t{page_size} + 1);
+    StateMachinePage page;
+    for (const pqxx::row& row : result) {
+      if (static_cast<int>(page.state_machines.size()) == page_size) {
+        page.next_page_token = EncodePageToken({page.state_machines.back().arn});
+        break;
+      }
+      page.state_machines.push_back(rows::ToStateMachine(row));
+    }
+    return page;
+  });
+}
+
+absl::StatusOr<StateMachineRecord> PostgresStore::UpdateStateMachine(
+    const StateMachineUpdate& update) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRecord> {
+    pqxx::result result =
+        tx.exec_prepared(sql::kUpdateStateMachine.name, update.arn, update.definition,
+                         update.role_arn, update.revision_id, ToMicros(update.update_date));
+    if (result.empty()) return NoStateMachine(update.arn);
+    StateMachineRecord record = rows::ToStateMachine(result[0]);
+    tx.exec_prepared(sql::kInsertRevision.name, record.revision_id, record.arn, record.definition,
+                     record.role_arn, ToMicros(update.update_date));
+    return record;
+  });
+}
+
+absl::Status PostgresStore::DeleteStateMachine(std::string_view arn) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+    pqxx::result result = tx.exec_prepared(sql::kDeleteStateMachine.name, Str(arn));
+    if (result.affected_rows() == 0) return NoStateMachine(arn);
+    return absl::OkStatus();
+  });
+}
+
+// --- Executions --------------------------------------------------------------
+
+absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
+    const NewExecution& execution) {
+  RETURN_IF_ERROR(ValidateNewExecution(execution));
+  const ExecutionRecord& request = execution.execution;
+  const StepUpdate& step = execution.first_step;
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<CreateExecutionResult> {
+    auto existing_or_conflict = [&]() -> absl::StatusOr<CreateExecutionResult> {
+      ASSIGN_OR_RETURN(std::optional<ExecutionRecord> existing,
+                       FindExecution(tx, request.execution_arn));
+      if (!existing.has_value()) {
+        return absl::AbortedError("Execution vanished during its creation; retry");
+      }
+      RETURN_IF_ERROR(CheckIdempotentStart(*existing, request));
+      return CreateExecutionResult{*std::move(existing), false};
+    };
+    ASSIGN_OR_RETURN(std::optional<ExecutionRecord> existing,
+                     FindExecution(tx, request.execution_arn));
+    if (existing.has_value()) return existing_or_conflict();
+    if (tx.exec_prepared(sql::kGetStateMachine.name, request.state_machine_arn).empty()) {
+      return NoStateMachine(request.state_machine_arn);
+    }
+    pqxx::result inserted = tx.exec_prepared(
+        sql::kInsertExecution.name, request.execution_arn, request.state_machine_arn,
+        request.revision_id, request.name, std::string(ExecutionStatusName(step.status)),
+        request.input, step.output, step.error, step.cause, ToMicros(request.start_time),
+        Micros(step.stop_time), step.state_document);
+    // A concurrent start of the same name committed first (ON CONFLICT
+    // waited for it): answer as if it had come first.
+    if (inserted.empty()) return existing_or_conflict();
+    ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(inserted[0]));
+    rows::WriteStepRows(tx, step);
+    return CreateExecutionResult{std::move(record), true};
+  });
+}
+
+absl::StatusOr<ExecutionRecord> PostgresStore::GetExecution(std::string_view execution_arn) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ExecutionRecord> {
+    ASSIGN_OR_RETURN(std::optional<ExecutionRecord> record, FindExecution(tx, Str(execution_arn)));
+    if (!record.has_value()) return NoExecution(execution_arn);
+    return *std::move(record);
+  });
+}
+
+absl::StatusOr<ExecutionSnapshot> PostgresStore::LoadExecution(std::string_view execution_arn) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ExecutionSnapshot> {
+    pqxx::result result = tx.exec_prepared(sql::kLoadExecution.name, Str(execution_arn));
+    if (result.empty()) return NoExecution(execution_arn);
+    ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(result[0]));
+    return ExecutionSnapshot{std::move(record), result[0][14].as<std::string>()};
+  });
+}
+
+absl::StatusOr<ExecutionPage> PostgresStore::ListExecutions(const ExecutionFilter& filter,
+                                                            int page_size,
+                                                            std::string_view page_token) {
+  RETURN_IF_ERROR(CheckPageSize(page_size));
+  std::optional<int64_t> after_micros;
+  std::optional<std::string> after_arn;
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> parts, DecodePageToken(page_token, 2));
+    int64_t micros = 0;
+    if (!absl::SimpleAtoi(parts[0], &micros)) {
+      return absl::InvalidArgumentError("Invalid page token");
+    }
+    after_micros = micros;
+    after_arn = std::move(parts[1]);
+  }
+  std::optional<std::string> status;
+  if (filter.status.has_value()) status = std::string(ExecutionStatusName(*filter.status));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ExecutionPage> {
+    pqxx::result result = tx.exec_prepared(sql::kListExecutions.name, filter.state_machine_arn,
+                                           status, after_micros, after_arn, int64_t{page_size} + 1);
+    ExecutionPage page;
+    for (const pqxx::row& row : result) {
+      if (static_cast<int>(page.executions.size()) == page_size) {
+        const ExecutionRecord& last = page.executions.back();
+        page.next_page_token =
+            EncodePageToken({StrCat(ToMicros(last.start_time)), last.execution_arn});
+        break;
+      }
+      ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(row));
+      page.executions.push_back(std::move(record));
+    }
+    return page;
+  });
+}
+
+absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
+                                                  int64_t expected_version) {
+  RETURN_IF_ERROR(ValidateStepUpdate(update));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
+    pqxx::result updated = tx.exec_prepared(
+        sql::kCommitExecution.name, update.execution_arn, expected_version, update.state_document,
+        std::string(ExecutionStatusName(update.status)), update.output, update.error, update.cause,
+        Micros(update.stop_time), Micros(update.redrive_date));
+    if (updated.empty()) {  // Say why: absent, stale, or not in the right status.
+      pqxx::result current = tx.exec_prepared(sql::kExecutionVersion.name, update.execution_arn);
+      if (current.empty()) return NoExecution(update.execution_arn);
+      int64_t version = current[0][1].as<int64_t>();
+      if (version != expected_version) {
+        return absl::AbortedError(StrCat("Execution '", update.execution_arn, "' is at version ",
+                                         version, ", not ", expected_version));
+      }
+      absl::StatusOr<ExecutionStatus> status =
+          ParseExecutionStatus(current[0][0].as<std::string>());
+      if (!status.ok()) return absl::InternalError(status.status().message());
+      RETURN_IF_ERROR(CheckStepAllowed(*status, update));
+      return absl::InternalError("Commit matched no row for no known reason");
+    }
+    rows::WriteStepRows(tx, update);
+    return updated[0][0].as<int64_t>();
+  });
+}
+
+absl::StatusOr<std::vector<HistoryRecord>> PostgresStore::ReadHistory(
+    std::string_view execution_arn, const HistoryQuery& query) {
+  const std::string arn(execution_arn);
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<HistoryRecord>> {
+    int64_t cursor = query.cursor;
+    if (query.reverse && cursor == 0) cursor = std::numeric_limits<int64_t>::max();
+    pqxx::result result =
+        tx.exec_prepared(query.reverse ? sql::kHistoryReverse.name : sql::kHistoryForward.name, arn,
+                         cursor, int64_t{std::max(query.max_events, 0)});
+    if (result.empty() && tx.exec_prepared(sql::kExecutionVersion.name, arn).empty()) {
+      return NoExecution(execution_arn);
+    }
+    std::vector<HistoryRecord> events;
+    events.reserve(result.size());
+    for (const pqxx::row& row : result) events.push_back(rows::ToHistory(row));
+    return events;
+  });
+}
+
+// --- Tasks -------------------------------------------------------------------
+
+absl::StatusOr<std::optional<TaskRecord>> PostgresStore::ClaimTask(std::string_view queue,
+                                                                   std::string_view worker_id,
+                                                                   absl::Time lease_until,
+                                                                   absl::Time now) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::optional<TaskRecord>> {
+    pqxx::result result = tx.exec_prepared(sql::kClaimTask.name, Str(queue), Str(worker_id),
+                                           ToMicros(lease_until), ToMicros(now));
+    if (result.empty()) return std::optional<TaskRecord>();
+    ASSIGN_OR_RETURN(TaskRecord task, rows::ToTask(result[0]));
+    return std::optional<TaskRecord>(std::move(task));
+  });
+}
+
+absl::StatusOr<TaskRecord> PostgresStore::FindTaskByToken(std::string_view task_token) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<TaskRecord> {
+    pqxx::result result = tx.exec_prepared(sql::kFindTask.name, Str(task_token));
+    if (result.empty()) return NoTask();
+    return rows::ToTask(result[0]);
+  });
+}
+
+absl::StatusOr<TaskRecord> PostgresStore::RecordHeartbeat(std::string_view task_token,
+                                                          absl::Time now, absl::Time lease_until) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<TaskRecord> {
+    pqxx::result result = tx.exec_prepared(sql::kHeartbeat.name, Str(task_token), ToMicros(now),
+                                           ToMicros(lease_until));
+    if (!result.empty()) return rows::ToTask(result[0]);
+    pqxx::result found = tx.exec_prepared(sql::kFindTask.name, Str(task_token));
+    if (found.empty()) return NoTask();
+    ASSIGN_OR_RETURN(TaskRecord task, rows::ToTask(found[0]));
+    return absl::FailedPreconditionError(
+        StrCat("Task '", task.task_id, "' is ", TaskStatusName(task.status)));
+  });
+}
+
+// --- Timers ------------------------------------------------------------------
+
+absl::StatusOr<std::vector<TimerRecord>> PostgresStore::ClaimDueTimers(absl::Time now, int limit,
+                                                                       std::string_view owner,
+                                                                       absl::Time lease_until) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<TimerRecord>> {
+    pqxx::result result =
+        tx.exec_prepared(sql::kClaimTimers.name, ToMicros(now), int64_t{std::max(limit, 0)},
+                         Str(owner), ToMicros(lease_until));
+    std::vector<TimerRecord> timers;
+    for (const pqxx::row& row : result) timers.push_back(rows::ToTimer(row));
+    std::sort(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
+      return std::tie(a.fire_at, a.execution_arn, a.timer_id) <
+             std::tie(b.fire_at, b.execution_arn, b.timer_id);
+    });
+    return timers;
+  });
+}
+
+absl::Status PostgresStore::RescheduleTimer(std::string_view execution_arn,
+                                            std::string_view timer_id, std::string_view owner,
+                                            absl::Time fire_at) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+    pqxx::result result = tx.exec_prepared(sql::kRescheduleTimer.name, Str(execution_arn),
+                                           Str(timer_id), Str(owner), ToMicros(fire_at));
+    if (result.affected_rows() > 0) return absl::OkStatus();
+    if (tx.exec_prepared(sql::kTimerExists.name, Str(execution_arn), Str(timer_id)).empty()) {
+      return absl::NotFoundError(StrCat("No timer '", timer_id, "' in '", execution_arn, "'"));
+    }
+    return absl::FailedPreconditionError(
+        StrCat("Timer '", timer_id, "' is not held by '", owner, "'"));
+  });
+}
+
+}  // namespace stepwise::persistence

@@ -1,0 +1,82 @@
+// PostgresStore: the durable ExecutionStore on PostgreSQL (libpqxx), the one
+// the orchestrator runs on. Schema: persistence/schema/*.sql.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store,
+//                    PostgresStore::Connect({.url = "postgresql://..."}));
+//
+// Each operation is one READ COMMITTED transaction on a pooled connection.
+// CommitStep's version guard is the row's `UPDATE ... WHERE version = $v`,
+// which serializes concurrent steps of one execution on the row lock; task
+// and timer claims use FOR UPDATE SKIP LOCKED so claimers never block each
+// other. A step that schedules tasks also runs `NOTIFY stepwise_tasks,
+// '<queue>'`, delivered to listeners when (and only if) it commits.
+// libpqxx exceptions never leave this class (FromPqxx). Thread-safe.
+#ifndef STEPWISE_PERSISTENCE_POSTGRES_POSTGRES_STORE_H_
+#define STEPWISE_PERSISTENCE_POSTGRES_POSTGRES_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "persistence/execution_store.h"
+
+namespace stepwise::persistence {
+
+class ConnectionPool;
+
+struct PostgresStoreOptions {
+  std::string url;  // libpq connection string or URI.
+  int max_connections = 16;
+  absl::Duration acquire_timeout = absl::Seconds(10);
+  bool apply_migrations = true;  // Run ApplyMigrations(url) before connecting.
+};
+
+class PostgresStore final : public ExecutionStore {
+ public:
+  // Migrates (unless told not to) and checks that the database answers.
+  // kUnavailable when it cannot be reached.
+  static absl::StatusOr<std::unique_ptr<PostgresStore>> Connect(
+      const PostgresStoreOptions& options);
+  ~PostgresStore() override;
+
+  absl::StatusOr<StateMachineRecord> CreateStateMachine(const StateMachineRecord& record) override;
+  absl::StatusOr<StateMachineRecord> GetStateMachine(std::string_view arn) override;
+  absl::StatusOr<StateMachineRevision> GetStateMachineRevision(
+      std::string_view revision_id) override;
+  absl::StatusOr<StateMachinePage> ListStateMachines(int page_size,
+                                                     std::string_view page_token) override;
+  absl::StatusOr<StateMachineRecord> UpdateStateMachine(const StateMachineUpdate& update) override;
+  absl::Status DeleteStateMachine(std::string_view arn) override;
+
+  absl::StatusOr<CreateExecutionResult> CreateExecution(const NewExecution& execution) override;
+  absl::StatusOr<ExecutionRecord> GetExecution(std::string_view execution_arn) override;
+  absl::StatusOr<ExecutionSnapshot> LoadExecution(std::string_view execution_arn) override;
+  absl::StatusOr<ExecutionPage> ListExecutions(const ExecutionFilter& filter, int page_size,
+                                               std::string_view page_token) override;
+  absl::StatusOr<int64_t> CommitStep(const StepUpdate& update, int64_t expected_version) override;
+  absl::StatusOr<std::vector<HistoryRecord>> ReadHistory(std::string_view execution_arn,
+                                                         const HistoryQuery& query) override;
+
+  absl::StatusOr<std::optional<TaskRecord>> ClaimTask(std::string_view queue,
+                                                      std::string_view worker_id,
+                                                      absl::Time lease_until,
+                                                      absl::Time now) override;
+  absl::StatusOr<TaskRecord> FindTaskByToken(std::string_view task_token) override;
+  absl::StatusOr<TaskRecord> RecordHeartbeat(std::string_view task_token, absl::Time now,
+                                             absl::Time lease_until) override;
+
+  absl::StatusOr<std::vector<TimerRecord>> ClaimDueTimers(absl::Time now, int limit,
+                                                          std::string_view owner,
+                                                          absl::Time lease_until) override;
+  absl::Status RescheduleTimer(std::string_view execution_arn, std::string_view timer_id,
+                               std::string_view owner, absl::Time fire_at) override;
+
+ private:
+  explicit PostgresStore(std::unique_ptr<ConnectionPool> pool);
+
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace stepwise::persistence
+
+#endif  // STEPWISE_PERSISTENCE_POSTGRES_POSTGRES_STORE_H_

@@ -1,0 +1,212 @@
+// Plain records that cross the ExecutionStore interface (persistence/store.h).
+//
+// The store knows nothing about ASL or the engine: definitions, inputs,
+// outputs, engine state documents, task payloads and history events are JSON
+// text the service produced. Times are absl::Time; backends keep microsecond
+// precision (PostgreSQL's), so callers that compare round-tripped times
+// should not rely on nanoseconds.
+//
+// Every execution-scoped record carries `execution_arn`, the key every
+// execution table is keyed (and, on a distributed PostgreSQL, sharded) by.
+#ifndef STEPWISE_PERSISTENCE_RECORDS_H_
+#define STEPWISE_PERSISTENCE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace stepwise::persistence {
+
+// AWS's ExecutionStatus. Mirrors engine::ExecutionStatus; the service maps.
+enum class ExecutionStatus { kRunning, kSucceeded, kFailed, kTimedOut, kAborted };
+
+// "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED".
+std::string_view ExecutionStatusName(ExecutionStatus status);
+// Inverse of ExecutionStatusName; kInvalidArgument for anything else.
+absl::StatusOr<ExecutionStatus> ParseExecutionStatus(std::string_view name);
+
+// A task's lifecycle in the outbox.
+enum class TaskStatus {
+  kPending,    // Committed, waiting for a worker (or its lease expired).
+  kClaimed,    // Handed to a worker until `lease_until`.
+  kCompleted,  // Its result was consumed by a committed step.
+  kCancelled,  // The step that owned it no longer wants a result.
+};
+
+// "PENDING", "CLAIMED", "COMPLETED", "CANCELLED" (the stored spelling).
+std::string_view TaskStatusName(TaskStatus status);
+absl::StatusOr<TaskStatus> ParseTaskStatus(std::string_view name);
+
+inline bool IsOpen(TaskStatus status) {
+  return status == TaskStatus::kPending || status == TaskStatus::kClaimed;
+}
+
+// A state machine and its current revision.
+struct StateMachineRecord {
+  std::string arn;         // Primary key; the service builds it from the name.
+  std::string name;        // Unique among state machines too.
+  std::string type;        // "STANDARD" or "EXPRESS".
+  std::string definition;  // ASL JSON, after DefinitionSubstitutions.
+  std::string role_arn;
+  // Identifies the definition+role in force; executions remember the
+  // revision they started with (GetStateMachineRevision). Caller-chosen and
+  // globally unique (e.g. a UUID), as AWS's revisionId.
+  std::string revision_id;
+  absl::Time creation_date;
+  absl::Time update_date;  // == creation_date until the first update.
+};
+
+// One immutable revision of a state machine. Kept after updates (and after
+// the state machine is deleted) so that executions can finish on the
+// definition they started with.
+struct StateMachineRevision {
+  std::string revision_id;
+  std::string state_machine_arn;
+  std::string definition;
+  std::string role_arn;
+  absl::Time creation_date;
+};
+
+// UpdateStateMachine: fields left empty keep their value.
+struct StateMachineUpdate {
+  std::string arn;
+  std::optional<std::string> definition;
+  std::optional<std::string> role_arn;
+  std::string revision_id;  // The new revision's id.
+  absl::Time update_date;
+};
+
+struct StateMachinePage {
+  std::vector<StateMachineRecord> state_machines;
+  std::string next_page_token;  // Empty on the last page.
+};
+
+// The summary row of an execution (DescribeExecution / ListExecutions).
+struct ExecutionRecord {
+  std::string execution_arn;  // Primary key and sharding key.
+  std::string state_machine_arn;
+  std::string revision_id;  // The state machine revision it runs.
+  std::string name;
+  ExecutionStatus status = ExecutionStatus::kRunning;
+  std::string input;   // JSON text.
+  std::string output;  // JSON text; set when SUCCEEDED.
+  std::string error;   // Set when FAILED / TIMED_OUT / ABORTED (may be empty).
+  std::string cause;
+  absl::Time start_time;
+  std::optional<absl::Time> stop_time;  // Set once the status is final.
+  int64_t redrive_count = 0;
+  std::optional<absl::Time> redrive_date;
+  // Version of the engine state document; 1 after CreateExecution, +1 per
+  // committed step. Pass it back as CommitStep's `expected_version`.
+  int64_t version = 0;
+};
+
+// What the engine needs to apply the next event.
+struct ExecutionSnapshot {
+  ExecutionRecord execution;
+  std::string state_document;  // engine::ExecutionState as JSON text.
+};
+
+struct ExecutionFilter {
+  std::string state_machine_arn;
+  std::optional<ExecutionStatus> status;  // Only executions with this status.
+};
+
+struct ExecutionPage {
+  std::vector<ExecutionRecord> executions;  // Newest start_time first.
+  std::string next_page_token;              // Empty on the last page.
+};
+
+// One history event, stored as AWS's JSON (GetExecutionHistory) plus the
+// columns needed to page and filter without parsing it.
+struct HistoryRecord {
+  int64_t id = 0;  // 1, 2, ... per execution (no global sequence).
+  int64_t previous_event_id = 0;
+  std::string type;  // "TaskStateEntered", "ExecutionSucceeded", ...
+  absl::Time timestamp;
+  std::string event_json;  // The whole event in AWS's shape.
+};
+
+// Forward: events with id > cursor, ascending. Reverse: events with
+// id < cursor, descending; cursor 0 starts from the newest event.
+struct HistoryQuery {
+  int64_t cursor = 0;
+  int max_events = 1000;
+  bool reverse = false;
+};
+
+// An outbox row: a task a worker should run.
+struct TaskRecord {
+  std::string execution_arn;
+  std::string task_id;  // Unique within the execution.
+  // Opaque, unguessable, globally unique; SendTask* find the task by it.
+  std::string task_token;
+  std::string queue;  // Task queue (function or activity name).
+  std::string resource;
+  std::string state_name;
+  std::string payload;  // JSON text: the Task state's input after Parameters.
+  std::optional<int64_t> timeout_seconds;
+  std::optional<int64_t> heartbeat_seconds;
+  absl::Time scheduled_at;  // Claim order within a queue: oldest first.
+
+  // Maintained by the store; ignored in CommitStep's new_tasks.
+  TaskStatus status = TaskStatus::kPending;
+  std::string worker_id;  // Last claimer.
+  std::optional<absl::Time> lease_until;
+  std::optional<absl::Time> last_heartbeat;
+  int64_t delivery_count = 0;  // Claims so far (at-least-once: may exceed 1).
+};
+
+// A durable timer (Wait, Retry backoff, timeouts).
+struct TimerRecord {
+  std::string execution_arn;
+  std::string timer_id;  // Unique within the execution.
+  absl::Time fire_at;
+  // Maintained by the store: who claimed it and until when (ClaimDueTimers).
+  std::string owner;
+  std::optional<absl::Time> lease_until;
+};
+
+// Everything one engine step changes, committed atomically (outbox).
+struct StepUpdate {
+  std::string execution_arn;
+  std::string state_document;  // The new engine state (JSON text).
+  ExecutionStatus status = ExecutionStatus::kRunning;
+  std::string output;  // Final result, when status is final.
+  std::string error;
+  std::string cause;
+  std::optional<absl::Time> stop_time;
+  // RedriveExecution: the execution must be closed (not RUNNING); the store
+  // bumps redrive_count and sets redrive_date. Any other step requires a
+  // RUNNING execution.
+  std::optional<absl::Time> redrive_date;
+
+  std::vector<HistoryRecord> history;  // Appended; ids continue the execution's.
+  std::vector<TaskRecord> new_tasks;
+  std::vector<std::string> completed_task_ids;  // Results consumed by this step.
+  std::vector<std::string> cancelled_task_ids;
+  // Upserted: an existing id gets the new fire_at and loses its lease.
+  std::vector<TimerRecord> new_timers;
+  std::vector<std::string> fired_timer_ids;  // Applied by this step: deleted.
+  std::vector<std::string> cancelled_timer_ids;
+};
+
+// CreateExecution's input: the row and its first step (version 1).
+struct NewExecution {
+  ExecutionRecord execution;  // status/version/stop fields come from first_step.
+  StepUpdate first_step;      // first_step.execution_arn must match.
+};
+
+struct CreateExecutionResult {
+  ExecutionRecord execution;
+  bool created = false;  // False: an identical RUNNING execution existed.
+};
+
+}  // namespace stepwise::persistence
+
+#endif  // STEPWISE_PERSISTENCE_RECORDS_H_
