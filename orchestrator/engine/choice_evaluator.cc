@@ -18,6 +18,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/asl/json_path.h"
 #include "orchestrator/asl/timestamp.h"
+#include "orchestrator/engine/expression_cache.h"
 
 namespace stepwise::engine {
 namespace {
@@ -48,12 +49,18 @@ StateError InvalidPath(std::string_view path) {
 
 Outcome<Selection> Select(std::string_view path_text, const json::value& input,
                           const EvaluationContext& context) {
-  absl::StatusOr<asl::JsonPath> path = asl::ParseJsonPath(path_text);
-  if (!path.ok()) {
-    // Validation accepted the definition, so this is unexpected; fail the state.
-    return StateError{
-        std::string(errors::kRuntime),
-        StrCat("Invalid path '", path_text, "': ", std::string(path.status().message()))};
+  const asl::JsonPath* path =
+      context.expressions != nullptr ? context.expressions->Path(path_text) : nullptr;
+  absl::StatusOr<asl::JsonPath> parsed;
+  if (path == nullptr) {
+    parsed = asl::ParseJsonPath(path_text);
+    if (!parsed.ok()) {
+      // Validation accepted the definition, so this is unexpected; fail the state.
+      return StateError{
+          std::string(errors::kRuntime),
+          StrCat("Invalid path '", path_text, "': ", std::string(parsed.status().message()))};
+    }
+    path = &*parsed;
   }
   const json::value empty_object = json::object();
   const json::value& root = !path->context_object               ? input

@@ -19,6 +19,7 @@
 #include "orchestrator/asl/json_path.h"
 #include "orchestrator/asl/model.h"
 #include "orchestrator/engine/evaluation_context.h"
+#include "orchestrator/engine/expression_cache.h"
 #include "orchestrator/engine/intrinsics.h"
 #include "orchestrator/engine/state_error.h"
 
@@ -103,6 +104,11 @@ Outcome<json::value> EvaluateTemplateValue(std::string_view key, const json::val
   }
   std::string_view source(text->data(), text->size());
   if (asl::LooksLikeIntrinsicCall(source)) {
+    if (context.expressions != nullptr) {
+      if (const asl::IntrinsicCall* cached = context.expressions->Intrinsic(source)) {
+        return EvaluateIntrinsic(*cached, input, context);
+      }
+    }
     absl::StatusOr<asl::IntrinsicCall> call = asl::ParseIntrinsicCall(source);
     if (!call.ok()) {
       // Definitions are validated before they run, so this means a bug, but
@@ -162,6 +168,11 @@ StateError ResultPathMatchFailure(std::string_view path, const json::value& stat
 
 Outcome<json::value> SelectPath(std::string_view path, const json::value& input,
                                 const EvaluationContext& context, std::string_view field) {
+  if (context.expressions != nullptr) {
+    if (const asl::JsonPath* cached = context.expressions->Path(path)) {
+      return SelectParsed(*cached, input, context, field);
+    }
+  }
   absl::StatusOr<asl::JsonPath> parsed = asl::ParseJsonPath(path);
   if (!parsed.ok()) {
     return RuntimeError(StrCat(

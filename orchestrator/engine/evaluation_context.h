@@ -8,12 +8,16 @@
 
 namespace stepwise::engine {
 
+class ExpressionCache;
+
 struct EvaluationContext {
   // The context object for `$$` paths: {Execution, State, StateMachine, Task, Map}.
   // Null means an empty object.
   const boost::json::value* context_object = nullptr;
   // For States.MathRandom / States.UUID. Required when those are evaluated.
   Entropy* entropy = nullptr;
+  // Pre-parsed paths and intrinsic calls of the state machine; optional.
+  const ExpressionCache* expressions = nullptr;
 };
 
 }  // namespace stepwise::engine

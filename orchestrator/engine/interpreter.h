@@ -27,6 +27,7 @@
 #include "orchestrator/engine/history.h"
 
 namespace stepwise::engine {
+class ExpressionCache;
 namespace internal {
 class ContextUsage;
 }  // namespace internal
@@ -60,6 +61,7 @@ class Interpreter {
   std::shared_ptr<const asl::StateMachine> machine_;
   InterpreterOptions options_;
   std::shared_ptr<const internal::ContextUsage> context_usage_;
+  std::shared_ptr<const ExpressionCache> expressions_;
 };
 
 }  // namespace stepwise::engine

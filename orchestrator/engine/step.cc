@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "boost/json/serialize.hpp"
+#include "boost/json/serializer.hpp"
 #include "common/str_cat.h"
 #include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/history.h"
@@ -43,6 +44,17 @@ json::object NameAndPayload(std::string_view name, std::string_view key, std::st
 
 std::string Serialize(const json::value& value) { return json::serialize(value); }
 
+size_t SerializedSize(const json::value& value, size_t stop_after) {
+  json::serializer serializer;
+  serializer.reset(&value);
+  char buffer[4096];
+  size_t size = 0;
+  while (!serializer.done() && size <= stop_after) {
+    size += serializer.read(buffer, sizeof(buffer)).size();
+  }
+  return size;
+}
+
 ResourceParts SplitResource(std::string_view resource) {
   // arn:aws:states:::lambda:invoke -> ("lambda", "invoke"); other ARNs keep
   // the whole ARN as the resource, with their service as the type.
@@ -67,13 +79,15 @@ ResourceParts SplitResource(std::string_view resource) {
 }
 
 Step::Step(const asl::StateMachine& machine, const InterpreterOptions& options,
-           const ContextUsage& context_usage, ExecutionState& state, const Event& event)
+           const ContextUsage& context_usage, const ExpressionCache& expressions,
+           ExecutionState& state, const Event& event)
     : machine_(machine),
       options_(options),
       context_usage_(context_usage),
+      expressions_(expressions),
       state_(state),
       event_(event),
-      entropy_(DeriveSeed(event.entropy)) {}
+      entropy_(event.entropy) {}
 
 void Step::Run() {
   std::visit(
@@ -123,28 +137,38 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
                                 std::string_view task_token) {
   Context context;
   context.entropy = &entropy_;
+  context.expressions = &expressions_;
   if (!context_usage_.Uses(state)) return context;
-  json::object object;
-  json::object execution;
-  execution["Id"] = state_.info.execution_arn;
-  execution["Input"] = state_.input;
-  execution["Name"] = state_.info.name;
-  execution["RoleArn"] = state_.info.role_arn;
-  execution["StartTime"] = FormatTimestamp(state_.start_time);
-  execution["RedriveCount"] = state_.redrive_count;
-  object["Execution"] = std::move(execution);
+  if (!context_object_) {
+    json::object execution;
+    execution["Id"] = state_.info.execution_arn;
+    execution["Input"] = state_.input;
+    execution["Name"] = state_.info.name;
+    execution["RoleArn"] = state_.info.role_arn;
+    execution["StartTime"] = FormatTimestamp(state_.start_time);
+    execution["RedriveCount"] = state_.redrive_count;
+    json::object object;
+    object["Execution"] = std::move(execution);
+    object["StateMachine"] = json::object{{"Id", state_.info.state_machine_arn},
+                                          {"Name", state_.info.state_machine_name}};
+    context_object_.emplace(std::move(object));
+  }
+  json::object& object = context_object_->get_object();
   object["State"] = json::object{{"EnteredTime", FormatTimestamp(frame.entered_at)},
                                  {"Name", state.name},
                                  {"RetryCount", frame.retry_count}};
-  object["StateMachine"] =
-      json::object{{"Id", state_.info.state_machine_arn}, {"Name", state_.info.state_machine_name}};
-  if (!task_token.empty()) object["Task"] = json::object{{"Token", task_token}};
-  if (map_item != nullptr) {
+  if (task_token.empty()) {
+    object.erase("Task");
+  } else {
+    object["Task"] = json::object{{"Token", task_token}};
+  }
+  if (map_item == nullptr) {
+    object.erase("Map");
+  } else {
     object["Map"] =
         json::object{{"Item", json::object{{"Index", map_index}, {"Value", *map_item}}}};
   }
-  context.object = std::move(object);
-  context.has_object = true;
+  context.object = &*context_object_;
   return context;
 }
 
@@ -188,7 +212,9 @@ StateOutcome Step::Enter(Frame& frame, const asl::StateMachine& machine, const s
   std::string serialized = options_.record_history ? Serialize(input) : std::string();
   frame.input = std::move(input);
   Emit(&frame, HistoryEventType::kStateEntered,
-       NameAndPayload(name, "input", std::move(serialized)), state->type);
+       options_.record_history ? NameAndPayload(name, "input", std::move(serialized))
+                               : json::object(),
+       state->type);
   frame.entered_event_id = frame.last_event_id;
   return Execute(frame, *state);
 }
@@ -218,18 +244,31 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
       }
       case StateOutcome::Kind::kNext:
       case StateOutcome::Kind::kEnd: {
-        std::string serialized = Serialize(outcome.output);
-        if (serialized.size() > options_.max_payload_bytes) {
+        // The text is needed for the history event; without history only
+        // the size is, and counting stops at the limit.
+        std::string serialized;
+        size_t size = 0;
+        if (options_.record_history) {
+          serialized = Serialize(outcome.output);
+          size = serialized.size();
+        } else {
+          size = SerializedSize(outcome.output, options_.max_payload_bytes);
+          // Over the limit (rare): the exact size, for the cause.
+          if (size > options_.max_payload_bytes) size = SerializedSize(outcome.output, SIZE_MAX);
+        }
+        if (size > options_.max_payload_bytes) {
           outcome = StateOutcome::Failed(
               {std::string(errors::kDataLimitExceeded),
-               StrCat("The state/task '", state.name, "' returned a result with a size of ",
-                      serialized.size(), " bytes that exceeds the maximum size of ",
-                      options_.max_payload_bytes, " bytes")});
+               StrCat("The state/task '", state.name, "' returned a result with a size of ", size,
+                      " bytes that exceeds the maximum size of ", options_.max_payload_bytes,
+                      " bytes")});
           continue;
         }
         frame.blocker = Blocker::kNone;
         Emit(&frame, HistoryEventType::kStateExited,
-             NameAndPayload(state.name, "output", std::move(serialized)), state.type);
+             options_.record_history ? NameAndPayload(state.name, "output", std::move(serialized))
+                                     : json::object(),
+             state.type);
         if (outcome.kind == StateOutcome::Kind::kEnd) {
           return {FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}};
         }

@@ -17,9 +17,11 @@
 #include "orchestrator/engine/evaluation_context.h"
 #include "orchestrator/engine/events.h"
 #include "orchestrator/engine/execution_state.h"
+#include "orchestrator/engine/expression_cache.h"
 #include "orchestrator/engine/history.h"
 #include "orchestrator/engine/internal/context_usage.h"
 #include "orchestrator/engine/interpreter.h"
+#include "orchestrator/engine/randomness.h"
 #include "orchestrator/engine/state_error.h"
 
 namespace stepwise::engine::internal {
@@ -59,7 +61,8 @@ struct FrameOutcome {
 class Step {
  public:
   Step(const asl::StateMachine& machine, const InterpreterOptions& options,
-       const ContextUsage& context_usage, ExecutionState& state, const Event& event);
+       const ContextUsage& context_usage, const ExpressionCache& expressions, ExecutionState& state,
+       const Event& event);
 
   void Run();
   std::vector<Effect> TakeEffects() { return std::move(effects_); }
@@ -88,14 +91,13 @@ class Step {
 
   // The evaluation context for `state` run by `frame`; the context object
   // ($$) is built only for states that read it.
+  // The evaluation context of one use. The context object lives in the Step
+  // and is updated in place by the next MakeContext: use a Context at once.
   struct Context {
-    boost::json::value object;  // Null when the state does not read $$.
+    const boost::json::value* object = nullptr;  // Null when the state does not read $$.
     Entropy* entropy = nullptr;
-    bool has_object = false;
-    // Points into `object`: use while this Context lives.
-    EvaluationContext evaluation() const {
-      return EvaluationContext{has_object ? &object : nullptr, entropy};
-    }
+    const ExpressionCache* expressions = nullptr;
+    EvaluationContext evaluation() const { return EvaluationContext{object, entropy, expressions}; }
   };
   Context MakeContext(const Frame& frame, const asl::State& state,
                       const boost::json::value* map_item = nullptr, int64_t map_index = 0,
@@ -138,9 +140,27 @@ class Step {
   const asl::StateMachine& machine_;
   const InterpreterOptions& options_;
   const ContextUsage& context_usage_;
+  const ExpressionCache& expressions_;
   ExecutionState& state_;
   const Event& event_;
-  SeededEntropy entropy_;
+  // Seeded on first use: most steps need no randomness, and the seed costs
+  // a SHA-256.
+  class LazyEntropy final : public Entropy {
+   public:
+    explicit LazyEntropy(std::string_view seed_material) : seed_material_(seed_material) {}
+    uint64_t NextUint64() override {
+      if (!entropy_) entropy_.emplace(DeriveSeed(seed_material_));
+      return entropy_->NextUint64();
+    }
+
+   private:
+    std::string_view seed_material_;
+    std::optional<SeededEntropy> entropy_;
+  };
+  LazyEntropy entropy_;
+  // $$ for the states that read it: Execution and StateMachine are built once
+  // per Step (they copy the execution input), the rest is set per use.
+  std::optional<boost::json::value> context_object_;
   std::vector<Effect> effects_;
   std::vector<HistoryEvent> history_;
 };
@@ -154,6 +174,8 @@ ResourceParts SplitResource(std::string_view resource);
 
 // Compact JSON text.
 std::string Serialize(const boost::json::value& value);
+// The length of Serialize(value), counted only until it exceeds `stop_after`.
+size_t SerializedSize(const boost::json::value& value, size_t stop_after);
 
 }  // namespace stepwise::engine::internal
 

@@ -1,0 +1,90 @@
+#include "orchestrator/engine/expression_cache.h"
+
+namespace stepwise::engine {
+namespace {
+
+namespace json = ::boost::json;
+
+}  // namespace
+
+ExpressionCache::ExpressionCache(const asl::StateMachine& machine) { AddMachine(machine); }
+
+const asl::JsonPath* ExpressionCache::Path(std::string_view text) const {
+  auto it = paths_.find(absl::string_view(text.data(), text.size()));
+  return it == paths_.end() ? nullptr : &it->second;
+}
+
+const asl::IntrinsicCall* ExpressionCache::Intrinsic(std::string_view text) const {
+  auto it = intrinsics_.find(absl::string_view(text.data(), text.size()));
+  return it == intrinsics_.end() ? nullptr : &it->second;
+}
+
+void ExpressionCache::AddPath(const std::string& text) {
+  if (text.empty() || paths_.contains(text)) return;
+  if (asl::LooksLikeIntrinsicCall(text)) {
+    absl::StatusOr<asl::IntrinsicCall> call = asl::ParseIntrinsicCall(text);
+    if (call.ok()) intrinsics_.emplace(text, std::move(*call));
+    return;
+  }
+  absl::StatusOr<asl::JsonPath> path = asl::ParseJsonPath(text);
+  if (path.ok()) paths_.emplace(text, std::move(*path));
+}
+
+void ExpressionCache::AddTemplate(const json::value& value) {
+  if (const json::array* array = value.if_array()) {
+    for (const json::value& element : *array) AddTemplate(element);
+  } else if (const json::object* object = value.if_object()) {
+    for (const auto& member : *object) {
+      std::string_view key(member.key().data(), member.key().size());
+      if (key.ends_with(".$") && member.value().is_string()) {
+        AddPath(std::string(member.value().get_string()));
+      } else {
+        AddTemplate(member.value());
+      }
+    }
+  }
+}
+
+void ExpressionCache::AddRule(const asl::ChoiceRule& rule) {
+  AddPath(rule.variable);
+  if (rule.operand_is_path && rule.operand.is_string()) {
+    AddPath(std::string(rule.operand.get_string()));
+  }
+  for (const asl::ChoiceRule& child : rule.children) AddRule(child);
+}
+
+void ExpressionCache::AddMachine(const asl::StateMachine& machine) {
+  auto add_field = [this](const std::optional<asl::PathField>& field) {
+    if (field && !field->is_null) AddPath(field->path);
+  };
+  auto add_optional = [this](const std::optional<std::string>& text) {
+    if (text) AddPath(*text);
+  };
+  for (const asl::State& state : machine.states) {
+    add_field(state.input_path);
+    add_field(state.output_path);
+    if (state.parameters) AddTemplate(*state.parameters);
+    if (state.result_selector) AddTemplate(*state.result_selector);
+    if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
+      add_optional(task->timeout_seconds.path);
+      add_optional(task->heartbeat_seconds.path);
+    } else if (const auto* choice = std::get_if<asl::ChoiceFields>(&state.fields)) {
+      for (const asl::ChoiceRule& rule : choice->choices) AddRule(rule);
+    } else if (const auto* wait = std::get_if<asl::WaitFields>(&state.fields)) {
+      add_optional(wait->seconds.path);
+      add_optional(wait->timestamp.path);
+    } else if (const auto* fail = std::get_if<asl::FailFields>(&state.fields)) {
+      add_optional(fail->error.path);
+      add_optional(fail->cause.path);
+    } else if (const auto* parallel = std::get_if<asl::ParallelFields>(&state.fields)) {
+      for (const auto& branch : parallel->branches) AddMachine(*branch);
+    } else if (const auto* map = std::get_if<asl::MapFields>(&state.fields)) {
+      add_optional(map->items_path);
+      add_optional(map->max_concurrency.path);
+      if (map->item_selector) AddTemplate(*map->item_selector);
+      if (map->processor) AddMachine(*map->processor);
+    }
+  }
+}
+
+}  // namespace stepwise::engine
