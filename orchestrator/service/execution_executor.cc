@@ -1,0 +1,348 @@
+#include "orchestrator/service/execution_executor.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+#include "orchestrator/asl/validator.h"
+#include "orchestrator/engine/effects.h"
+#include "orchestrator/engine/execution_state.h"
+#include "orchestrator/engine/history.h"
+#include "orchestrator/service/system_clock.h"
+
+namespace stepwise::service {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kLambdaInvoke = "arn:aws:states:::lambda:invoke";
+constexpr std::string_view kLambdaInvokeCallback =
+    "arn:aws:states:::lambda:invoke.waitForTaskToken";
+constexpr std::string_view kLambdaArnPrefix = "arn:aws:lambda:";
+constexpr std::string_view kActivityArnPrefix = "arn:aws:states:";
+
+// "a:b:c" -> {"a", "b", "c"}.
+std::vector<std::string_view> SplitColons(std::string_view text) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t colon = text.find(':', start);
+    if (colon == std::string_view::npos) {
+      parts.push_back(text.substr(start));
+      return parts;
+    }
+    parts.push_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+}
+
+// arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] -> NAME.
+std::optional<std::string> LambdaFunctionName(std::string_view arn) {
+  if (!arn.starts_with(kLambdaArnPrefix)) return std::nullopt;
+  const std::vector<std::string_view> parts = SplitColons(arn);
+  if (parts.size() < 7 || parts[5] != "function" || parts[6].empty()) return std::nullopt;
+  return std::string(parts[6]);
+}
+
+persistence::ExecutionStatus ToStoreStatus(engine::ExecutionStatus status) {
+  switch (status) {
+    case engine::ExecutionStatus::kRunning:
+      return persistence::ExecutionStatus::kRunning;
+    case engine::ExecutionStatus::kSucceeded:
+      return persistence::ExecutionStatus::kSucceeded;
+    case engine::ExecutionStatus::kFailed:
+      return persistence::ExecutionStatus::kFailed;
+    case engine::ExecutionStatus::kTimedOut:
+      return persistence::ExecutionStatus::kTimedOut;
+    case engine::ExecutionStatus::kAborted:
+      return persistence::ExecutionStatus::kAborted;
+  }
+  return persistence::ExecutionStatus::kFailed;
+}
+
+absl::StatusOr<json::value> ParseJson(std::string_view text, std::string_view what) {
+  if (text.empty()) return json::value(json::object());
+  std::error_code ec;
+  json::value value = json::parse(json::string_view(text.data(), text.size()), ec);
+  if (ec) return absl::InvalidArgumentError(StrCat(what, " is not valid JSON: ", ec.message()));
+  return value;
+}
+
+}  // namespace
+
+std::string TaskQueueFor(std::string_view resource, const json::value& payload) {
+  if (resource == kLambdaInvoke || resource == kLambdaInvokeCallback) {
+    if (const json::object* object = payload.if_object()) {
+      if (const json::value* function = object->if_contains("FunctionName")) {
+        if (const json::string* name = function->if_string()) {
+          const std::string_view text(name->data(), name->size());
+          if (std::optional<std::string> short_name = LambdaFunctionName(text)) {
+            return *short_name;
+          }
+          if (!text.empty()) return std::string(text);
+        }
+      }
+    }
+    return std::string(resource);
+  }
+  if (std::optional<std::string> name = LambdaFunctionName(resource)) return *name;
+  if (resource.starts_with(kActivityArnPrefix)) {
+    const std::vector<std::string_view> parts = SplitColons(resource);
+    if (parts.size() == 7 && parts[5] == "activity" && !parts[6].empty()) {
+      return std::string(parts[6]);
+    }
+  }
+  return std::string(resource);
+}
+
+persistence::StepUpdate ToStepUpdate(std::string_view execution_arn,
+                                     const engine::StepResult& result, absl::Time now) {
+  persistence::StepUpdate update;
+  update.execution_arn = std::string(execution_arn);
+  update.state_document = json::serialize(engine::ToJson(result.state));
+  update.status = ToStoreStatus(result.state.status);
+  if (result.state.status != engine::ExecutionStatus::kRunning) {
+    if (result.state.status == engine::ExecutionStatus::kSucceeded) {
+      update.output = json::serialize(result.state.output);
+    }
+    update.error = result.state.error;
+    update.cause = result.state.cause;
+    update.stop_time = result.state.stop_time;
+  }
+  update.history.reserve(result.history.size());
+  for (const engine::HistoryEvent& event : result.history) {
+    persistence::HistoryRecord record;
+    record.id = event.id;
+    record.previous_event_id = event.previous_event_id;
+    record.type = engine::TypeName(event);
+    record.timestamp = event.timestamp;
+    record.event_json = json::serialize(engine::ToJson(event));
+    update.history.push_back(std::move(record));
+  }
+  for (const engine::Effect& effect : result.effects) {
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, engine::ScheduleTask>) {
+            persistence::TaskRecord task;
+            task.execution_arn = update.execution_arn;
+            task.task_id = e.task_id;
+            task.task_token = e.task_token;
+            task.queue = TaskQueueFor(e.resource, e.payload);
+            task.resource = e.resource;
+            task.state_name = e.state_name;
+            task.payload = json::serialize(e.payload);
+            task.timeout_seconds = e.timeout_seconds;
+            task.heartbeat_seconds = e.heartbeat_seconds;
+            task.scheduled_at = now;
+            update.new_tasks.push_back(std::move(task));
+          } else if constexpr (std::is_same_v<T, engine::CancelTask>) {
+            update.cancelled_task_ids.push_back(e.task_id);
+          } else if constexpr (std::is_same_v<T, engine::StartTimer>) {
+            persistence::TimerRecord timer;
+            timer.execution_arn = update.execution_arn;
+            timer.timer_id = e.timer_id;
+            timer.fire_at = e.fire_at;
+            update.new_timers.push_back(std::move(timer));
+          } else {
+            static_assert(std::is_same_v<T, engine::CancelTimer>);
+            update.cancelled_timer_ids.push_back(e.timer_id);
+          }
+        },
+        effect);
+  }
+  return update;
+}
+
+ExecutionExecutor::ExecutionExecutor(persistence::ExecutionStore& store, const Clock& clock,
+                                     EntropySource entropy, ExecutorOptions options)
+    : store_(store),
+      clock_(clock),
+      entropy_(entropy ? std::move(entropy) : EntropySource(&SystemEntropy)),
+      options_(std::move(options)) {}
+
+std::string ExecutionExecutor::ExecutionArn(std::string_view state_machine_name,
+                                            std::string_view name) const {
+  return StrCat("arn:aws:states:", options_.region, ":", options_.account,
+                ":execution:", state_machine_name, ":", name);
+}
+
+absl::StatusOr<std::shared_ptr<const engine::Interpreter>> ExecutionExecutor::InterpreterFor(
+    const std::string& revision_id, std::string_view definition) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(revision_id);
+    if (it != cache_.end()) return it->second;
+  }
+  // Validate outside the lock; two racing threads build equal interpreters.
+  asl::ValidationResult validation = asl::ValidateDefinition(definition);
+  if (!validation.ok()) {
+    std::string message = StrCat("state machine revision '", revision_id, "' is invalid");
+    if (!validation.diagnostics.empty()) {
+      message = StrCat(message, ": ", validation.diagnostics.front().message);
+    }
+    return absl::InternalError(message);
+  }
+  auto interpreter = std::make_shared<const engine::Interpreter>(std::move(validation.machine),
+                                                                 options_.interpreter);
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto [it, inserted] = cache_.try_emplace(revision_id, std::move(interpreter));
+  return it->second;
+}
+
+absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view state_machine_arn,
+                                                              std::string_view name,
+                                                              std::string_view input_json) {
+  if (name.empty() || name.size() > 80) {
+    return absl::InvalidArgumentError(
+        StrCat("Invalid execution name '", name, "': must be 1 to 80 characters"));
+  }
+  ASSIGN_OR_RETURN(json::value input, ParseJson(input_json, "the execution input"));
+  ASSIGN_OR_RETURN(persistence::StateMachineRecord machine,
+                   store_.GetStateMachine(state_machine_arn));
+  ASSIGN_OR_RETURN(std::shared_ptr<const engine::Interpreter> interpreter,
+                   InterpreterFor(machine.revision_id, machine.definition));
+
+  const std::string execution_arn = ExecutionArn(machine.name, name);
+  engine::Event event;
+  event.now = clock_.Now();
+  event.entropy = entropy_();
+  engine::StartExecution start;
+  start.info.execution_arn = execution_arn;
+  start.info.name = std::string(name);
+  start.info.state_machine_arn = machine.arn;
+  start.info.state_machine_name = machine.name;
+  start.info.role_arn = machine.role_arn;
+  start.input = input;
+  event.body = std::move(start);
+
+  engine::StepResult result = interpreter->Apply(engine::ExecutionState{}, event);
+
+  persistence::NewExecution execution;
+  execution.first_step = ToStepUpdate(execution_arn, result, event.now);
+  persistence::ExecutionRecord& record = execution.execution;
+  record.execution_arn = execution_arn;
+  record.state_machine_arn = machine.arn;
+  record.revision_id = machine.revision_id;
+  record.name = std::string(name);
+  record.status = execution.first_step.status;
+  record.input = json::serialize(input);
+  record.output = execution.first_step.output;
+  record.error = execution.first_step.error;
+  record.cause = execution.first_step.cause;
+  record.start_time = event.now;
+  record.stop_time = execution.first_step.stop_time;
+  ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, store_.CreateExecution(execution));
+  return created.execution.execution_arn;
+}
+
+absl::Status ExecutionExecutor::CheckTaskOpen(std::string_view task_token) {
+  ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  if (!persistence::IsOpen(task.status)) {
+    return absl::FailedPreconditionError(StrCat("Task '", task.task_id, "' of execution '",
+                                                task.execution_arn, "' is already ",
+                                                persistence::TaskStatusName(task.status)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
+                                                 const EventBody& body, const Consumes& consumes) {
+  // Events for one execution are applied one at a time within this replica,
+  // so its threads do not keep invalidating each other's versions; across
+  // replicas the version check (kAborted, retry) is what keeps it correct.
+  std::lock_guard<std::mutex> serialize(
+      apply_mu_[std::hash<std::string_view>{}(execution_arn) % apply_mu_.size()]);
+  absl::Status last = absl::AbortedError("no attempt made");
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    if (!consumes.task_token.empty()) RETURN_IF_ERROR(CheckTaskOpen(consumes.task_token));
+    ASSIGN_OR_RETURN(persistence::ExecutionSnapshot snapshot, store_.LoadExecution(execution_arn));
+    if (snapshot.execution.status != persistence::ExecutionStatus::kRunning) {
+      return absl::FailedPreconditionError(
+          StrCat("Execution '", execution_arn, "' is ",
+                 persistence::ExecutionStatusName(snapshot.execution.status)));
+    }
+    ASSIGN_OR_RETURN(json::value document,
+                     ParseJson(snapshot.state_document, "the stored execution state"));
+    absl::StatusOr<engine::ExecutionState> state = engine::ExecutionStateFromJson(document);
+    if (!state.ok()) {
+      return absl::InternalError(StrCat("Execution '", execution_arn, "' has a corrupt state: ",
+                                        std::string(state.status().message())));
+    }
+    ASSIGN_OR_RETURN(persistence::StateMachineRevision revision,
+                     store_.GetStateMachineRevision(snapshot.execution.revision_id));
+    ASSIGN_OR_RETURN(std::shared_ptr<const engine::Interpreter> interpreter,
+                     InterpreterFor(revision.revision_id, revision.definition));
+
+    engine::Event event;
+    event.now = clock_.Now();
+    event.entropy = entropy_();
+    std::visit([&](const auto& b) { event.body = b; }, body);
+    engine::StepResult result = interpreter->Apply(*std::move(state), event);
+
+    const bool consumes_rows =
+        !consumes.completed_task_id.empty() || !consumes.fired_timer_id.empty();
+    if (!consumes_rows && result.history.empty() && result.effects.empty() &&
+        engine::ToJson(result.state) == document) {
+      return snapshot.execution.version;  // A stale event: nothing to commit.
+    }
+    persistence::StepUpdate update = ToStepUpdate(execution_arn, result, event.now);
+    if (!consumes.completed_task_id.empty()) {
+      update.completed_task_ids.push_back(consumes.completed_task_id);
+    }
+    if (!consumes.fired_timer_id.empty()) {
+      update.fired_timer_ids.push_back(consumes.fired_timer_id);
+    }
+    absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
+    if (version.ok() || version.status().code() != absl::StatusCode::kAborted) return version;
+    last = version.status();
+  }
+  return absl::AbortedError(StrCat("Execution '", execution_arn, "' kept changing: gave up after ",
+                                   options_.max_attempts,
+                                   " attempts: ", std::string(last.message())));
+}
+
+absl::Status ExecutionExecutor::CompleteTask(std::string_view task_token,
+                                             std::string_view output_json) {
+  ASSIGN_OR_RETURN(json::value output, ParseJson(output_json, "the task output"));
+  ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  Consumes consumes{.completed_task_id = task.task_id,
+                    .fired_timer_id = {},
+                    .task_token = std::string(task_token)};
+  return Apply(task.execution_arn, engine::TaskSucceeded{task.task_id, std::move(output)}, consumes)
+      .status();
+}
+
+absl::Status ExecutionExecutor::FailTask(std::string_view task_token, std::string_view error,
+                                         std::string_view cause) {
+  ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  Consumes consumes{.completed_task_id = task.task_id,
+                    .fired_timer_id = {},
+                    .task_token = std::string(task_token)};
+  return Apply(task.execution_arn,
+               engine::TaskFailed{task.task_id, std::string(error), std::string(cause)}, consumes)
+      .status();
+}
+
+absl::Status ExecutionExecutor::FireTimer(std::string_view execution_arn,
+                                          std::string_view timer_id) {
+  Consumes consumes{
+      .completed_task_id = {}, .fired_timer_id = std::string(timer_id), .task_token = {}};
+  return Apply(execution_arn, engine::TimerFired{std::string(timer_id)}, consumes).status();
+}
+
+absl::Status ExecutionExecutor::Stop(std::string_view execution_arn, std::string_view error,
+                                     std::string_view cause) {
+  return Apply(execution_arn, engine::StopRequested{std::string(error), std::string(cause)})
+      .status();
+}
+
+}  // namespace stepwise::service

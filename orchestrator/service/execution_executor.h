@@ -1,0 +1,130 @@
+// ExecutionExecutor: turns engine steps into ExecutionStore commits.
+//
+//   ExecutionExecutor executor(store, clock);
+//   ASSIGN_OR_RETURN(std::string arn, executor.StartExecution(sm_arn, "run-1", "{}"));
+//   RETURN_IF_ERROR(executor.CompleteTask(token, R"({"ok":true})"));
+//
+// Each call loads the execution (engine state document + version), applies
+// one engine event (time from the Clock, entropy from the entropy source)
+// and commits the whole step (state, history, tasks, timers, final status)
+// with CommitStep guarded by the version it loaded: on kAborted it reloads
+// and retries, up to ExecutorOptions::max_attempts times. Interpreters are
+// cached per state machine revision; the cache is only a cache.
+//
+// Thread-safe; concurrent calls for the same execution serialize through the
+// store's version check.
+#ifndef STEPWISE_ORCHESTRATOR_SERVICE_EXECUTION_EXECUTOR_H_
+#define STEPWISE_ORCHESTRATOR_SERVICE_EXECUTION_EXECUTOR_H_
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "boost/json/value.hpp"
+#include "common/clock.h"
+#include "orchestrator/engine/events.h"
+#include "orchestrator/engine/interpreter.h"
+#include "persistence/execution_store.h"
+#include "persistence/records.h"
+
+namespace stepwise::service {
+
+struct ExecutorOptions {
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+  // CommitStep attempts per event before giving up with kAborted.
+  int max_attempts = 10;
+  engine::InterpreterOptions interpreter;
+};
+
+// The events Apply accepts (StartExecution goes through StartExecution()).
+using EventBody = std::variant<engine::TaskStarted, engine::TaskSucceeded, engine::TaskFailed,
+                               engine::TimerFired, engine::StopRequested>;
+
+// Which outbox rows the event consumes, marked in the same StepUpdate.
+struct Consumes {
+  std::string completed_task_id;  // -> StepUpdate::completed_task_ids.
+  std::string fired_timer_id;     // -> StepUpdate::fired_timer_ids.
+  // When set, every attempt first checks that this task is still open
+  // (kFailedPrecondition otherwise), so a duplicate completion changes nothing.
+  std::string task_token;
+};
+
+// The task queue a worker polls for `resource` (see README.md):
+//   arn:aws:states:::lambda:invoke[.waitForTaskToken] -> payload "FunctionName"
+//     (a Lambda ARN there is reduced to the function name as below)
+//   arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] -> NAME
+//   arn:aws:states:REGION:ACCOUNT:activity:NAME -> NAME
+//   anything else -> the resource itself
+std::string TaskQueueFor(std::string_view resource, const boost::json::value& payload);
+
+// The StepUpdate for `result` (state document, history, tasks, timers,
+// cancellations, final status). `now` is the tasks' scheduled_at.
+persistence::StepUpdate ToStepUpdate(std::string_view execution_arn,
+                                     const engine::StepResult& result, absl::Time now);
+
+class ExecutionExecutor {
+ public:
+  using EntropySource = std::function<std::string()>;
+
+  // `store` and `clock` must outlive the executor. `entropy` defaults to
+  // SystemEntropy (32 bytes from /dev/urandom).
+  ExecutionExecutor(persistence::ExecutionStore& store, const Clock& clock,
+                    EntropySource entropy = nullptr, ExecutorOptions options = {});
+
+  // Starts `name` on the state machine's current revision and commits its
+  // first step; returns the execution ARN. `input_json` empty means "{}".
+  // Idempotent as the store's CreateExecution: same name and input while
+  // RUNNING returns the same ARN. kNotFound: no such state machine;
+  // kInvalidArgument: bad name or input; kAlreadyExists: name taken.
+  absl::StatusOr<std::string> StartExecution(std::string_view state_machine_arn,
+                                             std::string_view name, std::string_view input_json);
+
+  // Applies one event to the execution and commits it. Returns the new
+  // version. kNotFound: no such execution; kFailedPrecondition: the
+  // execution is closed (or Consumes::task_token is no longer open);
+  // kAborted: still conflicting after max_attempts.
+  absl::StatusOr<int64_t> Apply(std::string_view execution_arn, const EventBody& body,
+                                const Consumes& consumes = {});
+
+  // SendTaskSuccess / SendTaskFailure by token. kNotFound for an unknown
+  // token (InvalidToken); kFailedPrecondition when the task is completed or
+  // cancelled (TaskDoesNotExist); kInvalidArgument for output that is not JSON.
+  absl::Status CompleteTask(std::string_view task_token, std::string_view output_json);
+  absl::Status FailTask(std::string_view task_token, std::string_view error,
+                        std::string_view cause);
+  // A claimed timer is due: applies TimerFired and deletes the timer.
+  absl::Status FireTimer(std::string_view execution_arn, std::string_view timer_id);
+  // StopExecution.
+  absl::Status Stop(std::string_view execution_arn, std::string_view error, std::string_view cause);
+
+  std::string ExecutionArn(std::string_view state_machine_name, std::string_view name) const;
+
+ private:
+  absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterFor(
+      const std::string& revision_id, std::string_view definition);
+  absl::Status CheckTaskOpen(std::string_view task_token);
+
+  persistence::ExecutionStore& store_;
+  const Clock& clock_;
+  EntropySource entropy_;
+  ExecutorOptions options_;
+
+  // std::mutex rather than absl::Mutex: Debian's Abseil is not TSan-built.
+  std::mutex cache_mu_;
+  // Striped by execution ARN (see Apply).
+  std::array<std::mutex, 64> apply_mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const engine::Interpreter>> cache_;
+};
+
+}  // namespace stepwise::service
+
+#endif  // STEPWISE_ORCHESTRATOR_SERVICE_EXECUTION_EXECUTOR_H_

@@ -1,0 +1,25 @@
+// The wall clock and the operating system's randomness: the two environment
+// inputs the executor injects into engine events. Only the service uses
+// them; the engine never does.
+#ifndef STEPWISE_ORCHESTRATOR_SERVICE_SYSTEM_CLOCK_H_
+#define STEPWISE_ORCHESTRATOR_SERVICE_SYSTEM_CLOCK_H_
+
+#include <string>
+
+#include "common/clock.h"
+
+namespace stepwise::service {
+
+class SystemClock final : public Clock {
+ public:
+  absl::Time Now() const override;
+};
+
+// 32 bytes from /dev/urandom (CSPRNG), for engine::Event::entropy. Falls
+// back to std::random_device (getrandom on Linux) if /dev/urandom cannot be
+// read. Thread-safe.
+std::string SystemEntropy();
+
+}  // namespace stepwise::service
+
+#endif  // STEPWISE_ORCHESTRATOR_SERVICE_SYSTEM_CLOCK_H_
