@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/value.hpp"
+#include "orchestrator/asl/internal/number_scanner.h"
 #include "orchestrator/asl/json_path.h"
 
 namespace stepwise::asl {
@@ -448,37 +449,14 @@ class CallParser {
   }
 
   absl::StatusOr<boost::json::value> ParseNumber() {
-    const size_t start = pos_;
-    bool integral = true;
-    if (Peek() == '-') ++pos_;
-    if (AtEnd() || !IsDigit(Peek())) return SyntaxError(pos_, "expected a digit");
-    while (!AtEnd() && IsDigit(Peek())) ++pos_;
-    if (Peek() == '.' && !AtEnd()) {
-      integral = false;
-      ++pos_;
-      if (AtEnd() || !IsDigit(Peek())) return SyntaxError(pos_, "expected a digit after '.'");
-      while (!AtEnd() && IsDigit(Peek())) ++pos_;
+    internal::ScannedNumber number = internal::ScanNumber(text_, pos_);
+    if (!number.ok) {
+      return SyntaxError(number.error_pos, number.problem == "number out of range"
+                                               ? std::string(number.problem)
+                                               : absl::StrCat("expected ", Sv(number.problem)));
     }
-    if ((Peek() == 'e' || Peek() == 'E') && !AtEnd()) {
-      integral = false;
-      ++pos_;
-      if (Peek() == '+' || Peek() == '-') ++pos_;
-      if (AtEnd() || !IsDigit(Peek())) return SyntaxError(pos_, "expected a digit in exponent");
-      while (!AtEnd() && IsDigit(Peek())) ++pos_;
-    }
-    const char* first = text_.data() + start;
-    const char* last = text_.data() + pos_;
-    if (integral) {
-      int64_t i = 0;
-      auto [ptr, ec] = std::from_chars(first, last, i);
-      if (ec == std::errc() && ptr == last) return boost::json::value(i);
-    }
-    double d = 0;
-    auto [ptr, ec] = std::from_chars(first, last, d);
-    if (ec != std::errc() || ptr != last || !std::isfinite(d)) {
-      return SyntaxError(start, "number out of range");
-    }
-    return boost::json::value(d);
+    pos_ = number.end;
+    return std::move(number.value);
   }
 
   std::string_view text_;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/value.hpp"
+#include "orchestrator/asl/internal/number_scanner.h"
 
 namespace stepwise::asl {
 namespace {
@@ -525,35 +526,13 @@ class Parser {
 
   // A JSON number: int64 when integral and in range, else double.
   absl::StatusOr<boost::json::value> ParseNumber() {
-    const size_t start = pos_;
-    bool integral = true;
-    if (Peek() == '-') ++pos_;
-    if (AtEnd() || !IsDigit(Peek())) return Error(pos_, "digit");
-    while (!AtEnd() && IsDigit(Peek())) ++pos_;
-    if (Peek() == '.' && !AtEnd()) {
-      integral = false;
-      ++pos_;
-      if (AtEnd() || !IsDigit(Peek())) return Error(pos_, "digit after '.'");
-      while (!AtEnd() && IsDigit(Peek())) ++pos_;
+    internal::ScannedNumber number = internal::ScanNumber(text_, pos_);
+    if (!number.ok) {
+      return number.problem == "number out of range" ? Problem(number.error_pos, number.problem)
+                                                     : Error(number.error_pos, number.problem);
     }
-    if ((Peek() == 'e' || Peek() == 'E') && !AtEnd()) {
-      integral = false;
-      ++pos_;
-      if (Peek() == '+' || Peek() == '-') ++pos_;
-      if (AtEnd() || !IsDigit(Peek())) return Error(pos_, "digit in exponent");
-      while (!AtEnd() && IsDigit(Peek())) ++pos_;
-    }
-    const char* first = text_.data() + start;
-    const char* last = text_.data() + pos_;
-    if (integral) {
-      int64_t i = 0;
-      auto [ptr, ec] = std::from_chars(first, last, i);
-      if (ec == std::errc() && ptr == last) return boost::json::value(i);
-    }
-    double d = 0;
-    auto [ptr, ec] = std::from_chars(first, last, d);
-    if (ec != std::errc() || ptr != last) return Problem(start, "number out of range");
-    return boost::json::value(d);
+    pos_ = number.end;
+    return std::move(number.value);
   }
 
   std::string_view text_;

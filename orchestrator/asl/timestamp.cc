@@ -38,7 +38,7 @@ int DaysInMonth(int year, int month) {
 
 std::optional<absl::Time> ParseTimestamp(std::string_view text) {
   size_t pos = 0;
-  int year, month, day, hour, minute, second;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(text, pos, 4, year) || !Expect(text, pos, '-') ||
       !ReadDigits(text, pos, 2, month) || !Expect(text, pos, '-') ||
       !ReadDigits(text, pos, 2, day) || !Expect(text, pos, 'T') ||
@@ -74,7 +74,7 @@ std::optional<absl::Time> ParseTimestamp(std::string_view text) {
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     int sign = text[pos] == '+' ? 1 : -1;
     ++pos;
-    int offset_hour, offset_minute;
+    int offset_hour = 0, offset_minute = 0;
     if (!ReadDigits(text, pos, 2, offset_hour) || !Expect(text, pos, ':') ||
         !ReadDigits(text, pos, 2, offset_minute) || offset_hour > 23 || offset_minute > 59) {
       return std::nullopt;
