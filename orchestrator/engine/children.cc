@@ -51,6 +51,20 @@ StateOutcome Step::StartParallel(Frame& frame, const asl::State& state, json::va
 
 StateOutcome Step::StartMap(Frame& frame, const asl::State& state, json::value input) {
   const auto& map = std::get<asl::MapFields>(state.fields);
+  // Distributed Map's reading, batching and writing need services this
+  // engine does not have yet: refuse clearly rather than run it as an inline
+  // Map over different data.
+  if (map.item_reader || map.item_batcher || map.result_writer) {
+    std::string_view field = map.item_reader    ? "ItemReader"
+                             : map.item_batcher ? "ItemBatcher"
+                                                : "ResultWriter";
+    std::string_view error = map.item_reader     ? errors::kItemReaderFailed
+                             : map.result_writer ? errors::kResultWriterFailed
+                                                 : errors::kRuntime;
+    return StateOutcome::Failed(
+        {std::string(error), StrCat("Map state '", state.name, "' uses ", field,
+                                    ", which this version of Stepwise cannot run yet")});
+  }
   Context context = MakeContext(frame, state);
   json::value items = input;
   if (map.items_path) {

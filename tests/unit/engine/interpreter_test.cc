@@ -266,6 +266,19 @@ TEST(InterpreterTest, JsonataStatesAreRefusedClearly) {
   EXPECT_THAT(r.state.cause, ::testing::HasSubstr("JSONata"));
 }
 
+TEST(InterpreterTest, DistributedMapReaderIsRefusedClearly) {
+  LocalRunResult r = RunMachine(R"j({"StartAt":"M","States":{"M":{"Type":"Map",
+      "ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
+                    "Parameters":{"Bucket":"b","Key":"k"}},
+      "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+                       "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+      "End":true}}})j",
+                                "{}");
+  EXPECT_EQ(r.state.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(r.state.error, "States.ItemReaderFailed");
+  EXPECT_THAT(r.state.cause, ::testing::HasSubstr("ItemReader"));
+}
+
 // The workshop's version 8 with the behaviour of WORKSHOP.md's workers.
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
