@@ -192,6 +192,12 @@ Outcome<json::value> ApplyOutputPath(const std::optional<asl::PathField>& path,
   return ApplySelectionPath(path, value, context, "OutputPath");
 }
 
+Outcome<json::value> ApplyOutputPath(const std::optional<asl::PathField>& path, json::value&& value,
+                                     const EvaluationContext& context) {
+  if (!path.has_value()) return std::move(value);
+  return ApplySelectionPath(path, value, context, "OutputPath");
+}
+
 Outcome<json::value> ApplyPayloadTemplate(const json::value& payload_template,
                                           const json::value& input,
                                           const EvaluationContext& context) {

@@ -32,6 +32,10 @@ Outcome<boost::json::value> ApplyInputPath(const std::optional<asl::PathField>& 
 Outcome<boost::json::value> ApplyOutputPath(const std::optional<asl::PathField>& path,
                                             const boost::json::value& value,
                                             const EvaluationContext& context);
+// The same, consuming `value`: no copy when there is no OutputPath.
+Outcome<boost::json::value> ApplyOutputPath(const std::optional<asl::PathField>& path,
+                                            boost::json::value&& value,
+                                            const EvaluationContext& context);
 
 // A payload template (Parameters, ItemSelector, ResultSelector): keys ending
 // in `.$` are replaced (name without `.$`) by the path's selection or the

@@ -92,7 +92,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       json::value result = pass.result ? *pass.result : std::move(effective);
       json::value output;
       STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
-      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, output, ctx));
+      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
       return StateOutcome::Transition(state, std::move(output));
     }
     case asl::StateType::kTask: {
@@ -181,7 +181,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
     case asl::StateType::kSucceed: {
       json::value output;
       STEPWISE_TRY(output, ApplyInputPath(state.input_path, frame.input, ctx));
-      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, output, ctx));
+      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
       return StateOutcome::End(std::move(output));
     }
     case asl::StateType::kFail: {
@@ -213,7 +213,7 @@ StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json:
   }
   json::value output;
   STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
-  STEPWISE_TRY(output, ApplyOutputPath(state.output_path, output, ctx));
+  STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
   return StateOutcome::Transition(state, std::move(output));
 }
 
