@@ -241,6 +241,7 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   record.start_time = event.now;
   record.stop_time = execution.first_step.stop_time;
   ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, store_.CreateExecution(execution));
+  if (created.created) NotifyCommitted(execution.first_step);
   return created.execution.execution_arn;
 }
 
@@ -302,6 +303,7 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
       update.fired_timer_ids.push_back(consumes.fired_timer_id);
     }
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
+    if (version.ok()) NotifyCommitted(update);
     if (version.ok() || version.status().code() != absl::StatusCode::kAborted) return version;
     last = version.status();
   }

@@ -37,12 +37,26 @@
 
 namespace stepwise::service {
 
+// Told about every step this replica commits, so it can react at once: wake
+// the polls of the new tasks' queues, re-arm the timer loop, answer
+// StartSyncExecution. Other replicas learn the same through the database
+// (LISTEN/NOTIFY and sweeps), so correctness never depends on it. Called right
+// after the commit (possibly while the execution's lock is held): must be
+// quick, thread-safe, and never call back into the executor.
+class CommitObserver {
+ public:
+  virtual ~CommitObserver() = default;
+  virtual void OnCommitted(const persistence::StepUpdate& update) = 0;
+};
+
 struct ExecutorOptions {
   std::string region = "us-east-1";
   std::string account = "123456789012";
   // CommitStep attempts per event before giving up with kAborted.
   int max_attempts = 10;
   engine::InterpreterOptions interpreter;
+  // Not owned; may be null. Must outlive the executor.
+  CommitObserver* observer = nullptr;
 };
 
 // The events Apply accepts (StartExecution goes through StartExecution()).
@@ -105,6 +119,11 @@ class ExecutionExecutor {
   absl::Status FireTimer(std::string_view execution_arn, std::string_view timer_id);
   // StopExecution.
   absl::Status Stop(std::string_view execution_arn, std::string_view error, std::string_view cause);
+  // RedriveExecution: restarts a closed (FAILED, TIMED_OUT, ABORTED)
+  // execution from the states that did not succeed, as AWS. Returns the new
+  // version. kNotFound: no such execution; kFailedPrecondition: not
+  // redrivable (names why).
+  absl::StatusOr<int64_t> Redrive(std::string_view execution_arn);
 
   std::string ExecutionArn(std::string_view state_machine_name, std::string_view name) const;
 
@@ -112,6 +131,9 @@ class ExecutionExecutor {
   absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterFor(
       const std::string& revision_id, std::string_view definition);
   absl::Status CheckTaskOpen(std::string_view task_token);
+  void NotifyCommitted(const persistence::StepUpdate& update) const {
+    if (options_.observer != nullptr) options_.observer->OnCommitted(update);
+  }
 
   persistence::ExecutionStore& store_;
   const Clock& clock_;

@@ -62,4 +62,70 @@ grpc::Status StatesGrpcService::StopExecution(grpc::ServerContext* /*context*/,
   return service_.StopExecution(*request, response);
 }
 
+grpc::Status StatesGrpcService::UpdateStateMachine(grpc::ServerContext* /*context*/,
+                                                   const v1::UpdateStateMachineRequest* request,
+                                                   v1::UpdateStateMachineResponse* response) {
+  return service_.UpdateStateMachine(*request, response);
+}
+
+grpc::Status StatesGrpcService::DeleteStateMachine(grpc::ServerContext* /*context*/,
+                                                   const v1::DeleteStateMachineRequest* request,
+                                                   v1::DeleteStateMachineResponse* response) {
+  return service_.DeleteStateMachine(*request, response);
+}
+
+grpc::Status StatesGrpcService::StartSyncExecution(grpc::ServerContext* /*context*/,
+                                                   const v1::StartSyncExecutionRequest* request,
+                                                   v1::StartSyncExecutionResponse* response) {
+  return service_.StartSyncExecution(*request, response);
+}
+
+grpc::Status StatesGrpcService::ListExecutions(grpc::ServerContext* /*context*/,
+                                               const v1::ListExecutionsRequest* request,
+                                               v1::ListExecutionsResponse* response) {
+  return service_.ListExecutions(*request, response);
+}
+
+grpc::Status StatesGrpcService::SendTaskHeartbeat(grpc::ServerContext* /*context*/,
+                                                  const v1::SendTaskHeartbeatRequest* request,
+                                                  v1::SendTaskHeartbeatResponse* response) {
+  return service_.SendTaskHeartbeat(*request, response);
+}
+
+grpc::Status StatesGrpcService::TestState(grpc::ServerContext* /*context*/,
+                                          const v1::TestStateRequest* request,
+                                          v1::TestStateResponse* response) {
+  return service_.TestState(*request, response);
+}
+
+grpc::Status StatesGrpcService::RedriveExecution(grpc::ServerContext* /*context*/,
+                                                 const v1::RedriveExecutionRequest* request,
+                                                 v1::RedriveExecutionResponse* response) {
+  return service_.RedriveExecution(*request, response);
+}
+
+grpc::Status StatesGrpcService::CreateActivity(grpc::ServerContext* /*context*/,
+                                               const v1::CreateActivityRequest* request,
+                                               v1::CreateActivityResponse* response) {
+  return service_.CreateActivity(*request, response);
+}
+
+grpc::Status StatesGrpcService::DescribeActivity(grpc::ServerContext* /*context*/,
+                                                 const v1::DescribeActivityRequest* request,
+                                                 v1::DescribeActivityResponse* response) {
+  return service_.DescribeActivity(*request, response);
+}
+
+grpc::Status StatesGrpcService::DeleteActivity(grpc::ServerContext* /*context*/,
+                                               const v1::DeleteActivityRequest* request,
+                                               v1::DeleteActivityResponse* response) {
+  return service_.DeleteActivity(*request, response);
+}
+
+grpc::Status StatesGrpcService::ListActivities(grpc::ServerContext* /*context*/,
+                                               const v1::ListActivitiesRequest* request,
+                                               v1::ListActivitiesResponse* response) {
+  return service_.ListActivities(*request, response);
+}
+
 }  // namespace stepwise::service

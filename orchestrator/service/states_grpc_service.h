@@ -1,5 +1,5 @@
 // StatesGrpcService: the generated stepwise.v1.States service, each RPC
-// delegating to StatesService. RPCs not listed here stay UNIMPLEMENTED.
+// delegating to StatesService. GetActivityTask (a long poll) is served by the dispatcher.
 #ifndef STEPWISE_ORCHESTRATOR_SERVICE_STATES_GRPC_SERVICE_H_
 #define STEPWISE_ORCHESTRATOR_SERVICE_STATES_GRPC_SERVICE_H_
 
@@ -44,6 +44,39 @@ class StatesGrpcService final : public v1::States::Service {
                                v1::SendTaskFailureResponse* response) override;
   grpc::Status StopExecution(grpc::ServerContext* context, const v1::StopExecutionRequest* request,
                              v1::StopExecutionResponse* response) override;
+
+  grpc::Status UpdateStateMachine(grpc::ServerContext* context,
+                                  const v1::UpdateStateMachineRequest* request,
+                                  v1::UpdateStateMachineResponse* response) override;
+  grpc::Status DeleteStateMachine(grpc::ServerContext* context,
+                                  const v1::DeleteStateMachineRequest* request,
+                                  v1::DeleteStateMachineResponse* response) override;
+  grpc::Status StartSyncExecution(grpc::ServerContext* context,
+                                  const v1::StartSyncExecutionRequest* request,
+                                  v1::StartSyncExecutionResponse* response) override;
+  grpc::Status ListExecutions(grpc::ServerContext* context,
+                              const v1::ListExecutionsRequest* request,
+                              v1::ListExecutionsResponse* response) override;
+  grpc::Status SendTaskHeartbeat(grpc::ServerContext* context,
+                                 const v1::SendTaskHeartbeatRequest* request,
+                                 v1::SendTaskHeartbeatResponse* response) override;
+  grpc::Status TestState(grpc::ServerContext* context, const v1::TestStateRequest* request,
+                         v1::TestStateResponse* response) override;
+  grpc::Status RedriveExecution(grpc::ServerContext* context,
+                                const v1::RedriveExecutionRequest* request,
+                                v1::RedriveExecutionResponse* response) override;
+  grpc::Status CreateActivity(grpc::ServerContext* context,
+                              const v1::CreateActivityRequest* request,
+                              v1::CreateActivityResponse* response) override;
+  grpc::Status DescribeActivity(grpc::ServerContext* context,
+                                const v1::DescribeActivityRequest* request,
+                                v1::DescribeActivityResponse* response) override;
+  grpc::Status DeleteActivity(grpc::ServerContext* context,
+                              const v1::DeleteActivityRequest* request,
+                              v1::DeleteActivityResponse* response) override;
+  grpc::Status ListActivities(grpc::ServerContext* context,
+                              const v1::ListActivitiesRequest* request,
+                              v1::ListActivitiesResponse* response) override;
 
  private:
   StatesService& service_;

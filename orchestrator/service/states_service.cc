@@ -479,4 +479,34 @@ grpc::Status StatesService::StopExecution(const v1::StopExecutionRequest& reques
   return grpc::Status::OK;
 }
 
+grpc::Status StatesService::UpdateStateMachine(const v1::UpdateStateMachineRequest& /*request*/,
+                                               v1::UpdateStateMachineResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "UpdateStateMachine is not implemented yet");
+}
+
+grpc::Status StatesService::DeleteStateMachine(const v1::DeleteStateMachineRequest& /*request*/,
+                                               v1::DeleteStateMachineResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "DeleteStateMachine is not implemented yet");
+}
+
+grpc::Status StatesService::StartSyncExecution(const v1::StartSyncExecutionRequest& /*request*/,
+                                               v1::StartSyncExecutionResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "StartSyncExecution is not implemented yet");
+}
+
+grpc::Status StatesService::ListExecutions(const v1::ListExecutionsRequest& /*request*/,
+                                           v1::ListExecutionsResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "ListExecutions is not implemented yet");
+}
+
+grpc::Status StatesService::SendTaskHeartbeat(const v1::SendTaskHeartbeatRequest& /*request*/,
+                                              v1::SendTaskHeartbeatResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "SendTaskHeartbeat is not implemented yet");
+}
+
+grpc::Status StatesService::TestState(const v1::TestStateRequest& /*request*/,
+                                      v1::TestStateResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "TestState is not implemented yet");
+}
+
 }  // namespace stepwise::service

@@ -58,6 +58,28 @@ class StatesService {
   grpc::Status StopExecution(const v1::StopExecutionRequest& request,
                              v1::StopExecutionResponse* response);
 
+  grpc::Status UpdateStateMachine(const v1::UpdateStateMachineRequest& request,
+                                  v1::UpdateStateMachineResponse* response);
+  grpc::Status DeleteStateMachine(const v1::DeleteStateMachineRequest& request,
+                                  v1::DeleteStateMachineResponse* response);
+  grpc::Status StartSyncExecution(const v1::StartSyncExecutionRequest& request,
+                                  v1::StartSyncExecutionResponse* response);
+  grpc::Status ListExecutions(const v1::ListExecutionsRequest& request,
+                              v1::ListExecutionsResponse* response);
+  grpc::Status SendTaskHeartbeat(const v1::SendTaskHeartbeatRequest& request,
+                                 v1::SendTaskHeartbeatResponse* response);
+  grpc::Status TestState(const v1::TestStateRequest& request, v1::TestStateResponse* response);
+  grpc::Status RedriveExecution(const v1::RedriveExecutionRequest& request,
+                                v1::RedriveExecutionResponse* response);
+  grpc::Status CreateActivity(const v1::CreateActivityRequest& request,
+                              v1::CreateActivityResponse* response);
+  grpc::Status DescribeActivity(const v1::DescribeActivityRequest& request,
+                                v1::DescribeActivityResponse* response);
+  grpc::Status DeleteActivity(const v1::DeleteActivityRequest& request,
+                              v1::DeleteActivityResponse* response);
+  grpc::Status ListActivities(const v1::ListActivitiesRequest& request,
+                              v1::ListActivitiesResponse* response);
+
   // arn:aws:states:REGION:ACCOUNT:stateMachine:NAME
   std::string StateMachineArn(std::string_view name) const;
 
