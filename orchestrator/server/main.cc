@@ -1,0 +1,90 @@
+// stepwise-orchestrator: serves the States and Worker gRPC APIs over
+// PostgreSQL until SIGTERM/SIGINT, then shuts down gracefully.
+//
+//   stepwise-orchestrator                          # embedded PostgreSQL in ./.stepwise
+//   stepwise-orchestrator --listen 0.0.0.0:7400 --database-url postgresql://db/stepwise
+//
+// Prints one line "stepwise-orchestrator: serving on HOST:PORT ..." to stdout
+// once it accepts calls (scripts wait for it), and logs to stderr.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "orchestrator/server/orchestrator_server.h"
+
+namespace {
+
+// SIGTERM/SIGINT are blocked in every thread and taken by sigwait here, so
+// shutdown runs as ordinary code, not inside a signal handler.
+int WaitForTerminationSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+void BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  stepwise::server::OrchestratorOptions options;
+  if (const char* url = std::getenv("STEPWISE_DATABASE_URL")) options.database_url = url;
+  int grace_seconds = 10;
+
+  CLI::App app{"Stepwise orchestrator: runs AWS Step Functions state machines durably"};
+  app.add_option("--listen", options.listen, "gRPC address HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--database-url", options.database_url,
+                 "PostgreSQL URL (env STEPWISE_DATABASE_URL); default: embedded under --data-dir");
+  app.add_option("--data-dir", options.data_dir, "where the embedded PostgreSQL lives")
+      ->capture_default_str();
+  app.add_option("--region", options.region, "region used in ARNs")->capture_default_str();
+  app.add_option("--account", options.account, "account id used in ARNs")->capture_default_str();
+  app.add_option("--max-connections", options.max_connections, "PostgreSQL connections")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--replica-id", options.replica_id,
+                 "name of this replica in task and timer claims (default host/pid)");
+  app.add_option("--shutdown-grace-seconds", grace_seconds,
+                 "how long calls in flight may finish on SIGTERM")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  BlockTerminationSignals();
+  absl::StatusOr<std::unique_ptr<stepwise::server::OrchestratorServer>> server =
+      stepwise::server::OrchestratorServer::Start(options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "stepwise-orchestrator: cannot start: %s\n",
+                 std::string(server.status().message()).c_str());
+    return 1;
+  }
+  const std::string database = options.database_url.empty()
+                                   ? "embedded PostgreSQL under " + options.data_dir
+                                   : "PostgreSQL " + options.database_url;
+  std::printf("stepwise-orchestrator: serving on %s (%s)\n", (*server)->endpoint().c_str(),
+              database.c_str());
+  std::fflush(stdout);
+
+  const int signal_number = WaitForTerminationSignal();
+  std::fprintf(stderr, "stepwise-orchestrator: %s received, shutting down\n",
+               signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  (*server)->Shutdown(absl::Seconds(grace_seconds));
+  std::fprintf(stderr, "stepwise-orchestrator: stopped\n");
+  return 0;
+}

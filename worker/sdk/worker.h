@@ -1,0 +1,141 @@
+// Worker: the C++ SDK for task workers. A worker polls named task queues of
+// a Stepwise orchestrator (stepwise.v1.Worker/PollTask), runs the registered
+// handler for each task, and reports the result with SendTaskSuccess /
+// SendTaskFailure (stepwise.v1.States). While a handler runs, heartbeats are
+// sent automatically for tasks that declare HeartbeatSeconds.
+//
+//   stepwise::worker::WorkerOptions options;
+//   options.endpoint = "localhost:7400";
+//   options.identity = "data-checking/host-1";
+//   stepwise::worker::Worker worker(options);
+//   worker.Register("DataCheckingFunction",
+//                   [](const stepwise::worker::Task& task) -> boost::json::value {
+//                     const boost::json::value& name = task.input.at("data").at("name");
+//                     if (...) throw UnprocessableDataException("...");
+//                     return {{"flagged", false}};
+//                   });
+//   stepwise::worker::InstallSignalHandlers(worker);  // SIGTERM/SIGINT -> Shutdown()
+//   return worker.Run().ok() ? 0 : 1;
+//
+// Failures: a handler that throws fails the task. The error name is the
+// exception's type name without namespaces (`UnprocessableDataException`),
+// or TaskFailure::error() when it throws a TaskFailure; the cause is the
+// Lambda-style JSON text {"errorType": <error>, "errorMessage": <what()>}
+// unless TaskFailure gives one explicitly.
+//
+// Delivery is at-least-once: a handler may see the same task again (after a
+// crash, a lease expiry or a Retry), so handlers should be idempotent.
+//
+// Thread-safety: Register before Run; Shutdown may be called from any thread
+// (and from a signal handler through InstallSignalHandlers).
+#ifndef STEPWISE_WORKER_SDK_WORKER_H_
+#define STEPWISE_WORKER_SDK_WORKER_H_
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "boost/json/value.hpp"
+
+namespace stepwise::worker {
+
+// One task handed to a handler.
+struct Task {
+  std::string task_token;
+  std::string queue;
+  std::string state_name;
+  std::string execution_arn;
+  std::string state_machine_arn;
+  std::string resource;
+  int attempt = 0;  // 0 first try, then 1, 2, ... on Retry.
+  // The effective input (for lambda:invoke: the Payload), parsed.
+  boost::json::value input;
+  // Unset when the state has no TimeoutSeconds.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+// Throw this from a handler to choose the error name (and cause) exactly.
+class TaskFailure : public std::runtime_error {
+ public:
+  // cause empty -> the Lambda-style JSON built from `error` and `message`.
+  TaskFailure(std::string error, std::string message, std::string cause = "")
+      : std::runtime_error(message), error_(std::move(error)), cause_(std::move(cause)) {}
+  const std::string& error() const { return error_; }
+  const std::string& cause() const { return cause_; }
+
+ private:
+  std::string error_;
+  std::string cause_;
+};
+
+// Returns the task's output (any JSON value) or throws to fail it.
+using Handler = std::function<boost::json::value(const Task& task)>;
+
+struct WorkerOptions {
+  std::string endpoint = "localhost:7400";
+  // Shown to operators (PollTask.worker_name); default "<hostname>/pid-<pid>".
+  std::string identity;
+  // Tasks run at most this many at once (one poll per free slot).
+  int concurrency = 4;
+  // PollTask wait_time_seconds (the server caps it at 60).
+  int poll_wait_seconds = 20;
+  // While a handler runs, SendTaskHeartbeat goes out every HeartbeatSeconds / 3
+  // for tasks that declare HeartbeatSeconds (none for the others).
+  // Reconnect backoff when the orchestrator is unreachable: from initial,
+  // doubling, up to max, with jitter.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(10);
+  // On Shutdown, in-flight handlers get this long to finish before Run
+  // returns anyway (their tasks then time out or are redelivered).
+  absl::Duration shutdown_grace = absl::Seconds(30);
+};
+
+class Worker {
+ public:
+  explicit Worker(WorkerOptions options);
+  ~Worker();  // Calls Shutdown() and waits for Run to return.
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Serves `queue` with `handler`. Call before Run. Registering a queue twice
+  // replaces the handler.
+  void Register(std::string queue, Handler handler);
+
+  // Polls and runs tasks until Shutdown(). Returns OK after a graceful
+  // shutdown; kInvalidArgument when nothing is registered.
+  absl::Status Run();
+
+  // Stops polling, lets in-flight handlers finish (up to shutdown_grace) and
+  // report their results, then makes Run return. Idempotent, async-signal
+  // safe only through InstallSignalHandlers.
+  void Shutdown();
+
+  // Counters for logs and tests.
+  struct Stats {
+    long long tasks_succeeded = 0;
+    long long tasks_failed = 0;
+    long long polls = 0;
+    long long reconnects = 0;
+  };
+  Stats stats() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// SIGTERM and SIGINT call worker.Shutdown() (through a self-pipe thread, so
+// the handler itself stays async-signal-safe). One worker per process.
+void InstallSignalHandlers(Worker& worker);
+
+// The Lambda-style cause text {"errorType": error, "errorMessage": message}.
+std::string LambdaStyleCause(std::string_view error, std::string_view message);
+
+}  // namespace stepwise::worker
+
+#endif  // STEPWISE_WORKER_SDK_WORKER_H_
