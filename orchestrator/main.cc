@@ -4,7 +4,7 @@
 //   stepwise-orchestrator                          # embedded PostgreSQL in ./.stepwise
 //   stepwise-orchestrator --listen 0.0.0.0:7400 --database-url postgresql://db/stepwise
 //
-// Prints one line "stepwise-orchestrator: serving on HOST:PORT ..." to stdout
+// Prints one line "stepwise-orchestrator: serving on HOST:PORT (database URL...)" to stdout
 // once it accepts calls (scripts wait for it), and logs to stderr.
 #include <signal.h>
 
@@ -74,11 +74,11 @@ int main(int argc, char** argv) {
                  std::string(server.status().message()).c_str());
     return 1;
   }
-  const std::string database = options.database_url.empty()
-                                   ? "embedded PostgreSQL under " + options.data_dir
-                                   : "PostgreSQL " + options.database_url;
-  std::printf("stepwise-orchestrator: serving on %s (%s)\n", (*server)->endpoint().c_str(),
-              database.c_str());
+  // The URL tells scripts where the embedded server is (the demo keeps the
+  // account-applications table in the same PostgreSQL).
+  std::printf("stepwise-orchestrator: serving on %s (database %s%s)\n",
+              (*server)->endpoint().c_str(), (*server)->database_url().c_str(),
+              options.database_url.empty() ? (", embedded under " + options.data_dir).c_str() : "");
   std::fflush(stdout);
 
   const int signal_number = WaitForTerminationSignal();
