@@ -13,7 +13,6 @@
 
 #include "absl/status/status.h"
 #include "boost/json/object.hpp"
-#include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "common/str_cat.h"
 #include "orchestrator/asl/json_document.h"
@@ -38,33 +37,38 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return ReadStream(in, StrCat("'", path, "'"));
 }
 
+absl::StatusOr<asl::Substitutions> SubstitutionsFromJson(std::string_view text,
+                                                         std::string_view what) {
+  absl::StatusOr<boost::json::value> parsed = ParseJsonArgument(text, what);
+  if (!parsed.ok()) return parsed.status();
+  const boost::json::value& doc = *parsed;
+  if (!doc.is_object()) {
+    return absl::InvalidArgumentError(StrCat(what, " must hold a JSON object"));
+  }
+  asl::Substitutions result;
+  for (const auto& [key, value] : doc.as_object()) {
+    if (value.is_string()) {
+      result[std::string(key)] = std::string(value.as_string());
+    } else if (value.is_number() || value.is_bool()) {
+      result[std::string(key)] = boost::json::serialize(value);
+    } else {
+      return absl::InvalidArgumentError(StrCat(what, ": value of '", std::string_view(key),
+                                               "' must be a string, number or boolean"));
+    }
+  }
+  return result;
+}
+
 absl::StatusOr<asl::Substitutions> CollectSubstitutions(const std::string& substitutions_file,
                                                         const std::vector<std::string>& pairs) {
   asl::Substitutions result;
   if (!substitutions_file.empty()) {
     absl::StatusOr<std::string> text = ReadFile(substitutions_file);
     if (!text.ok()) return text.status();
-    boost::system::error_code ec;
-    boost::json::value doc = boost::json::parse(*text, ec);
-    if (ec) {
-      return absl::InvalidArgumentError(StrCat("substitutions file '", substitutions_file,
-                                               "' is not valid JSON: ", ec.message()));
-    }
-    if (!doc.is_object()) {
-      return absl::InvalidArgumentError(
-          StrCat("substitutions file '", substitutions_file, "' must hold a JSON object"));
-    }
-    for (const auto& [key, value] : doc.as_object()) {
-      if (value.is_string()) {
-        result[std::string(key)] = std::string(value.as_string());
-      } else if (value.is_number() || value.is_bool()) {
-        result[std::string(key)] = boost::json::serialize(value);
-      } else {
-        return absl::InvalidArgumentError(StrCat("substitutions file '", substitutions_file,
-                                                 "': value of '", std::string_view(key),
-                                                 "' must be a string, number or boolean"));
-      }
-    }
+    absl::StatusOr<asl::Substitutions> from_file =
+        SubstitutionsFromJson(*text, StrCat("substitutions file '", substitutions_file, "'"));
+    if (!from_file.ok()) return from_file.status();
+    result = *std::move(from_file);
   }
   for (const std::string& pair : pairs) {
     const size_t eq = pair.find('=');

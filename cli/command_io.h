@@ -23,6 +23,12 @@ absl::StatusOr<std::string> ReadStream(std::istream& in, std::string_view name);
 // kInvalidArgument for a directory.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// DefinitionSubstitutions from the JSON object `text`: values may be strings,
+// numbers or booleans, as in AWS. kInvalidArgument "<what> is not valid JSON:
+// ...", "<what> must hold a JSON object" or naming the offending key.
+absl::StatusOr<asl::Substitutions> SubstitutionsFromJson(std::string_view text,
+                                                         std::string_view what);
+
 // DefinitionSubstitutions from a JSON object file (may be empty: none), then
 // from "KEY=VALUE" pairs (later ones win). Values in the file may be strings,
 // numbers or booleans, as in AWS. kInvalidArgument naming the file or pair.

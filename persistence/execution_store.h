@@ -147,6 +147,13 @@ class ExecutionStore {
   // timer is gone; kFailedPrecondition when `owner` does not hold it.
   virtual absl::Status RescheduleTimer(std::string_view execution_arn, std::string_view timer_id,
                                        std::string_view owner, absl::Time fire_at) = 0;
+
+  // Deletes a claimed timer without a step: the one it would act on is gone
+  // (its task closed, its execution ended), so firing it would change
+  // nothing. kNotFound when the timer is gone; kFailedPrecondition when
+  // `owner` does not hold it.
+  virtual absl::Status DeleteTimer(std::string_view execution_arn, std::string_view timer_id,
+                                   std::string_view owner) = 0;
 };
 
 }  // namespace stepwise::persistence

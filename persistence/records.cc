@@ -17,11 +17,12 @@ constexpr std::array<std::pair<ExecutionStatus, std::string_view>, 5> kExecution
     {ExecutionStatus::kAborted, "ABORTED"},
 }};
 
-constexpr std::array<std::pair<TaskStatus, std::string_view>, 4> kTaskStatusNames = {{
+constexpr std::array<std::pair<TaskStatus, std::string_view>, 5> kTaskStatusNames = {{
     {TaskStatus::kPending, "PENDING"},
     {TaskStatus::kClaimed, "CLAIMED"},
     {TaskStatus::kCompleted, "COMPLETED"},
     {TaskStatus::kCancelled, "CANCELLED"},
+    {TaskStatus::kTimedOut, "TIMED_OUT"},
 }};
 
 template <typename Enum, size_t N>

@@ -36,9 +36,14 @@ enum class TaskStatus {
   kClaimed,    // Handed to a worker until `lease_until`.
   kCompleted,  // Its result was consumed by a committed step.
   kCancelled,  // The step that owned it no longer wants a result.
+  // Exceeded its TimeoutSeconds or HeartbeatSeconds: the step that applied
+  // States.Timeout / States.HeartbeatTimeout closed it. A late SendTask* on
+  // its token is AWS's TaskTimedOut.
+  kTimedOut,
 };
 
-// "PENDING", "CLAIMED", "COMPLETED", "CANCELLED" (the stored spelling).
+// "PENDING", "CLAIMED", "COMPLETED", "CANCELLED", "TIMED_OUT" (the stored
+// spelling).
 std::string_view TaskStatusName(TaskStatus status);
 absl::StatusOr<TaskStatus> ParseTaskStatus(std::string_view name);
 
@@ -190,6 +195,7 @@ struct StepUpdate {
   std::vector<TaskRecord> new_tasks;
   std::vector<std::string> completed_task_ids;  // Results consumed by this step.
   std::vector<std::string> cancelled_task_ids;
+  std::vector<std::string> timed_out_task_ids;  // Closed as TIMED_OUT by this step.
   // Upserted: an existing id gets the new fire_at and loses its lease.
   std::vector<TimerRecord> new_timers;
   std::vector<std::string> fired_timer_ids;  // Applied by this step: deleted.

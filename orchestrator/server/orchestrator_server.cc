@@ -17,13 +17,18 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "orchestrator/dispatch/task_dispatcher.h"
+#include "orchestrator/dispatch/timer_loop.h"
+#include "orchestrator/dispatch/worker_grpc_service.h"
 #include "orchestrator/server/commit_fanout.h"
 #include "orchestrator/service/execution_executor.h"
+#include "orchestrator/service/execution_waiter.h"
 #include "orchestrator/service/states_grpc_service.h"
 #include "orchestrator/service/states_service.h"
 #include "orchestrator/service/system_clock.h"
 #include "persistence/embedded/embedded_postgres.h"
 #include "persistence/postgres/postgres_store.h"
+#include "persistence/postgres/task_listener.h"
 
 namespace stepwise::server {
 namespace {
@@ -60,8 +65,15 @@ struct OrchestratorServer::Parts {
   service::SystemClock clock;
   CommitFanout fanout;
   std::unique_ptr<service::ExecutionExecutor> executor;
+  // React to this replica's commits (through `fanout`) and other replicas'
+  // (through `listener` and their own polling).
+  std::unique_ptr<service::ExecutionWaiter> waiter;
+  std::unique_ptr<dispatch::TimerLoop> timer_loop;
+  std::unique_ptr<dispatch::TaskDispatcher> dispatcher;
+  std::unique_ptr<persistence::TaskListener> listener;
   std::unique_ptr<service::StatesService> states;
   std::unique_ptr<service::StatesGrpcService> states_grpc;
+  std::unique_ptr<dispatch::WorkerGrpcService> worker_grpc;
   std::unique_ptr<grpc::Server> server;
 
   std::mutex mu;
@@ -113,18 +125,45 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
   executor_options.observer = &parts->fanout;
   parts->executor = std::make_unique<service::ExecutionExecutor>(
       *parts->store, parts->clock, /*entropy=*/nullptr, executor_options);
+  parts->waiter = std::make_unique<service::ExecutionWaiter>(*parts->store);
+  dispatch::TimerLoopOptions timer_options;
+  timer_options.owner = parts->options.replica_id;
+  parts->timer_loop = std::make_unique<dispatch::TimerLoop>(*parts->store, *parts->executor,
+                                                            parts->clock, timer_options);
+  parts->dispatcher =
+      std::make_unique<dispatch::TaskDispatcher>(*parts->store, *parts->executor, parts->clock);
+  // Before anything can commit: every commit from now on reaches all three.
+  parts->fanout.Add(parts->waiter.get());
+  parts->fanout.Add(parts->timer_loop.get());
+  parts->fanout.Add(parts->dispatcher.get());
+
   service::StatesServiceOptions states_options;
   states_options.region = options.region;
   states_options.account = options.account;
-  parts->states = std::make_unique<service::StatesService>(*parts->store, *parts->executor,
-                                                           parts->clock, states_options);
-  parts->states_grpc = std::make_unique<service::StatesGrpcService>(*parts->states);
+  parts->states = std::make_unique<service::StatesService>(
+      *parts->store, *parts->executor, parts->clock, states_options, parts->waiter.get());
+  parts->states_grpc =
+      std::make_unique<service::StatesGrpcService>(*parts->states, parts->dispatcher.get());
+  parts->worker_grpc = std::make_unique<dispatch::WorkerGrpcService>(*parts->dispatcher);
+
+  persistence::TaskListenerOptions listener_options;
+  listener_options.url = parts->database_url;
+  dispatch::TaskDispatcher* dispatcher = parts->dispatcher.get();
+  listener_options.on_notify = [dispatcher](std::string_view queue) {
+    dispatcher->NotifyQueue(queue);
+  };
+  listener_options.on_resync = [dispatcher] { dispatcher->SweepAll(); };
+  parts->listener = std::make_unique<persistence::TaskListener>(std::move(listener_options));
+  parts->dispatcher->Start();
+  RETURN_IF_ERROR(parts->timer_loop->Start());
+  RETURN_IF_ERROR(parts->listener->Start());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &parts->port);
   builder.RegisterService(parts->states_grpc.get());
+  builder.RegisterService(parts->worker_grpc.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || parts->port == 0) {
     return absl::UnavailableError(
@@ -159,10 +198,19 @@ void OrchestratorServer::Shutdown(absl::Duration grace) {
   }
   // Health first, so load balancers stop sending calls while we drain.
   parts_->server->GetHealthCheckService()->SetServingStatus(false);
+  // Waiting polls answer empty now, so they do not hold the drain up.
+  parts_->dispatcher->Shutdown();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   parts_->server->Wait();
+  parts_->listener->Stop();
+  parts_->timer_loop->Stop();
+  parts_->worker_grpc.reset();
   parts_->states_grpc.reset();
   parts_->states.reset();
+  parts_->listener.reset();
+  parts_->dispatcher.reset();
+  parts_->timer_loop.reset();
+  parts_->waiter.reset();
   parts_->executor.reset();
   parts_->store.reset();
   if (parts_->embedded != nullptr) {

@@ -1,5 +1,6 @@
 #include "orchestrator/service/execution_executor.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "orchestrator/engine/effects.h"
 #include "orchestrator/engine/execution_state.h"
 #include "orchestrator/engine/history.h"
+#include "orchestrator/engine/state_error.h"
 #include "orchestrator/service/system_clock.h"
 
 namespace stepwise::service {
@@ -76,7 +78,76 @@ absl::StatusOr<json::value> ParseJson(std::string_view text, std::string_view wh
   return value;
 }
 
+constexpr std::string_view kTaskTimeoutPrefix = "task-timeout:";
+constexpr std::string_view kTaskHeartbeatPrefix = "task-heartbeat:";
+
+// Deletes both timers a task may have (one it never had is a no-op), but
+// for the one this step fires, which goes as fired.
+void CancelTaskTimers(std::string_view task_id, persistence::StepUpdate& update) {
+  for (TaskTimerKind kind : {TaskTimerKind::kTimeout, TaskTimerKind::kHeartbeat}) {
+    std::string id = TaskTimerId(kind, task_id);
+    if (std::find(update.fired_timer_ids.begin(), update.fired_timer_ids.end(), id) ==
+        update.fired_timer_ids.end()) {
+      update.cancelled_timer_ids.push_back(std::move(id));
+    }
+  }
+}
+
+void AddTaskTimer(const persistence::TaskRecord& task, TaskTimerKind kind,
+                  std::optional<int64_t> seconds, persistence::StepUpdate& update) {
+  if (!seconds.has_value()) return;
+  update.new_timers.push_back(
+      persistence::TimerRecord{task.execution_arn, TaskTimerId(kind, task.task_id),
+                               task.scheduled_at + absl::Seconds(*seconds), "", std::nullopt});
+}
+
+// The frame blocked on task `task_id`, if the execution still waits for it.
+const engine::Frame* FindTaskFrame(const engine::Frame& frame, std::string_view task_id) {
+  if (frame.blocker == engine::Blocker::kTask) {
+    return frame.task_id == task_id ? &frame : nullptr;
+  }
+  if (frame.blocker == engine::Blocker::kChildren) {
+    for (const engine::Frame& child : frame.children) {
+      if (const engine::Frame* found = FindTaskFrame(child, task_id)) return found;
+    }
+  }
+  return nullptr;
+}
+
+absl::StatusOr<engine::ExecutionState> ParseState(const persistence::ExecutionSnapshot& snapshot) {
+  ASSIGN_OR_RETURN(json::value document,
+                   ParseJson(snapshot.state_document, "the stored execution state"));
+  absl::StatusOr<engine::ExecutionState> state = engine::ExecutionStateFromJson(document);
+  if (!state.ok()) {
+    return absl::InternalError(
+        StrCat("Execution '", snapshot.execution.execution_arn,
+               "' has a corrupt state: ", std::string(state.status().message())));
+  }
+  return state;
+}
+
+absl::Status ExecutionClosed(const persistence::ExecutionRecord& execution) {
+  return absl::FailedPreconditionError(StrCat("Execution '", execution.execution_arn, "' is ",
+                                              persistence::ExecutionStatusName(execution.status)));
+}
+
 }  // namespace
+
+std::string TaskTimerId(TaskTimerKind kind, std::string_view task_id) {
+  return StrCat(kind == TaskTimerKind::kTimeout ? kTaskTimeoutPrefix : kTaskHeartbeatPrefix,
+                task_id);
+}
+
+std::optional<TaskTimerRef> ParseTaskTimerId(std::string_view timer_id) {
+  for (TaskTimerKind kind : {TaskTimerKind::kTimeout, TaskTimerKind::kHeartbeat}) {
+    const std::string_view prefix =
+        kind == TaskTimerKind::kTimeout ? kTaskTimeoutPrefix : kTaskHeartbeatPrefix;
+    if (timer_id.starts_with(prefix) && timer_id.size() > prefix.size()) {
+      return TaskTimerRef{kind, std::string(timer_id.substr(prefix.size()))};
+    }
+  }
+  return std::nullopt;
+}
 
 std::string TaskQueueFor(std::string_view resource, const json::value& payload) {
   if (resource == kLambdaInvoke || resource == kLambdaInvokeCallback) {
@@ -143,9 +214,14 @@ persistence::StepUpdate ToStepUpdate(std::string_view execution_arn,
             task.timeout_seconds = e.timeout_seconds;
             task.heartbeat_seconds = e.heartbeat_seconds;
             task.scheduled_at = now;
+            // The environment enforces the task's timeouts (effects.h):
+            // durable timers committed with the task, fired by any replica.
+            AddTaskTimer(task, TaskTimerKind::kTimeout, task.timeout_seconds, update);
+            AddTaskTimer(task, TaskTimerKind::kHeartbeat, task.heartbeat_seconds, update);
             update.new_tasks.push_back(std::move(task));
           } else if constexpr (std::is_same_v<T, engine::CancelTask>) {
             update.cancelled_task_ids.push_back(e.task_id);
+            CancelTaskTimers(e.task_id, update);
           } else if constexpr (std::is_same_v<T, engine::StartTimer>) {
             persistence::TimerRecord timer;
             timer.execution_arn = update.execution_arn;
@@ -247,6 +323,10 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
 
 absl::Status ExecutionExecutor::CheckTaskOpen(std::string_view task_token) {
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  if (task.status == persistence::TaskStatus::kTimedOut) {
+    return absl::FailedPreconditionError(
+        StrCat("Task '", task.task_id, "' of execution '", task.execution_arn, "' timed out"));
+  }
   if (!persistence::IsOpen(task.status)) {
     return absl::FailedPreconditionError(StrCat("Task '", task.task_id, "' of execution '",
                                                 task.execution_arn, "' is already ",
@@ -267,9 +347,7 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     if (!consumes.task_token.empty()) RETURN_IF_ERROR(CheckTaskOpen(consumes.task_token));
     ASSIGN_OR_RETURN(persistence::ExecutionSnapshot snapshot, store_.LoadExecution(execution_arn));
     if (snapshot.execution.status != persistence::ExecutionStatus::kRunning) {
-      return absl::FailedPreconditionError(
-          StrCat("Execution '", execution_arn, "' is ",
-                 persistence::ExecutionStatusName(snapshot.execution.status)));
+      return ExecutionClosed(snapshot.execution);
     }
     ASSIGN_OR_RETURN(json::value document,
                      ParseJson(snapshot.state_document, "the stored execution state"));
@@ -289,18 +367,25 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     std::visit([&](const auto& b) { event.body = b; }, body);
     engine::StepResult result = interpreter->Apply(*std::move(state), event);
 
-    const bool consumes_rows =
-        !consumes.completed_task_id.empty() || !consumes.fired_timer_id.empty();
+    const bool consumes_rows = !consumes.completed_task_id.empty() ||
+                               !consumes.fired_timer_id.empty() ||
+                               !consumes.timed_out_task_id.empty();
     if (!consumes_rows && result.history.empty() && result.effects.empty() &&
         engine::ToJson(result.state) == document) {
       return snapshot.execution.version;  // A stale event: nothing to commit.
     }
     persistence::StepUpdate update = ToStepUpdate(execution_arn, result, event.now);
-    if (!consumes.completed_task_id.empty()) {
-      update.completed_task_ids.push_back(consumes.completed_task_id);
-    }
     if (!consumes.fired_timer_id.empty()) {
       update.fired_timer_ids.push_back(consumes.fired_timer_id);
+    }
+    // A closed task's timers go with it, in the same step.
+    if (!consumes.completed_task_id.empty()) {
+      update.completed_task_ids.push_back(consumes.completed_task_id);
+      CancelTaskTimers(consumes.completed_task_id, update);
+    }
+    if (!consumes.timed_out_task_id.empty()) {
+      update.timed_out_task_ids.push_back(consumes.timed_out_task_id);
+      CancelTaskTimers(consumes.timed_out_task_id, update);
     }
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) NotifyCommitted(update);
@@ -318,7 +403,12 @@ absl::Status ExecutionExecutor::CompleteTask(std::string_view task_token,
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
   Consumes consumes{.completed_task_id = task.task_id,
                     .fired_timer_id = {},
-                    .task_token = std::string(task_token)};
+                    .task_token = std::string(task_token),
+                    .timed_out_task_id = {}};
+  if (task.resource == "arn:aws:states:::lambda:invoke") {
+    output = json::object{
+        {"ExecutedVersion", "$LATEST"}, {"Payload", std::move(output)}, {"StatusCode", 200}};
+  }
   return Apply(task.execution_arn, engine::TaskSucceeded{task.task_id, std::move(output)}, consumes)
       .status();
 }
@@ -328,17 +418,90 @@ absl::Status ExecutionExecutor::FailTask(std::string_view task_token, std::strin
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
   Consumes consumes{.completed_task_id = task.task_id,
                     .fired_timer_id = {},
-                    .task_token = std::string(task_token)};
+                    .task_token = std::string(task_token),
+                    .timed_out_task_id = {}};
   return Apply(task.execution_arn,
                engine::TaskFailed{task.task_id, std::string(error), std::string(cause)}, consumes)
       .status();
 }
 
-absl::Status ExecutionExecutor::FireTimer(std::string_view execution_arn,
-                                          std::string_view timer_id) {
-  Consumes consumes{
-      .completed_task_id = {}, .fired_timer_id = std::string(timer_id), .task_token = {}};
-  return Apply(execution_arn, engine::TimerFired{std::string(timer_id)}, consumes).status();
+absl::Status ExecutionExecutor::FireTimer(std::string_view execution_arn, std::string_view timer_id,
+                                          std::string_view owner) {
+  if (std::optional<TaskTimerRef> ref = ParseTaskTimerId(timer_id)) {
+    return FireTaskTimer(execution_arn, timer_id, *ref, owner);
+  }
+  Consumes consumes{.completed_task_id = {},
+                    .fired_timer_id = std::string(timer_id),
+                    .task_token = {},
+                    .timed_out_task_id = {}};
+  absl::Status fired =
+      Apply(execution_arn, engine::TimerFired{std::string(timer_id)}, consumes).status();
+  if (fired.code() == absl::StatusCode::kFailedPrecondition) {
+    // The execution ended: nothing is left for the timer to do.
+    DropTimer(execution_arn, timer_id, owner).IgnoreError();
+  }
+  return fired;
+}
+
+absl::Status ExecutionExecutor::FireTaskTimer(std::string_view execution_arn,
+                                              std::string_view timer_id, const TaskTimerRef& ref,
+                                              std::string_view owner) {
+  ASSIGN_OR_RETURN(persistence::ExecutionSnapshot snapshot, store_.LoadExecution(execution_arn));
+  if (snapshot.execution.status != persistence::ExecutionStatus::kRunning) {
+    DropTimer(execution_arn, timer_id, owner).IgnoreError();
+    return ExecutionClosed(snapshot.execution);
+  }
+  // The timer names the task by id; its token (the store's lookup key) is in
+  // the frame that waits for it. No such frame: the task is closed.
+  ASSIGN_OR_RETURN(engine::ExecutionState state, ParseState(snapshot));
+  const engine::Frame* frame = FindTaskFrame(state.root, ref.task_id);
+  if (frame == nullptr) return DropTimer(execution_arn, timer_id, owner);
+  ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(frame->task_token));
+  if (!persistence::IsOpen(task.status)) return DropTimer(execution_arn, timer_id, owner);
+
+  std::string error;
+  std::string cause;
+  if (ref.kind == TaskTimerKind::kHeartbeat) {
+    const int64_t seconds = task.heartbeat_seconds.value_or(0);
+    absl::Time last = task.scheduled_at;
+    if (task.last_heartbeat.has_value() && *task.last_heartbeat > last) {
+      last = *task.last_heartbeat;
+    }
+    const absl::Time deadline = last + absl::Seconds(seconds);
+    if (deadline > clock_.Now()) {
+      return store_.RescheduleTimer(execution_arn, timer_id, owner, deadline);
+    }
+    error = engine::errors::kHeartbeatTimeout;
+    cause = StrCat("The task sent no heartbeat for its HeartbeatSeconds of ", seconds, " seconds");
+  } else {
+    error = engine::errors::kTimeout;
+    cause = StrCat("The task did not finish within its TimeoutSeconds of ",
+                   task.timeout_seconds.value_or(0), " seconds");
+  }
+  Consumes consumes{.completed_task_id = {},
+                    .fired_timer_id = std::string(timer_id),
+                    .task_token = task.task_token,
+                    .timed_out_task_id = task.task_id};
+  absl::Status applied =
+      Apply(execution_arn, engine::TaskFailed{task.task_id, error, cause}, consumes).status();
+  if (applied.code() == absl::StatusCode::kFailedPrecondition) {
+    // A completion (or the execution's end) won the race; the step that
+    // closed the task deleted its timers. Only a closed execution is news.
+    ASSIGN_OR_RETURN(persistence::ExecutionRecord now, store_.GetExecution(execution_arn));
+    if (now.status == persistence::ExecutionStatus::kRunning) {
+      return DropTimer(execution_arn, timer_id, owner);
+    }
+    DropTimer(execution_arn, timer_id, owner).IgnoreError();
+  }
+  return applied;
+}
+
+absl::Status ExecutionExecutor::DropTimer(std::string_view execution_arn, std::string_view timer_id,
+                                          std::string_view owner) {
+  absl::Status deleted = store_.DeleteTimer(execution_arn, timer_id, owner);
+  // Already gone: the step that closed the task took its timer along.
+  if (deleted.code() == absl::StatusCode::kNotFound) return absl::OkStatus();
+  return deleted;
 }
 
 absl::Status ExecutionExecutor::Stop(std::string_view execution_arn, std::string_view error,

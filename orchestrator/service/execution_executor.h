@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -70,7 +71,25 @@ struct Consumes {
   // When set, every attempt first checks that this task is still open
   // (kFailedPrecondition otherwise), so a duplicate completion changes nothing.
   std::string task_token;
+  // A task timer applies States.Timeout / States.HeartbeatTimeout: the task
+  // closes as TIMED_OUT (-> StepUpdate::timed_out_task_ids).
+  std::string timed_out_task_id;
 };
+
+// The durable timers that enforce a Task's TimeoutSeconds and
+// HeartbeatSeconds. ToStepUpdate sets them with the task (fire_at =
+// scheduled_at + seconds); the step that completes, cancels or times out the
+// task deletes them. Their ids cannot collide with the engine's timer ids
+// ("wait-3", "retry-7"), which never contain ':'.
+enum class TaskTimerKind { kTimeout, kHeartbeat };
+struct TaskTimerRef {
+  TaskTimerKind kind = TaskTimerKind::kTimeout;
+  std::string task_id;
+};
+// "task-timeout:<task_id>" / "task-heartbeat:<task_id>".
+std::string TaskTimerId(TaskTimerKind kind, std::string_view task_id);
+// Inverse of TaskTimerId; nullopt for every other timer id (engine timers).
+std::optional<TaskTimerRef> ParseTaskTimerId(std::string_view timer_id);
 
 // The task queue a worker polls for `resource` (see README.md):
 //   arn:aws:states:::lambda:invoke[.waitForTaskToken] -> payload "FunctionName"
@@ -115,8 +134,25 @@ class ExecutionExecutor {
   absl::Status CompleteTask(std::string_view task_token, std::string_view output_json);
   absl::Status FailTask(std::string_view task_token, std::string_view error,
                         std::string_view cause);
-  // A claimed timer is due: applies TimerFired and deletes the timer.
-  absl::Status FireTimer(std::string_view execution_arn, std::string_view timer_id);
+  // A timer that `owner` claimed (ExecutionStore::ClaimDueTimers) is due.
+  // Engine timers (Wait, Retry, execution timeout): applies TimerFired and
+  // deletes the timer in the same step. Task timers (TaskTimerId):
+  //   - task still open, TimeoutSeconds: applies TaskFailed States.Timeout,
+  //     closing the task as TIMED_OUT (Retry/Catch apply as AWS);
+  //   - task still open, HeartbeatSeconds: if the last heartbeat (or the
+  //     scheduling) is younger than HeartbeatSeconds, re-arms the timer at
+  //     that instant + HeartbeatSeconds (RescheduleTimer, needs `owner`);
+  //     else applies TaskFailed States.HeartbeatTimeout the same way;
+  //   - task already closed: deletes the timer (DeleteTimer, needs `owner`)
+  //     and returns OK.
+  // Each applied timer is deleted by the step that applies it, under the
+  // version check: a timer fires exactly once even when replicas race.
+  // kNotFound: no such execution. kFailedPrecondition: the execution is
+  // closed (the timer is deleted when `owner` holds it), or `owner` lost the
+  // timer to another claimer. An empty `owner` fires engine timers and task
+  // timeouts but cannot re-arm or delete a claimed timer.
+  absl::Status FireTimer(std::string_view execution_arn, std::string_view timer_id,
+                         std::string_view owner = {});
   // StopExecution.
   absl::Status Stop(std::string_view execution_arn, std::string_view error, std::string_view cause);
   // RedriveExecution: restarts a closed (FAILED, TIMED_OUT, ABORTED)
@@ -130,7 +166,14 @@ class ExecutionExecutor {
  private:
   absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterFor(
       const std::string& revision_id, std::string_view definition);
+  // kFailedPrecondition when the task is closed; its message says "timed
+  // out" for a TIMED_OUT task (the service answers TaskTimedOut).
   absl::Status CheckTaskOpen(std::string_view task_token);
+  absl::Status FireTaskTimer(std::string_view execution_arn, std::string_view timer_id,
+                             const TaskTimerRef& ref, std::string_view owner);
+  // Drops a timer that has nothing left to act on (see FireTimer).
+  absl::Status DropTimer(std::string_view execution_arn, std::string_view timer_id,
+                         std::string_view owner);
   void NotifyCommitted(const persistence::StepUpdate& update) const {
     if (options_.observer != nullptr) options_.observer->OnCommitted(update);
   }

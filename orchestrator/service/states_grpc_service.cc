@@ -1,6 +1,44 @@
 #include "orchestrator/service/states_grpc_service.h"
 
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "boost/json/value.hpp"
+#include "common/str_cat.h"
+#include "orchestrator/dispatch/poll_reactor.h"
+#include "orchestrator/service/execution_executor.h"
+#include "orchestrator/service/grpc_status.h"
+
 namespace stepwise::service {
+namespace {
+
+// AWS's GetActivityTask waits up to 60 seconds for a task.
+constexpr absl::Duration kActivityPollWait = absl::Seconds(60);
+
+// The queue of an activity ARN (arn:aws:states:REGION:ACCOUNT:activity:NAME),
+// as TaskQueueFor maps a Task state's Resource; nullopt for other strings.
+std::optional<std::string> ActivityQueue(std::string_view arn) {
+  size_t colons = 0;
+  size_t last = 0;
+  for (size_t i = 0; i < arn.size(); ++i) {
+    if (arn[i] != ':') continue;
+    ++colons;
+    last = i;
+  }
+  if (colons != 6 || !arn.starts_with("arn:aws:states:") || last + 1 == arn.size()) {
+    return std::nullopt;
+  }
+  const size_t kind = arn.rfind(':', last - 1);
+  if (arn.substr(kind + 1, last - kind - 1) != "activity") return std::nullopt;
+  return TaskQueueFor(arn, boost::json::value());
+}
+
+}  // namespace
 
 grpc::Status StatesGrpcService::CreateStateMachine(grpc::ServerContext* /*context*/,
                                                    const v1::CreateStateMachineRequest* request,
@@ -74,10 +112,16 @@ grpc::Status StatesGrpcService::DeleteStateMachine(grpc::ServerContext* /*contex
   return service_.DeleteStateMachine(*request, response);
 }
 
-grpc::Status StatesGrpcService::StartSyncExecution(grpc::ServerContext* /*context*/,
+grpc::Status StatesGrpcService::StartSyncExecution(grpc::ServerContext* context,
                                                    const v1::StartSyncExecutionRequest* request,
                                                    v1::StartSyncExecutionResponse* response) {
-  return service_.StartSyncExecution(*request, response);
+  // The wait ends before the client's deadline, and as soon as it goes away.
+  SyncCallContext call;
+  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+    call.time_left = absl::FromChrono(context->deadline() - std::chrono::system_clock::now());
+  }
+  call.cancelled = [context] { return context->IsCancelled(); };
+  return service_.StartSyncExecution(*request, response, call);
 }
 
 grpc::Status StatesGrpcService::ListExecutions(grpc::ServerContext* /*context*/,
@@ -126,6 +170,44 @@ grpc::Status StatesGrpcService::ListActivities(grpc::ServerContext* /*context*/,
                                                const v1::ListActivitiesRequest* request,
                                                v1::ListActivitiesResponse* response) {
   return service_.ListActivities(*request, response);
+}
+
+grpc::ServerUnaryReactor* StatesGrpcService::GetActivityTask(
+    grpc::CallbackServerContext* context, const v1::GetActivityTaskRequest* request,
+    v1::GetActivityTaskResponse* response) {
+  if (dispatcher_ == nullptr) {
+    return dispatch::FinishNow(
+        context, grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                              "GetActivityTask needs a task dispatcher on this server"));
+  }
+  std::optional<std::string> queue = ActivityQueue(request->activity_arn());
+  absl::Status valid =
+      queue.has_value()
+          ? dispatch::ValidateQueueName(*queue)
+          : absl::InvalidArgumentError(StrCat("Invalid Arn: '", request->activity_arn(),
+                                              "' is not an activity ARN "
+                                              "(arn:aws:states:REGION:ACCOUNT:activity:NAME)"));
+  if (!valid.ok()) {
+    return dispatch::FinishNow(context,
+                               ToGrpcStatus(valid, "InvalidArn", {{"field", "activityArn"}}));
+  }
+  // TODO(issue 4): answer ActivityDoesNotExist for an activity that was never
+  // created (or was deleted) once the activities store exists.
+  dispatch::PollRequest poll;
+  poll.queue = *std::move(queue);
+  poll.worker_name = request->worker_name();
+  poll.wait = kActivityPollWait;
+  return dispatch::StartPoll<v1::GetActivityTaskResponse>(
+      *dispatcher_, context, std::move(poll), response,
+      [](const dispatch::DispatchedTask& task, v1::GetActivityTaskResponse* out) {
+        out->set_task_token(task.record.task_token);
+        out->set_input(task.record.payload);
+      },
+      [](const absl::Status& status) {
+        return ToGrpcStatus(status, status.code() == absl::StatusCode::kResourceExhausted
+                                        ? "ActivityWorkerLimitExceeded"
+                                        : "InvalidArn");
+      });
 }
 
 }  // namespace stepwise::service

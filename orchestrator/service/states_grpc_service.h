@@ -1,19 +1,29 @@
 // StatesGrpcService: the generated stepwise.v1.States service, each RPC
-// delegating to StatesService. GetActivityTask (a long poll) is served by the dispatcher.
+// delegating to StatesService. GetActivityTask (a long poll) is served by the
+// task dispatcher on gRPC's callback API (so an idle poll holds no thread);
+// the other RPCs are synchronous (gRPC 1.51 serves both kinds in one service).
+//
+//   StatesGrpcService states(service, &dispatcher);
+//   builder.RegisterService(&states);
 #ifndef STEPWISE_ORCHESTRATOR_SERVICE_STATES_GRPC_SERVICE_H_
 #define STEPWISE_ORCHESTRATOR_SERVICE_STATES_GRPC_SERVICE_H_
 
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
+#include "orchestrator/dispatch/task_dispatcher.h"
 #include "orchestrator/service/states_service.h"
 #include "stepwise/v1/states.grpc.pb.h"
 
 namespace stepwise::service {
 
-class StatesGrpcService final : public v1::States::Service {
+class StatesGrpcService final
+    : public v1::States::WithCallbackMethod_GetActivityTask<v1::States::Service> {
  public:
-  // `service` must outlive this object.
-  explicit StatesGrpcService(StatesService& service) : service_(service) {}
+  // `service` and `dispatcher` must outlive this object. Without a
+  // dispatcher GetActivityTask answers UNIMPLEMENTED.
+  explicit StatesGrpcService(StatesService& service, dispatch::TaskDispatcher* dispatcher = nullptr)
+      : service_(service), dispatcher_(dispatcher) {}
 
   grpc::Status CreateStateMachine(grpc::ServerContext* context,
                                   const v1::CreateStateMachineRequest* request,
@@ -78,8 +88,18 @@ class StatesGrpcService final : public v1::States::Service {
                               const v1::ListActivitiesRequest* request,
                               v1::ListActivitiesResponse* response) override;
 
+  // Long poll on the activity's queue (TaskQueueFor: the activity NAME) for
+  // up to 60 s, answered before the call's deadline; an empty response when
+  // no task came. InvalidArn unless `activity_arn` is
+  // arn:aws:states:REGION:ACCOUNT:activity:NAME; ActivityWorkerLimitExceeded
+  // when too many polls are open.
+  grpc::ServerUnaryReactor* GetActivityTask(grpc::CallbackServerContext* context,
+                                            const v1::GetActivityTaskRequest* request,
+                                            v1::GetActivityTaskResponse* response) override;
+
  private:
   StatesService& service_;
+  dispatch::TaskDispatcher* const dispatcher_;
 };
 
 }  // namespace stepwise::service

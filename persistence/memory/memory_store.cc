@@ -264,6 +264,9 @@ void MemoryStore::ApplyStep(Execution& execution, const StepUpdate& update) {
   for (const std::string& id : update.cancelled_task_ids) {
     CloseTask(Key(update.execution_arn, id), TaskStatus::kCancelled);
   }
+  for (const std::string& id : update.timed_out_task_ids) {
+    CloseTask(Key(update.execution_arn, id), TaskStatus::kTimedOut);
+  }
   for (const auto* ids : {&update.fired_timer_ids, &update.cancelled_timer_ids}) {
     for (const std::string& id : *ids) EraseTimer(Key(update.execution_arn, id));
   }
@@ -412,21 +415,35 @@ absl::StatusOr<std::vector<TimerRecord>> MemoryStore::ClaimDueTimers(absl::Time 
   return claimed;
 }
 
+absl::Status MemoryStore::CheckTimerHeld(const Key& key, std::string_view owner) const {
+  auto it = timers_.find(key);
+  if (it == timers_.end()) {
+    return absl::NotFoundError(StrCat("No timer '", key.second, "' in '", key.first, "'"));
+  }
+  if (it->second.owner != owner || !it->second.lease_until.has_value()) {
+    return absl::FailedPreconditionError(
+        StrCat("Timer '", key.second, "' is not held by '", owner, "'"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status MemoryStore::RescheduleTimer(std::string_view execution_arn, std::string_view timer_id,
                                           std::string_view owner, absl::Time fire_at) {
   std::lock_guard<std::mutex> lock(mu_);
   Key key{std::string(execution_arn), std::string(timer_id)};
-  auto it = timers_.find(key);
-  if (it == timers_.end()) {
-    return absl::NotFoundError(StrCat("No timer '", timer_id, "' in '", execution_arn, "'"));
-  }
-  if (it->second.owner != owner || !it->second.lease_until.has_value()) {
-    return absl::FailedPreconditionError(
-        StrCat("Timer '", timer_id, "' is not held by '", owner, "'"));
-  }
+  RETURN_IF_ERROR(CheckTimerHeld(key, owner));
   EraseTimer(key);
   PutTimer(
       TimerRecord{std::string(execution_arn), std::string(timer_id), fire_at, "", std::nullopt});
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::DeleteTimer(std::string_view execution_arn, std::string_view timer_id,
+                                      std::string_view owner) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Key key{std::string(execution_arn), std::string(timer_id)};
+  RETURN_IF_ERROR(CheckTimerHeld(key, owner));
+  EraseTimer(key);
   return absl::OkStatus();
 }
 

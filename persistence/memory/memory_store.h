@@ -61,6 +61,8 @@ class MemoryStore final : public ExecutionStore {
                                                           absl::Time lease_until) override;
   absl::Status RescheduleTimer(std::string_view execution_arn, std::string_view timer_id,
                                std::string_view owner, absl::Time fire_at) override;
+  absl::Status DeleteTimer(std::string_view execution_arn, std::string_view timer_id,
+                           std::string_view owner) override;
 
  private:
   // (execution_arn, id): the key of tasks and timers.
@@ -88,6 +90,9 @@ class MemoryStore final : public ExecutionStore {
   void Index(const TaskRecord& task);
   void PutTimer(TimerRecord timer);
   void EraseTimer(const Key& key);
+  // The timer `owner` holds at `key`; kNotFound / kFailedPrecondition as
+  // RescheduleTimer and DeleteTimer answer.
+  absl::Status CheckTimerHeld(const Key& key, std::string_view owner) const;
 
   // Every member below and every private method needs `mu_` held.
   std::mutex mu_;

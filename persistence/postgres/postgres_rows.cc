@@ -141,6 +141,7 @@ void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
   }
   CloseTasks(tx, arn, update.completed_task_ids, TaskStatus::kCompleted);
   CloseTasks(tx, arn, update.cancelled_task_ids, TaskStatus::kCancelled);
+  CloseTasks(tx, arn, update.timed_out_task_ids, TaskStatus::kTimedOut);
   std::vector<std::string> deleted = update.fired_timer_ids;
   deleted.insert(deleted.end(), update.cancelled_timer_ids.begin(),
                  update.cancelled_timer_ids.end());

@@ -45,6 +45,16 @@ absl::StatusOr<std::optional<ExecutionRecord>> FindExecution(pqxx::work& tx,
   return std::optional<ExecutionRecord>(std::move(record));
 }
 
+// A timer statement guarded by `owner` matched no row: gone, or not held.
+absl::Status WhyTimerNotHeld(pqxx::work& tx, std::string_view execution_arn,
+                             std::string_view timer_id, std::string_view owner) {
+  if (tx.exec_prepared(sql::kTimerExists.name, Str(execution_arn), Str(timer_id)).empty()) {
+    return absl::NotFoundError(StrCat("No timer '", timer_id, "' in '", execution_arn, "'"));
+  }
+  return absl::FailedPreconditionError(
+      StrCat("Timer '", timer_id, "' is not held by '", owner, "'"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Connect(
@@ -350,11 +360,17 @@ absl::Status PostgresStore::RescheduleTimer(std::string_view execution_arn,
     pqxx::result result = tx.exec_prepared(sql::kRescheduleTimer.name, Str(execution_arn),
                                            Str(timer_id), Str(owner), ToMicros(fire_at));
     if (result.affected_rows() > 0) return absl::OkStatus();
-    if (tx.exec_prepared(sql::kTimerExists.name, Str(execution_arn), Str(timer_id)).empty()) {
-      return absl::NotFoundError(StrCat("No timer '", timer_id, "' in '", execution_arn, "'"));
-    }
-    return absl::FailedPreconditionError(
-        StrCat("Timer '", timer_id, "' is not held by '", owner, "'"));
+    return WhyTimerNotHeld(tx, execution_arn, timer_id, owner);
+  });
+}
+
+absl::Status PostgresStore::DeleteTimer(std::string_view execution_arn, std::string_view timer_id,
+                                        std::string_view owner) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+    pqxx::result result =
+        tx.exec_prepared(sql::kDeleteHeldTimer.name, Str(execution_arn), Str(timer_id), Str(owner));
+    if (result.affected_rows() > 0) return absl::OkStatus();
+    return WhyTimerNotHeld(tx, execution_arn, timer_id, owner);
   });
 }
 

@@ -70,6 +70,8 @@ class PostgresStore final : public ExecutionStore {
                                                           absl::Time lease_until) override;
   absl::Status RescheduleTimer(std::string_view execution_arn, std::string_view timer_id,
                                std::string_view owner, absl::Time fire_at) override;
+  absl::Status DeleteTimer(std::string_view execution_arn, std::string_view timer_id,
+                           std::string_view owner) override;
 
  private:
   explicit PostgresStore(std::unique_ptr<ConnectionPool> pool);

@@ -10,7 +10,7 @@ void PrepareAll(pqxx::connection& connection) {
         &kExecutionVersion,  &kInsertHistory,      &kHistoryForward,     &kHistoryReverse,
         &kInsertTasks,       &kCloseTasks,         &kNotifyQueues,       &kClaimTask,
         &kFindTask,          &kHeartbeat,          &kUpsertTimers,       &kDeleteTimers,
-        &kClaimTimers,       &kRescheduleTimer,    &kTimerExists}) {
+        &kClaimTimers,       &kRescheduleTimer,    &kDeleteHeldTimer,    &kTimerExists}) {
     connection.prepare(statement->name, statement->sql);
   }
 }

@@ -169,6 +169,10 @@ inline constexpr Statement kRescheduleTimer{
     "UPDATE timers SET fire_at = stepwise_ts($4), owner = '', lease_until = NULL,"
     " available_at = stepwise_ts($4) WHERE execution_arn = $1 AND timer_id = $2"
     " AND owner = $3 AND lease_until IS NOT NULL"};
+inline constexpr Statement kDeleteHeldTimer{
+    "delete_held_timer",
+    "DELETE FROM timers WHERE execution_arn = $1 AND timer_id = $2 AND owner = $3"
+    " AND lease_until IS NOT NULL"};
 inline constexpr Statement kTimerExists{
     "timer_exists", "SELECT 1 FROM timers WHERE execution_arn = $1 AND timer_id = $2"};
 

@@ -82,12 +82,15 @@ struct WorkerOptions {
   std::string identity;
   // Tasks run at most this many at once (one poll per free slot).
   int concurrency = 4;
-  // PollTask wait_time_seconds (the server caps it at 60).
+  // PollTask wait_time_seconds, 0..60 (the server caps it at 60). The call's
+  // gRPC deadline is a few seconds longer. Shutdown cancels waiting polls.
   int poll_wait_seconds = 20;
-  // While a handler runs, SendTaskHeartbeat goes out every HeartbeatSeconds / 3
-  // for tasks that declare HeartbeatSeconds (none for the others).
+  // (Heartbeats need no option: while a handler runs, SendTaskHeartbeat goes
+  // out every HeartbeatSeconds / 3 for tasks that declare HeartbeatSeconds,
+  // none for the others.)
   // Reconnect backoff when the orchestrator is unreachable: from initial,
-  // doubling, up to max, with jitter.
+  // doubling, up to max, with jitter; one log line per outage. Reports
+  // (SendTaskSuccess / SendTaskFailure) are retried with the same backoff.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
   // On Shutdown, in-flight handlers get this long to finish before Run
@@ -107,20 +110,36 @@ class Worker {
   void Register(std::string queue, Handler handler);
 
   // Polls and runs tasks until Shutdown(). Returns OK after a graceful
-  // shutdown; kInvalidArgument when nothing is registered.
+  // shutdown; kInvalidArgument when nothing is registered or the options are
+  // out of range (concurrency < 1, poll_wait_seconds outside 0..60, empty
+  // endpoint, an empty queue name or handler); kFailedPrecondition when
+  // another thread is already in Run. A handler still running when the
+  // grace period ends is left running on its own thread (it cannot be
+  // stopped); exit the process soon after Run returns.
   absl::Status Run();
 
   // Stops polling, lets in-flight handlers finish (up to shutdown_grace) and
   // report their results, then makes Run return. Idempotent, async-signal
-  // safe only through InstallSignalHandlers.
+  // safe only through InstallSignalHandlers. Before Run, makes Run return at
+  // once.
   void Shutdown();
+
+  // For handlers that wait and should stop early when the worker shuts down:
+  // blocks until Shutdown() is called or `timeout` passes; returns true when
+  // shutdown was requested. Thread-safe.
+  bool WaitForShutdown(absl::Duration timeout) const;
+  bool ShutdownRequested() const;
 
   // Counters for logs and tests.
   struct Stats {
-    long long tasks_succeeded = 0;
-    long long tasks_failed = 0;
-    long long polls = 0;
-    long long reconnects = 0;
+    long long tasks_succeeded = 0;  // SendTaskSuccess accepted.
+    long long tasks_failed = 0;     // SendTaskFailure accepted (handler failures).
+    // Results that went nowhere: the orchestrator gave up on the task
+    // (TaskTimedOut / TaskDoesNotExist), the report failed for good, or the
+    // shutdown grace period ended first.
+    long long tasks_dropped = 0;
+    long long polls = 0;       // PollTask calls made, answered or not.
+    long long reconnects = 0;  // Times the orchestrator answered again after being unreachable.
   };
   Stats stats() const;
 
@@ -130,7 +149,10 @@ class Worker {
 };
 
 // SIGTERM and SIGINT call worker.Shutdown() (through a self-pipe thread, so
-// the handler itself stays async-signal-safe). One worker per process.
+// the handler itself stays async-signal-safe). One worker per process: a
+// second call points the signals at the new worker; ~Worker detaches it.
+// The handler is one-shot: a second SIGTERM/SIGINT gets the default action
+// (the process ends at once), as a second Ctrl-C should.
 void InstallSignalHandlers(Worker& worker);
 
 // The Lambda-style cause text {"errorType": error, "errorMessage": message}.

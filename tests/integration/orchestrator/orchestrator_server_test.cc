@@ -11,6 +11,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "stepwise/v1/states.grpc.pb.h"
+#include "stepwise/v1/worker.grpc.pb.h"
 #include "tests/testing/postgres_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -75,6 +76,59 @@ TEST_F(OrchestratorServerTest, RunsAPassMachineThroughTheStore) {
   ASSERT_TRUE(states_->DescribeExecution(context.get(), describe, &described).ok());
   EXPECT_EQ(described.status(), v1::EXECUTION_STATUS_SUCCEEDED);
   EXPECT_EQ(described.output(), R"({"x":1})");
+}
+
+TEST_F(OrchestratorServerTest, HandsATaskToAPollingWorkerAndFiresTimers) {
+  // A Wait (timer loop), then a Task (dispatcher + PollTask), then SendTaskSuccess.
+  v1::CreateStateMachineRequest create;
+  create.set_name("wait-then-task");
+  create.set_definition(R"({"StartAt":"Nap","States":{
+    "Nap":{"Type":"Wait","Seconds":1,"Next":"Work"},
+    "Work":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:adder",
+            "TimeoutSeconds":60,"End":true}}})");
+  v1::CreateStateMachineResponse created;
+  auto context = Context();
+  ASSERT_TRUE(states_->CreateStateMachine(context.get(), create, &created).ok());
+  v1::StartExecutionRequest start;
+  start.set_state_machine_arn(created.state_machine_arn());
+  start.set_name("run-1");
+  start.set_input(R"({"a":2,"b":3})");
+  v1::StartExecutionResponse started;
+  context = Context();
+  ASSERT_TRUE(states_->StartExecution(context.get(), start, &started).ok());
+
+  auto worker = v1::Worker::NewStub(channel_);
+  v1::PollTaskRequest poll;
+  poll.set_queue("adder");
+  poll.set_worker_name("test-worker");
+  poll.set_wait_time_seconds(20);
+  v1::PollTaskResponse polled;
+  context = Context();
+  ASSERT_TRUE(worker->PollTask(context.get(), poll, &polled).ok());
+  ASSERT_TRUE(polled.has_task()) << "no task within 20 s: the Wait timer did not fire?";
+  EXPECT_EQ(polled.task().input(), R"({"a":2,"b":3})");
+  EXPECT_EQ(polled.task().state_name(), "Work");
+  EXPECT_EQ(polled.task().timeout_seconds(), 60);
+
+  v1::SendTaskSuccessRequest success;
+  success.set_task_token(polled.task().task_token());
+  success.set_output(R"({"sum":5})");
+  v1::SendTaskSuccessResponse succeeded;
+  context = Context();
+  ASSERT_TRUE(states_->SendTaskSuccess(context.get(), success, &succeeded).ok());
+
+  v1::DescribeExecutionRequest describe;
+  describe.set_execution_arn(started.execution_arn());
+  v1::DescribeExecutionResponse described;
+  context = Context();
+  ASSERT_TRUE(states_->DescribeExecution(context.get(), describe, &described).ok());
+  EXPECT_EQ(described.status(), v1::EXECUTION_STATUS_SUCCEEDED);
+  EXPECT_EQ(described.output(), R"({"sum":5})");
+
+  // The same token again changes nothing and says why.
+  context = Context();
+  grpc::Status again = states_->SendTaskSuccess(context.get(), success, &succeeded);
+  EXPECT_FALSE(again.ok());
 }
 
 TEST_F(OrchestratorServerTest, ShutdownIsIdempotentAndRefusesNewCalls) {

@@ -170,6 +170,34 @@ TYPED_TEST(ExecutionStoreConformance, ConcurrentClaimersGetEachTaskOnce) {
   EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), claimed.size());
 }
 
+TYPED_TEST(ExecutionStoreConformance, TimedOutTasksAreClosed) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  TaskRecord slow = MakeTask(arn, "slow", "q", T(0));
+  execution.first_step.new_tasks = {slow};
+  this->Start(execution);
+  EXPECT_EQ(ClaimId(this->store(), "q", "w1", T(10), T(1)), "slow");
+
+  StepUpdate step = MakeStep(arn, 2, 2);
+  step.timed_out_task_ids = {"slow", "no-such-task"};
+  ASSERT_THAT(this->store().CommitStep(step, 1), IsOk());
+  EXPECT_THAT(this->store().FindTaskByToken(slow.task_token),
+              HasValue(Field(&TaskRecord::status, TaskStatus::kTimedOut)));
+  EXPECT_EQ(TaskStatusName(TaskStatus::kTimedOut), "TIMED_OUT");  // The stored spelling.
+  EXPECT_THAT(ParseTaskStatus("TIMED_OUT"), HasValue(TaskStatus::kTimedOut));
+  EXPECT_THAT(this->store().RecordHeartbeat(slow.task_token, T(2), T(3)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(100), T(50)), "");
+
+  // Closed is final: a later step cannot complete or cancel it.
+  StepUpdate later = MakeStep(arn, 3, 3);
+  later.completed_task_ids = {"slow"};
+  later.cancelled_task_ids = {"slow"};
+  ASSERT_THAT(this->store().CommitStep(later, 2), IsOk());
+  EXPECT_THAT(this->store().FindTaskByToken(slow.task_token),
+              HasValue(Field(&TaskRecord::status, TaskStatus::kTimedOut)));
+}
+
 // --- Timers -----------------------------------------------------------------
 
 std::vector<std::string> TimerIds(const absl::StatusOr<std::vector<TimerRecord>>& timers) {
@@ -240,6 +268,42 @@ TYPED_TEST(ExecutionStoreConformance, RescheduleTimerNeedsTheLease) {
   EXPECT_THAT(TimerIds(this->store().ClaimDueTimers(T(9), 10, "r2", T(100))), ElementsAre("hb"));
   EXPECT_THAT(this->store().RescheduleTimer(arn, "nope", "r2", T(9)),
               StatusIs(absl::StatusCode::kNotFound));
+}
+
+// Steps cancel a closed task's timers whether or not it had them.
+TYPED_TEST(ExecutionStoreConformance, DeletingUnknownTimersIsANoOp) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  execution.first_step.new_timers.push_back(TimerRecord{arn, "kept", T(1), "", std::nullopt});
+  this->Start(execution);
+
+  StepUpdate step = MakeStep(arn, 2, 2);
+  step.cancelled_timer_ids = {"never-set", "task-timeout:t9"};
+  step.fired_timer_ids = {"also-never-set"};
+  ASSERT_THAT(this->store().CommitStep(step, 1), IsOk());
+  EXPECT_THAT(TimerIds(this->store().ClaimDueTimers(T(5), 10, "r1", T(100))), ElementsAre("kept"));
+}
+
+TYPED_TEST(ExecutionStoreConformance, DeleteTimerNeedsTheLease) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  for (std::string id : {"stale", "other"}) {
+    execution.first_step.new_timers.push_back(TimerRecord{arn, id, T(1), "", std::nullopt});
+  }
+  this->Start(execution);
+  EXPECT_THAT(this->store().DeleteTimer(arn, "stale", "r1"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));  // Not claimed.
+  EXPECT_THAT(TimerIds(this->store().ClaimDueTimers(T(2), 10, "r1", T(100))),
+              ElementsAre("other", "stale"));
+  EXPECT_THAT(this->store().DeleteTimer(arn, "stale", "r2"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  ASSERT_THAT(this->store().DeleteTimer(arn, "stale", "r1"), IsOk());
+  EXPECT_THAT(this->store().DeleteTimer(arn, "stale", "r1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(this->store().DeleteTimer("arn:no-such-execution", "stale", "r1"),
+              StatusIs(absl::StatusCode::kNotFound));
+  // Only the deleted one is gone: "other" comes back when r1's lease ends.
+  EXPECT_THAT(TimerIds(this->store().ClaimDueTimers(T(100), 10, "r2", T(200))),
+              ElementsAre("other"));
 }
 
 // Two replicas race to claim and fire the same due timers: each timer fires

@@ -362,14 +362,22 @@ TEST_F(StatesServiceTest, UnknownResourcesAreNotFound) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), ::testing::StartsWith("InvalidArn: "));
 
+  // A well-formed token (64 hex characters, as Stepwise issues) naming no task.
   v1::SendTaskSuccessRequest success;
-  success.set_task_token("no-such-token");
+  success.set_task_token(std::string(64, '0'));
   success.set_output("{}");
   v1::SendTaskSuccessResponse success_response;
   grpc::ClientContext task_context;
   status = stub_->SendTaskSuccess(&task_context, success, &success_response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), ::testing::StartsWith("TaskDoesNotExist: "));
+
+  // A malformed one cannot name a task at all.
+  success.set_task_token("no-such-token");
+  grpc::ClientContext malformed_context;
+  status = stub_->SendTaskSuccess(&malformed_context, success, &success_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::StartsWith("InvalidToken: "));
 }
 
 }  // namespace

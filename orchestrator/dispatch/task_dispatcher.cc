@@ -1,0 +1,332 @@
+#include "orchestrator/dispatch/task_dispatcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/str_cat.h"
+#include "orchestrator/engine/events.h"
+
+namespace stepwise::dispatch {
+namespace {
+
+// How long past its wait a poll may still wait for its first claim to come
+// back (a slow database), deadline permitting.
+constexpr absl::Duration kClaimGrace = absl::Seconds(5);
+constexpr auto kLogInterval = std::chrono::seconds(10);
+constexpr size_t kMaxQueueLength = 256;
+
+absl::Duration Clamp(absl::Duration d, absl::Duration low, absl::Duration high) {
+  return std::max(low, std::min(d, high));
+}
+
+}  // namespace
+
+absl::Status ValidateQueueName(std::string_view queue) {
+  if (queue.empty() || queue.size() > kMaxQueueLength) {
+    return absl::InvalidArgumentError(StrCat("Invalid queue '", queue, "': must be 1 to ",
+                                             kMaxQueueLength, " characters, got ", queue.size()));
+  }
+  for (const char c : queue) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) {
+      return absl::InvalidArgumentError(
+          StrCat("Invalid queue '", queue, "': whitespace and control characters are not allowed"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Duration TaskLease(const persistence::TaskRecord& task, absl::Duration default_lease) {
+  if (task.heartbeat_seconds.has_value() && *task.heartbeat_seconds > 0) {
+    return absl::Seconds(*task.heartbeat_seconds);
+  }
+  if (task.timeout_seconds.has_value() && *task.timeout_seconds > 0) {
+    return absl::Seconds(*task.timeout_seconds);
+  }
+  return default_lease;
+}
+
+std::string StateMachineArnOf(std::string_view execution_arn) {
+  // arn : aws : states : REGION : ACCOUNT : execution : SM : NAME
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t colon = execution_arn.find(':', start);
+    parts.push_back(execution_arn.substr(start, colon - start));
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  if (parts.size() != 8 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "execution" ||
+      parts[6].empty()) {
+    return "";
+  }
+  return StrCat("arn:", parts[1], ":states:", parts[3], ":", parts[4], ":stateMachine:", parts[6]);
+}
+
+TaskDispatcher::TaskDispatcher(persistence::ExecutionStore& store,
+                               service::ExecutionExecutor& executor, const Clock& clock,
+                               TaskDispatcherOptions options)
+    : store_(store),
+      executor_(executor),
+      clock_(clock),
+      options_(std::move(options)),
+      polls_(std::max(1, options_.max_claims_per_queue)) {}
+
+TaskDispatcher::~TaskDispatcher() { Shutdown(); }
+
+void TaskDispatcher::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  dispatcher_thread_ = std::thread([this] { DispatcherLoop(); });
+  for (int i = 0; i < std::max(1, options_.claim_threads); ++i) {
+    claim_threads_.emplace_back([this] { ClaimLoop(); });
+  }
+  jobs_cv_.notify_all();  // Claims queued before Start.
+}
+
+void TaskDispatcher::Shutdown() {
+  std::call_once(shutdown_once_, [this] {
+    std::vector<WaitingPoll> waiting;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+      waiting = polls_.TakeAll();
+      jobs_.clear();  // Not started: nothing claimed for them.
+    }
+    timer_cv_.notify_all();
+    jobs_cv_.notify_all();
+    for (WaitingPoll& poll : waiting) poll.done(std::nullopt);
+    if (dispatcher_thread_.joinable()) dispatcher_thread_.join();
+    for (std::thread& thread : claim_threads_) thread.join();
+    claim_threads_.clear();
+  });
+}
+
+absl::StatusOr<PollId> TaskDispatcher::Poll(PollRequest request, PollDone done) {
+  if (request.queue.empty()) return absl::InvalidArgumentError("the queue name is empty");
+  const SteadyTime steady_now = std::chrono::steady_clock::now();
+  const absl::Duration remaining = request.deadline - absl::Now();
+  const absl::Duration wait = Clamp(std::min(request.wait, remaining - options_.deadline_margin),
+                                    absl::ZeroDuration(), options_.max_wait);
+  const absl::Duration hard =
+      Clamp(std::min(wait + kClaimGrace, remaining - options_.deadline_margin / 2), wait,
+            options_.max_wait + kClaimGrace);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) {
+    lock.unlock();
+    done(std::nullopt);
+    return PollId{0};
+  }
+  if (polls_.size() >= static_cast<size_t>(std::max(0, options_.max_waiting_polls))) {
+    return absl::ResourceExhaustedError(StrCat("Too many open polls on this orchestrator (limit ",
+                                               options_.max_waiting_polls,
+                                               "); back off and poll again"));
+  }
+  const PollId id = ++next_id_;
+  WaitingPoll poll;
+  poll.id = id;
+  poll.queue = request.queue;
+  poll.worker_name = std::move(request.worker_name);
+  poll.wait_end = steady_now + absl::ToChronoNanoseconds(wait);
+  poll.hard_end = steady_now + absl::ToChronoNanoseconds(hard);
+  poll.done = std::move(done);
+  const bool earliest = poll.wait_end < polls_.NextDeadline();
+  polls_.Add(std::move(poll));
+  Enqueue(polls_.TakeClaims(request.queue));
+  lock.unlock();
+  if (earliest) timer_cv_.notify_one();
+  return id;
+}
+
+void TaskDispatcher::Cancel(PollId id) {
+  std::optional<WaitingPoll> poll;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    poll = polls_.Remove(id);
+  }
+  if (poll.has_value()) poll->done(std::nullopt);
+}
+
+void TaskDispatcher::NotifyQueue(std::string_view queue) {
+  std::lock_guard<std::mutex> lock(mu_);
+  polls_.MarkDirty(queue);
+  Enqueue(polls_.TakeClaims(queue));
+}
+
+void TaskDispatcher::SweepAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  polls_.MarkAllDirty();
+  Enqueue(polls_.TakeAllClaims());
+}
+
+void TaskDispatcher::OnCommitted(const persistence::StepUpdate& update) {
+  if (update.new_tasks.empty()) return;
+  std::set<std::string_view> queues;
+  for (const persistence::TaskRecord& task : update.new_tasks) queues.insert(task.queue);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::string_view queue : queues) {
+    polls_.MarkDirty(queue);
+    Enqueue(polls_.TakeClaims(queue));
+  }
+}
+
+size_t TaskDispatcher::waiting_polls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return polls_.size();
+}
+
+DispatcherStats TaskDispatcher::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void TaskDispatcher::Enqueue(std::vector<ClaimTicket> tickets) {
+  if (tickets.empty()) return;
+  for (ClaimTicket& ticket : tickets) jobs_.push_back(std::move(ticket));
+  if (tickets.size() == 1) {
+    jobs_cv_.notify_one();
+  } else {
+    jobs_cv_.notify_all();
+  }
+}
+
+void TaskDispatcher::DispatcherLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  SteadyTime next_sweep = std::chrono::steady_clock::now();
+  const auto sweep_interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      absl::ToChronoNanoseconds(std::max(options_.sweep_interval, absl::Milliseconds(1))));
+  while (!stopping_) {
+    const SteadyTime now = std::chrono::steady_clock::now();
+    if (now >= next_sweep) {
+      polls_.MarkAllDirty();
+      Enqueue(polls_.TakeAllClaims());
+      next_sweep = now + sweep_interval;
+    }
+    std::vector<WaitingPoll> expired = polls_.Expire(now);
+    if (!expired.empty()) {
+      lock.unlock();
+      for (WaitingPoll& poll : expired) poll.done(std::nullopt);
+      lock.lock();
+      continue;
+    }
+    timer_cv_.wait_until(lock, std::min(polls_.NextDeadline(), next_sweep));
+  }
+}
+
+void TaskDispatcher::ClaimLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    jobs_cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    if (stopping_) return;
+    ClaimTicket ticket = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    RunClaim(ticket);
+    lock.lock();
+  }
+}
+
+void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
+  const absl::Time now = clock_.Now();
+  ClaimOutcome outcome = ClaimOutcome::kEmpty;
+  std::optional<persistence::TaskRecord> task;
+  absl::StatusOr<std::optional<persistence::TaskRecord>> claimed =
+      store_.ClaimTask(ticket.queue, ticket.worker_name, now + options_.default_lease, now);
+  if (!claimed.ok()) {
+    outcome = ClaimOutcome::kError;
+    Log(StrCat("claiming a task of queue '", ticket.queue, "': ", claimed.status().ToString()));
+  } else if (claimed->has_value()) {
+    task = **std::move(claimed);
+    outcome = ClaimOutcome::kTask;
+    // The lease and HeartbeatSeconds count from now, when the worker takes it.
+    absl::StatusOr<persistence::TaskRecord> beat = store_.RecordHeartbeat(
+        task->task_token, now, now + TaskLease(*task, options_.default_lease));
+    if (beat.ok()) {
+      task = *std::move(beat);
+    } else if (beat.status().code() == absl::StatusCode::kFailedPrecondition ||
+               beat.status().code() == absl::StatusCode::kNotFound) {
+      outcome = ClaimOutcome::kGone;  // Completed or cancelled since the claim.
+    } else {
+      // Claimed all the same: deliver it under the default lease.
+      Log(StrCat("recording the claim of task '", task->task_id, "' of '", task->execution_arn,
+                 "': ", beat.status().ToString()));
+    }
+  }
+  if (outcome == ClaimOutcome::kTask) {
+    absl::StatusOr<int64_t> started =
+        executor_.Apply(task->execution_arn, engine::TaskStarted{task->task_id});
+    // kFailedPrecondition: the execution ended meanwhile; the worker's
+    // completion will say so (TaskDoesNotExist).
+    if (!started.ok() && started.status().code() != absl::StatusCode::kFailedPrecondition) {
+      Log(StrCat("recording TaskStarted for task '", task->task_id, "' of '", task->execution_arn,
+                 "': ", started.status().ToString()));
+    }
+  }
+
+  ClaimResolution resolution;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    resolution = polls_.OnClaimResult(ticket, outcome, std::chrono::steady_clock::now());
+    ++stats_.claims;
+    if (outcome == ClaimOutcome::kError) ++stats_.errors;
+    if (outcome == ClaimOutcome::kTask) {
+      ++(resolution.deliver_to.has_value() ? stats_.delivered : stats_.released);
+    }
+    if (!stopping_) Enqueue(polls_.TakeClaims(ticket.queue));
+  }
+  for (WaitingPoll& poll : resolution.answer_empty) poll.done(std::nullopt);
+  if (outcome != ClaimOutcome::kTask) return;
+  if (resolution.deliver_to.has_value()) {
+    DispatchedTask dispatched;
+    dispatched.state_machine_arn = StateMachineArnOf(task->execution_arn);
+    dispatched.record = *std::move(task);
+    resolution.deliver_to->done(std::move(dispatched));
+  } else {
+    Release(*task);
+  }
+}
+
+void TaskDispatcher::Release(const persistence::TaskRecord& task) {
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<persistence::TaskRecord> released =
+      store_.RecordHeartbeat(task.task_token, now, now);
+  if (!released.ok() && released.status().code() != absl::StatusCode::kFailedPrecondition) {
+    Log(StrCat("releasing task '", task.task_id, "' of '", task.execution_arn,
+               "' (it is handed out again when its lease ends): ", released.status().ToString()));
+    return;
+  }
+  NotifyQueue(task.queue);  // A poll may have arrived meanwhile.
+}
+
+void TaskDispatcher::Log(std::string_view message) {
+  std::string line;
+  {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_log_ != std::chrono::steady_clock::time_point() && now - last_log_ < kLogInterval) {
+      ++suppressed_logs_;
+      return;
+    }
+    last_log_ = now;
+    line = std::string(message);
+    if (suppressed_logs_ > 0) {
+      line = StrCat(line, " (", suppressed_logs_, " similar messages suppressed)");
+      suppressed_logs_ = 0;
+    }
+  }
+  if (options_.log) {
+    options_.log(line);
+  } else {
+    std::fprintf(stderr, "stepwise task dispatcher: %s\n", line.c_str());
+  }
+}
+
+}  // namespace stepwise::dispatch

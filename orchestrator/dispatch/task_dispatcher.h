@@ -1,0 +1,197 @@
+// TaskDispatcher: matches long polls (Worker.PollTask, States.GetActivityTask)
+// with committed tasks, on one replica. Many replicas run one each over the
+// same database; the store's ClaimTask leases make sure that a task goes to
+// one worker at a time, whichever replica it polled.
+//
+//   TaskDispatcher dispatcher(store, executor, clock);
+//   fanout.Add(&dispatcher);  // local commits wake polls at once
+//   // Other replicas' commits too: persistence/postgres/task_listener.h with
+//   // on_notify -> dispatcher.NotifyQueue(queue), on_resync -> dispatcher.SweepAll().
+//   dispatcher.Start();
+//   PollRequest request;
+//   request.queue = "greeter";
+//   request.wait = absl::Seconds(60);
+//   absl::StatusOr<PollId> id =
+//       dispatcher.Poll(request, [](std::optional<DispatchedTask> task) { ... });
+//   ...  // the client went away: dispatcher.Cancel(*id);
+//   dispatcher.Shutdown();  // answers every waiting poll empty
+//
+// Threads: Poll/Cancel/NotifyQueue/OnCommitted only take a mutex and queue
+// work (safe on gRPC callback threads and in CommitObserver). One dispatcher
+// thread ends waits and runs the periodic sweep (every sweep_interval each
+// queue with waiting polls is claimed from again: notifications can be lost,
+// and a dead worker's lease ends without one). A small pool of claim threads
+// does the store calls: ClaimTask, then RecordHeartbeat(token, now,
+// now + lease) so the lease and HeartbeatSeconds count from the claim, then
+// ExecutionExecutor::Apply(TaskStarted) so history shows TaskStarted before
+// the worker can finish the task (kFailedPrecondition, a closed execution, is
+// ignored), then the delivery.
+//
+// Lease (how long a claim holds before the task is handed out again):
+// HeartbeatSeconds when the state has it, else TimeoutSeconds, else
+// options.default_lease (5 minutes). See TaskLease.
+//
+// A task claimed for a poll that went away meanwhile (cancelled, expired,
+// shutdown) goes to the queue's next waiting poll, else it is released:
+// RecordHeartbeat(token, now, lease_until = now) ends its lease so any
+// replica's next claim takes it (its delivery_count still grew by one, and
+// its history keeps the TaskStarted). A task handed to a call whose client
+// vanishes in the same instant is not lost either: it stays claimed until
+// its lease ends and is then delivered again (at-least-once).
+//
+// Thread-safe.
+#ifndef STEPWISE_ORCHESTRATOR_DISPATCH_TASK_DISPATCHER_H_
+#define STEPWISE_ORCHESTRATOR_DISPATCH_TASK_DISPATCHER_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "orchestrator/dispatch/waiting_polls.h"
+#include "orchestrator/service/execution_executor.h"
+#include "persistence/execution_store.h"
+#include "persistence/records.h"
+
+namespace stepwise::dispatch {
+
+struct TaskDispatcherOptions {
+  // How often every queue with waiting polls is claimed from, notified or not.
+  absl::Duration sweep_interval = absl::Seconds(1);
+  // Open polls on this replica; more get kResourceExhausted
+  // (ActivityWorkerLimitExceeded).
+  int max_waiting_polls = 20000;
+  // The lease of a task with neither HeartbeatSeconds nor TimeoutSeconds.
+  absl::Duration default_lease = absl::Minutes(5);
+  // The longest a poll waits (PollTask and GetActivityTask: 60 s).
+  absl::Duration max_wait = absl::Seconds(60);
+  // A poll is answered this long before its call's deadline at the latest.
+  absl::Duration deadline_margin = absl::Milliseconds(500);
+  // Threads doing store calls (claims, heartbeats, TaskStarted).
+  int claim_threads = 4;
+  // Claims in flight for one queue at most (while a backlog drains).
+  int max_claims_per_queue = 4;
+  // Store errors go here (default: stderr); at most one line per 10 s.
+  std::function<void(std::string_view)> log;
+};
+
+struct PollRequest {
+  std::string queue;
+  std::string worker_name;  // Recorded as the task's worker_id.
+  // How long to wait for a task; capped at max_wait. Zero or less: try once.
+  absl::Duration wait = absl::Seconds(60);
+  // The call's deadline: the poll is answered deadline_margin before it.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+// kInvalidArgument (naming the problem) unless `queue` is 1 to 256
+// characters without whitespace or control characters. Looser than AWS's
+// name rules because a queue may be a whole resource string.
+absl::Status ValidateQueueName(std::string_view queue);
+
+// The lease for a claim of `task`: heartbeat_seconds if set (> 0), else
+// timeout_seconds if set (> 0), else `default_lease`.
+absl::Duration TaskLease(const persistence::TaskRecord& task, absl::Duration default_lease);
+
+// arn:aws:states:R:A:execution:SM:NAME -> arn:aws:states:R:A:stateMachine:SM;
+// empty for anything else.
+std::string StateMachineArnOf(std::string_view execution_arn);
+
+// Counters since the dispatcher was made (for operators and tests).
+struct DispatcherStats {
+  int64_t claims = 0;     // ClaimTask calls finished (found a task or not).
+  int64_t delivered = 0;  // Tasks handed to a poll.
+  int64_t released = 0;   // Tasks claimed for a poll that had gone, released.
+  int64_t errors = 0;     // Store calls that failed.
+};
+
+class TaskDispatcher final : public service::CommitObserver {
+ public:
+  // `store`, `executor` and `clock` must outlive the dispatcher. The clock
+  // gives the store's "now" (claims, leases); waits use the steady clock.
+  TaskDispatcher(persistence::ExecutionStore& store, service::ExecutionExecutor& executor,
+                 const Clock& clock, TaskDispatcherOptions options = {});
+  TaskDispatcher(const TaskDispatcher&) = delete;
+  TaskDispatcher& operator=(const TaskDispatcher&) = delete;
+  ~TaskDispatcher() override;  // Shutdown().
+
+  // Starts the dispatcher and claim threads. Polls accepted before wait for
+  // it. No-op when started or shut down.
+  void Start();
+
+  // Answers every waiting poll empty (promptly: no store call in between),
+  // lets claims in flight finish (releasing what they claimed), joins the
+  // threads. Later polls are answered empty at once. Idempotent; concurrent
+  // calls return once it is done.
+  void Shutdown();
+
+  // Registers a long poll. On OK, `done` is called exactly once, maybe before
+  // Poll returns (after Shutdown it is called at once, empty).
+  // kInvalidArgument: empty queue. kResourceExhausted: max_waiting_polls are
+  // open (`done` is not called).
+  absl::StatusOr<PollId> Poll(PollRequest request, PollDone done);
+
+  // The poll's call was cancelled: it stops waiting and never gets a task;
+  // its `done` runs now (empty) unless it already ran. Unknown ids are ignored.
+  void Cancel(PollId id);
+
+  // `queue` may have new tasks (a local commit, a NOTIFY from any replica).
+  void NotifyQueue(std::string_view queue);
+  // Claim from every queue with waiting polls (after a missed notification).
+  void SweepAll();
+
+  // CommitObserver: wakes the polls of the step's new tasks' queues.
+  void OnCommitted(const persistence::StepUpdate& update) override;
+
+  // Polls waiting right now.
+  size_t waiting_polls() const;
+  DispatcherStats stats() const;
+
+ private:
+  void DispatcherLoop();
+  void ClaimLoop();
+  void RunClaim(const ClaimTicket& ticket);
+  // Requires mu_. Queues claims for the claim threads.
+  void Enqueue(std::vector<ClaimTicket> tickets);
+  // Ends the claim's lease so another claim takes the task at once.
+  void Release(const persistence::TaskRecord& task);
+  void Log(std::string_view message);
+
+  persistence::ExecutionStore& store_;
+  service::ExecutionExecutor& executor_;
+  const Clock& clock_;
+  const TaskDispatcherOptions options_;
+
+  // std::mutex: Debian's Abseil is not TSan-built.
+  mutable std::mutex mu_;
+  std::condition_variable timer_cv_;  // Wakes the dispatcher thread.
+  std::condition_variable jobs_cv_;   // Wakes claim threads.
+  WaitingPolls polls_;
+  std::deque<ClaimTicket> jobs_;
+  PollId next_id_ = 0;
+  DispatcherStats stats_;
+  bool started_ = false;
+  bool stopping_ = false;
+
+  std::once_flag shutdown_once_;
+  std::thread dispatcher_thread_;
+  std::vector<std::thread> claim_threads_;
+
+  std::mutex log_mu_;
+  std::chrono::steady_clock::time_point last_log_;
+  int64_t suppressed_logs_ = 0;
+};
+
+}  // namespace stepwise::dispatch
+
+#endif  // STEPWISE_ORCHESTRATOR_DISPATCH_TASK_DISPATCHER_H_

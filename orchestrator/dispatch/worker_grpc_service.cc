@@ -1,0 +1,87 @@
+#include "orchestrator/dispatch/worker_grpc_service.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "absl/time/time.h"
+#include "boost/json.hpp"
+#include "common/str_cat.h"
+#include "orchestrator/dispatch/poll_reactor.h"
+#include "orchestrator/service/grpc_status.h"
+
+namespace stepwise::dispatch {
+namespace {
+
+constexpr int kDefaultWaitSeconds = 60;
+
+int32_t ToInt32(int64_t value) {
+  return static_cast<int32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<int32_t>::max()));
+}
+
+}  // namespace
+
+void ToProtoTask(const DispatchedTask& task, v1::Task* out) {
+  const persistence::TaskRecord& record = task.record;
+  out->set_task_token(record.task_token);
+  out->set_input(record.payload);
+  if (record.resource == "arn:aws:states:::lambda:invoke" ||
+      record.resource == "arn:aws:states:::lambda:invoke.waitForTaskToken") {
+    boost::system::error_code ec;
+    boost::json::value p = boost::json::parse(record.payload, ec);
+    if (!ec && p.is_object() && p.as_object().contains("Payload")) {
+      out->set_input(boost::json::serialize(p.as_object().at("Payload")));
+    }
+  }
+  out->set_queue(record.queue);
+  out->set_resource(record.resource);
+  out->set_state_name(record.state_name);
+  out->set_execution_arn(record.execution_arn);
+  out->set_state_machine_arn(task.state_machine_arn);
+  out->set_timeout_seconds(ToInt32(record.timeout_seconds.value_or(0)));
+  out->set_heartbeat_seconds(ToInt32(record.heartbeat_seconds.value_or(0)));
+  out->set_attempt(ToInt32(task.attempt));
+  if (record.timeout_seconds.has_value() && *record.timeout_seconds > 0) {
+    // TimeoutSeconds counts from when the task was scheduled, not claimed.
+    const absl::Time deadline = record.scheduled_at + absl::Seconds(*record.timeout_seconds);
+    const int64_t micros = absl::ToUnixMicros(deadline);
+    out->mutable_deadline()->set_seconds(micros / 1'000'000);
+    out->mutable_deadline()->set_nanos(static_cast<int32_t>(micros % 1'000'000) * 1000);
+  }
+}
+
+grpc::ServerUnaryReactor* WorkerGrpcService::PollTask(grpc::CallbackServerContext* context,
+                                                      const v1::PollTaskRequest* request,
+                                                      v1::PollTaskResponse* response) {
+  if (absl::Status valid = ValidateQueueName(request->queue()); !valid.ok()) {
+    return FinishNow(context, service::ToGrpcStatus(valid, "InvalidName", {{"field", "queue"}}));
+  }
+  int wait_seconds = kDefaultWaitSeconds;
+  if (request->has_wait_time_seconds()) {
+    if (request->wait_time_seconds() < 0) {
+      return FinishNow(
+          context, service::ToGrpcStatus(absl::InvalidArgumentError(StrCat(
+                                             "wait_time_seconds is ", request->wait_time_seconds(),
+                                             ": must be 0 (no wait) to 60")),
+                                         "ValidationException", {{"field", "wait_time_seconds"}}));
+    }
+    wait_seconds = std::min(request->wait_time_seconds(), kDefaultWaitSeconds);
+  }
+  PollRequest poll;
+  poll.queue = request->queue();
+  poll.worker_name = request->worker_name();
+  poll.wait = absl::Seconds(wait_seconds);
+  return StartPoll<v1::PollTaskResponse>(
+      dispatcher_, context, std::move(poll), response,
+      [](const DispatchedTask& task, v1::PollTaskResponse* out) {
+        ToProtoTask(task, out->mutable_task());
+      },
+      [](const absl::Status& status) {
+        return service::ToGrpcStatus(status, status.code() == absl::StatusCode::kResourceExhausted
+                                                 ? "ActivityWorkerLimitExceeded"
+                                                 : "InvalidName");
+      });
+}
+
+}  // namespace stepwise::dispatch

@@ -1,0 +1,90 @@
+#include "orchestrator/service/execution_waiter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "common/str_cat.h"
+
+namespace stepwise::service {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// A duration the steady clock can add without overflowing (about 100 years
+// at most, never negative).
+SteadyClock::duration ToSteady(absl::Duration d) {
+  d = std::clamp(d, absl::ZeroDuration(), absl::Hours(24 * 365 * 100));
+  return std::chrono::duration_cast<SteadyClock::duration>(absl::ToChronoNanoseconds(d));
+}
+
+}  // namespace
+
+ExecutionWaiter::ExecutionWaiter(persistence::ExecutionStore& store, ExecutionWaiterOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+void ExecutionWaiter::OnCommitted(const persistence::StepUpdate& update) {
+  if (update.status == persistence::ExecutionStatus::kRunning) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(update.execution_arn);
+  if (it == slots_.end()) return;
+  ++it->second->closes;
+  it->second->cv.notify_all();
+}
+
+int ExecutionWaiter::waiting() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int total = 0;
+  for (const auto& [arn, slot] : slots_) total += slot->waiters;
+  return total;
+}
+
+absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::WaitUntilClosed(
+    std::string_view execution_arn, absl::Duration timeout,
+    const std::function<bool()>& cancelled) {
+  const SteadyClock::time_point deadline = SteadyClock::now() + ToSteady(timeout);
+  const SteadyClock::duration poll = std::max(ToSteady(options_.poll_interval),
+                                              SteadyClock::duration(std::chrono::milliseconds(1)));
+  const std::string arn(execution_arn);
+
+  // Register before the first read: a close committed after it bumps
+  // `closes`; one committed before it is what the read sees.
+  std::shared_ptr<Slot> slot;
+  uint64_t seen = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_ptr<Slot>& entry = slots_[arn];
+    if (!entry) entry = std::make_shared<Slot>();
+    slot = entry;
+    ++slot->waiters;
+    seen = slot->closes;
+  }
+  auto unregister = [&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--slot->waiters == 0) slots_.erase(arn);
+  };
+
+  while (true) {
+    absl::StatusOr<persistence::ExecutionRecord> record = store_.GetExecution(arn);
+    if (!record.ok() || record->status != persistence::ExecutionStatus::kRunning) {
+      unregister();
+      return record;
+    }
+    if (cancelled && cancelled()) {
+      unregister();
+      return absl::CancelledError(
+          StrCat("Stopped waiting for '", arn, "': the call was cancelled"));
+    }
+    const SteadyClock::time_point now = SteadyClock::now();
+    if (now >= deadline) {
+      unregister();
+      return absl::DeadlineExceededError(
+          StrCat("Execution '", arn, "' was still RUNNING after ", absl::FormatDuration(timeout)));
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    slot->cv.wait_until(lock, std::min(deadline, now + poll), [&] { return slot->closes != seen; });
+    seen = slot->closes;
+  }
+}
+
+}  // namespace stepwise::service

@@ -1,0 +1,275 @@
+// Worker against a FakeOrchestrator: what each handler outcome becomes
+// (SendTaskSuccess output, SendTaskFailure error + cause) and how reports
+// are retried or given up.
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "boost/json.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/unit/worker/fake_orchestrator.h"
+#include "tests/unit/worker/worker_test_util.h"
+#include "worker/sdk/worker.h"
+
+namespace billing::checks {
+// Namespaces are stripped from error names.
+class UnprocessableDataException : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+}  // namespace billing::checks
+
+namespace stepwise::worker {
+namespace {
+
+using ::stepwise::testing::IsOk;
+using ::stepwise::worker::testing::BackgroundRun;
+using ::stepwise::worker::testing::Board;
+using ::stepwise::worker::testing::FakeOrchestrator;
+using ::stepwise::worker::testing::MakeTask;
+using ::stepwise::worker::testing::StepwiseError;
+using ::stepwise::worker::testing::TestOptions;
+using ::testing::HasSubstr;
+
+boost::json::value Json(const std::string& text) { return boost::json::parse(text); }
+
+TEST(WorkerResultsTest, HandlerOutputIsSentWithSendTaskSuccess) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  std::optional<Task> seen;
+  std::mutex mu;
+  worker.Register("Adder", [&](const Task& task) -> boost::json::value {
+    std::lock_guard<std::mutex> lock(mu);
+    seen = task;
+    return {{"sum", task.input.at("a").as_int64() + task.input.at("b").as_int64()}};
+  });
+  v1::Task task = MakeTask("Adder", R"({"a": 2, "b": 40})");
+  task.set_attempt(2);
+  task.set_state_name("Add numbers");
+  task.mutable_deadline()->set_seconds(1700000000);
+  const std::string token = fake.AddTask(task);
+  BackgroundRun run(worker);
+
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_TRUE(done->success);
+  EXPECT_EQ(Json(done->output), Json(R"({"sum": 42})"));
+  ASSERT_THAT(run.Stop(), IsOk());
+
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->task_token, token);
+  EXPECT_EQ(seen->queue, "Adder");
+  EXPECT_EQ(seen->state_name, "Add numbers");
+  EXPECT_EQ(seen->attempt, 2);
+  EXPECT_EQ(seen->resource, "arn:aws:states:::lambda:invoke");
+  EXPECT_EQ(seen->execution_arn, task.execution_arn());
+  EXPECT_EQ(seen->state_machine_arn, task.state_machine_arn());
+  EXPECT_EQ(seen->deadline, absl::FromUnixSeconds(1700000000));
+  const Worker::Stats stats = worker.stats();
+  EXPECT_EQ(stats.tasks_succeeded, 1);
+  EXPECT_EQ(stats.tasks_failed, 0);
+  EXPECT_EQ(stats.tasks_dropped, 0);
+  EXPECT_GE(stats.polls, 1);
+  EXPECT_EQ(stats.reconnects, 0);
+  EXPECT_THAT(fake.worker_names(), ::testing::Contains("test-worker"));
+}
+
+TEST(WorkerResultsTest, TaskWithoutTimeoutHasNoDeadline) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  std::mutex mu;
+  absl::Time deadline;
+  worker.Register("q", [&](const Task& task) -> boost::json::value {
+    std::lock_guard<std::mutex> lock(mu);
+    deadline = task.deadline;
+    return nullptr;
+  });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->output, "null");
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(deadline, absl::InfiniteFuture());
+}
+
+TEST(WorkerResultsTest, ExceptionBecomesErrorNameWithoutNamespacesAndLambdaCause) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("check", [](const Task&) -> boost::json::value {
+    throw billing::checks::UnprocessableDataException("name has digits");
+  });
+  worker.Register("std",
+                  [](const Task&) -> boost::json::value { throw std::out_of_range("index 7"); });
+  const std::string custom = fake.AddTask(MakeTask("check"));
+  const std::string standard = fake.AddTask(MakeTask("std"));
+  BackgroundRun run(worker);
+
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(custom);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_FALSE(done->success);
+  EXPECT_EQ(done->error, "UnprocessableDataException");
+  EXPECT_EQ(Json(done->cause), Json(R"({"errorType": "UnprocessableDataException",
+                                        "errorMessage": "name has digits"})"));
+  done = fake.WaitForCompletion(standard);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->error, "out_of_range");
+  EXPECT_EQ(Json(done->cause), Json(R"({"errorType": "out_of_range", "errorMessage": "index 7"})"));
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(worker.stats().tasks_failed, 2);
+  EXPECT_EQ(worker.stats().tasks_succeeded, 0);
+}
+
+TEST(WorkerResultsTest, TaskFailureChoosesTheErrorAndOptionallyTheCause) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("lambda-style", [](const Task&) -> boost::json::value {
+    throw TaskFailure("Custom.Error", "went wrong");
+  });
+  worker.Register("explicit", [](const Task&) -> boost::json::value {
+    throw TaskFailure("Custom.Error", "went wrong", "raw cause text");
+  });
+  const std::string lambda_style = fake.AddTask(MakeTask("lambda-style"));
+  const std::string explicit_cause = fake.AddTask(MakeTask("explicit"));
+  BackgroundRun run(worker);
+
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(lambda_style);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->error, "Custom.Error");
+  EXPECT_EQ(Json(done->cause),
+            Json(R"({"errorType": "Custom.Error", "errorMessage": "went wrong"})"));
+  done = fake.WaitForCompletion(explicit_cause);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->error, "Custom.Error");
+  EXPECT_EQ(done->cause, "raw cause text");
+}
+
+TEST(WorkerResultsTest, NonStdExceptionIsUnknownException) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("q", [](const Task&) -> boost::json::value { throw 42; });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->error, "UnknownException");
+  const boost::json::value cause = Json(done->cause);
+  EXPECT_EQ(cause.at("errorType"), "UnknownException");
+  EXPECT_THAT(std::string(cause.at("errorMessage").as_string()), HasSubstr("int"));
+}
+
+TEST(WorkerResultsTest, InvalidUtf8InAMessageIsReplacedNotSentBroken) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register(
+      "q", [](const Task&) -> boost::json::value { throw std::runtime_error("bad \xff byte"); });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(Json(done->cause).at("errorMessage"), "bad \xEF\xBF\xBD byte");
+}
+
+TEST(WorkerResultsTest, InvalidJsonInputFailsTheTaskWithoutCallingTheHandler) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  Board board;
+  worker.Register("q", [&](const Task&) -> boost::json::value {
+    board.Enter();
+    board.Leave();
+    return nullptr;
+  });
+  const std::string token = fake.AddTask(MakeTask("q", "{not json"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->error, "InvalidTaskInput");
+  EXPECT_THAT(std::string(Json(done->cause).at("errorMessage").as_string()),
+              HasSubstr("not valid JSON"));
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(board.Get(board.started), 0);
+  EXPECT_EQ(worker.stats().tasks_failed, 1);
+}
+
+TEST(WorkerResultsTest, NonFiniteOutputFailsTheTask) {
+  FakeOrchestrator fake;
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("q", [](const Task&) -> boost::json::value {
+    return {{"x", {1, std::numeric_limits<double>::quiet_NaN()}}};
+  });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->error, "InvalidTaskOutput");
+  EXPECT_THAT(done->cause, HasSubstr("/x/1"));
+}
+
+TEST(WorkerResultsTest, OutputRefusedByTheOrchestratorBecomesAFailure) {
+  FakeOrchestrator fake;
+  fake.ScriptReports({StepwiseError(grpc::StatusCode::INVALID_ARGUMENT, "InvalidOutput",
+                                    "output is over 262144 bytes")});
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("q", [](const Task& task) { return task.input; });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_FALSE(done->success);
+  EXPECT_EQ(done->error, "InvalidTaskOutput");
+  EXPECT_THAT(done->cause, HasSubstr("over 262144 bytes"));
+}
+
+TEST(WorkerResultsTest, ReportIsRetriedWhileTheOrchestratorIsUnavailable) {
+  FakeOrchestrator fake;
+  fake.ScriptReports({grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection reset"),
+                      StepwiseError(grpc::StatusCode::UNAVAILABLE, "ServiceUnavailable")});
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("q", [](const Task&) -> boost::json::value { return {{"ok", true}}; });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_TRUE(done->success);
+  EXPECT_EQ(fake.report_attempts(), 3);
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(worker.stats().tasks_succeeded, 1);
+}
+
+TEST(WorkerResultsTest, ReportRejectedAsTaskDoesNotExistIsDroppedNotRetried) {
+  FakeOrchestrator fake;
+  fake.ScriptReports({StepwiseError(grpc::StatusCode::NOT_FOUND, "TaskDoesNotExist")});
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("q", [](const Task& task) { return task.input; });
+  const std::string token = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  ASSERT_TRUE(fake.WaitFor([&] { return fake.ReportAttemptsLocked() == 1; }));
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(fake.report_attempts(), 1);
+  EXPECT_FALSE(fake.completion(token).has_value());
+  const Worker::Stats stats = worker.stats();
+  EXPECT_EQ(stats.tasks_dropped, 1);
+  EXPECT_EQ(stats.tasks_succeeded, 0);
+}
+
+TEST(WorkerResultsTest, TaskTimedOutKnownOnlyFromTheMessageIsAlsoFinal) {
+  FakeOrchestrator fake;
+  // No ErrorInfo detail: the "Name: text" message prefix still counts.
+  fake.ScriptReports({grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                   "TaskTimedOut: Task Timed Out: 'token'")});
+  Worker worker(TestOptions(fake.endpoint()));
+  worker.Register("q", [](const Task& task) { return task.input; });
+  fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  ASSERT_TRUE(fake.WaitFor([&] { return fake.ReportAttemptsLocked() == 1; }));
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(fake.report_attempts(), 1);
+  EXPECT_EQ(worker.stats().tasks_dropped, 1);
+}
+
+}  // namespace
+}  // namespace stepwise::worker

@@ -1,0 +1,20 @@
+#include "worker/sdk/internal/backoff.h"
+
+#include <algorithm>
+
+namespace stepwise::worker::internal {
+
+Backoff::Backoff(absl::Duration initial, absl::Duration max)
+    : initial_(std::max(initial, absl::Milliseconds(1))),
+      max_(std::max(max, initial_)),
+      step_(initial_),
+      random_(std::random_device{}()) {}
+
+absl::Duration Backoff::Next() {
+  std::uniform_real_distribution<double> fraction(0.5, 1.0);
+  const absl::Duration wait = step_ * fraction(random_);
+  step_ = std::min(step_ * 2, max_);
+  return wait;
+}
+
+}  // namespace stepwise::worker::internal
