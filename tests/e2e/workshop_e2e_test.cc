@@ -144,7 +144,7 @@ class WorkshopE2eTest : public ::testing::Test {
     // task that the other branch's failure may have cut short).
     const int scheduled = CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED);
     EXPECT_GE(scheduled, 1);
-    EXPECT_EQ(CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_STARTED), scheduled);
+    const int started = CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_STARTED);
     const int answered = CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_SUCCEEDED) +
                          CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_FAILED);
     const bool running = outcome.status == v1::EXECUTION_STATUS_RUNNING;
@@ -153,8 +153,12 @@ class WorkshopE2eTest : public ::testing::Test {
         std::any_of(outcome.entered.begin(), outcome.entered.end(),
                     [](const std::vector<std::string>& group) { return group.size() > 1; });
     if (branch_may_abort) {
-      EXPECT_LE(answered, scheduled);
+      // The failing branch may end the Parallel before a worker even picked
+      // up the other branch's task.
+      EXPECT_LE(answered, started);
+      EXPECT_LE(started, scheduled);
     } else {
+      EXPECT_EQ(started, scheduled);
       EXPECT_EQ(answered, scheduled - (running ? 1 : 0));
     }
     if (outcome.status == v1::EXECUTION_STATUS_SUCCEEDED && outcome.reason.empty()) {
