@@ -1,0 +1,115 @@
+#include "bench/durable/dispatch_latency.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+
+namespace stepwise::bench {
+namespace {
+
+struct Scheduled {
+  int64_t event_us = 0;   // The event's timestamp (orchestrator clock).
+  int64_t commit_us = 0;  // PostgreSQL's commit timestamp; 0 when unknown.
+};
+
+// Nearest-rank percentile of sorted values.
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+std::string Key(std::string_view arn, std::string_view state) { return StrCat(arn, "\n", state); }
+
+}  // namespace
+
+void ReceiptLog::Record(std::string execution_arn, std::string state_name) {
+  Receipt r{std::move(execution_arn), std::move(state_name), absl::Now()};
+  std::lock_guard<std::mutex> lock(mu_);
+  receipts_.push_back(std::move(r));
+}
+
+std::vector<Receipt> ReceiptLog::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::exchange(receipts_, {});
+}
+
+absl::StatusOr<LatencyStats> MeasureDispatchLatency(PgConnection& db,
+                                                    const std::string& state_machine_arn,
+                                                    const std::vector<std::string>& task_states,
+                                                    const std::vector<Receipt>& receipts,
+                                                    absl::Time from, absl::Time to) {
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      db.Query("SELECT h.execution_arn, stepwise_us(h.timestamp), "
+               "  coalesce((extract(epoch FROM pg_xact_commit_timestamp(h.xmin)) * 1000000)"
+               "    ::bigint, 0) "
+               "FROM history_events h JOIN executions e USING (execution_arn) "
+               "WHERE e.state_machine_arn = $1 AND h.type = 'TaskScheduled' "
+               "ORDER BY h.execution_arn, h.id",
+               {state_machine_arn}));
+  absl::flat_hash_map<std::string, Scheduled> scheduled;
+  std::string previous_arn;
+  size_t k = 0;
+  for (const std::vector<std::string>& row : rows) {
+    k = row[0] == previous_arn ? k + 1 : 0;
+    previous_arn = row[0];
+    if (k >= task_states.size()) {
+      return absl::InternalError(StrCat("execution ", row[0], " scheduled more than ",
+                                        task_states.size(), " tasks (a retry or redelivery?)"));
+    }
+    scheduled[Key(row[0], task_states[k])] = {std::atoll(row[1].c_str()),
+                                              std::atoll(row[2].c_str())};
+  }
+
+  std::vector<double> from_commit;
+  std::vector<double> from_event;
+  for (const Receipt& r : receipts) {
+    if (r.received < from || r.received > to) continue;
+    auto it = scheduled.find(Key(r.execution_arn, r.state_name));
+    if (it == scheduled.end()) {
+      return absl::InternalError(StrCat("a worker received ", r.state_name, " of ", r.execution_arn,
+                                        " but no TaskScheduled event matches"));
+    }
+    const int64_t received_us = absl::ToUnixMicros(r.received);
+    if (it->second.commit_us == 0) {
+      return absl::InternalError(StrCat("no commit timestamp for the TaskScheduled of ",
+                                        r.state_name, " of ", r.execution_arn,
+                                        " (is track_commit_timestamp on?)"));
+    }
+    if (it->second.commit_us > received_us) {
+      return absl::InternalError(StrCat("a worker received ", r.state_name, " of ", r.execution_arn,
+                                        " ", it->second.commit_us - received_us,
+                                        " us before it was committed"));
+    }
+    from_commit.push_back(static_cast<double>(received_us - it->second.commit_us) / 1000);
+    from_event.push_back(static_cast<double>(received_us - it->second.event_us) / 1000);
+  }
+  if (from_commit.empty()) {
+    return absl::InternalError("no task was received inside the measured window");
+  }
+  std::sort(from_commit.begin(), from_commit.end());
+  std::sort(from_event.begin(), from_event.end());
+  LatencyStats stats;
+  stats.samples = static_cast<int64_t>(from_commit.size());
+  stats.p50_ms = Percentile(from_commit, 0.50);
+  stats.p99_ms = Percentile(from_commit, 0.99);
+  stats.max_ms = from_commit.back();
+  double sum = 0;
+  for (double v : from_commit) sum += v;
+  stats.mean_ms = sum / static_cast<double>(from_commit.size());
+  stats.scheduled_p50_ms = Percentile(from_event, 0.50);
+  stats.scheduled_p99_ms = Percentile(from_event, 0.99);
+  return stats;
+}
+
+}  // namespace stepwise::bench
