@@ -75,6 +75,25 @@ class ExecutionStore {
   // kNotFound when absent.
   virtual absl::Status DeleteStateMachine(std::string_view arn) = 0;
 
+  // --- Activities -----------------------------------------------------------
+
+  // Creates `record`. Idempotent as AWS CreateActivity (by name): when an
+  // activity with the same arn and name exists, returns it unchanged (its
+  // creation_date, not the request's). kAlreadyExists when another arn uses
+  // the name; kInvalidArgument when arn or name is empty.
+  virtual absl::StatusOr<ActivityRecord> CreateActivity(const ActivityRecord& record) = 0;
+
+  // kNotFound when absent.
+  virtual absl::StatusOr<ActivityRecord> GetActivity(std::string_view arn) = 0;
+
+  // Removes the activity; its queued tasks stay. kNotFound when absent.
+  virtual absl::Status DeleteActivity(std::string_view arn) = 0;
+
+  // Ordered by arn; paging as ListStateMachines (`page_size` >= 1, a bad
+  // `page_token` is kInvalidArgument).
+  virtual absl::StatusOr<ActivityPage> ListActivities(int page_size,
+                                                      std::string_view page_token) = 0;
+
   // --- Executions -----------------------------------------------------------
 
   // Inserts the execution and commits its first step atomically; the result
@@ -122,14 +141,26 @@ class ExecutionStore {
 
   // Any task ever scheduled, whatever its status (closed tasks let the
   // service tell a late completion, TaskDoesNotExist, from a bad token,
-  // InvalidToken). kNotFound for unknown tokens.
+  // InvalidToken). `task_token` may also be a callback task's
+  // invocation_token: the caller tells them apart by comparing. kNotFound for
+  // unknown tokens.
   virtual absl::StatusOr<TaskRecord> FindTaskByToken(std::string_view task_token) = 0;
 
   // SendTaskHeartbeat: records `now` as the last heartbeat and, when the task
-  // is CLAIMED, moves its lease to `lease_until`. kNotFound for unknown tokens; kFailedPrecondition
-  // when the task is completed or cancelled.
+  // is CLAIMED, moves its lease to `lease_until`. Either token of a callback
+  // task works. kNotFound for unknown tokens; kFailedPrecondition when the
+  // task is closed.
   virtual absl::StatusOr<TaskRecord> RecordHeartbeat(std::string_view task_token, absl::Time now,
                                                      absl::Time lease_until) = 0;
+
+  // A callback task's worker finished its invocation (SendTaskSuccess on the
+  // invocation_token): a PENDING or CLAIMED task becomes INVOKED, so it is
+  // never handed out again and waits for its callback token. Idempotent:
+  // INVOKED stays INVOKED, and a task its callback already COMPLETED is
+  // returned unchanged (the callback may come first). kNotFound when no task
+  // has this invocation token; kFailedPrecondition when the task was
+  // cancelled or timed out.
+  virtual absl::StatusOr<TaskRecord> AcknowledgeInvocation(std::string_view invocation_token) = 0;
 
   // --- Timers ---------------------------------------------------------------
 

@@ -17,12 +17,13 @@ constexpr std::array<std::pair<ExecutionStatus, std::string_view>, 5> kExecution
     {ExecutionStatus::kAborted, "ABORTED"},
 }};
 
-constexpr std::array<std::pair<TaskStatus, std::string_view>, 5> kTaskStatusNames = {{
+constexpr std::array<std::pair<TaskStatus, std::string_view>, 6> kTaskStatusNames = {{
     {TaskStatus::kPending, "PENDING"},
     {TaskStatus::kClaimed, "CLAIMED"},
     {TaskStatus::kCompleted, "COMPLETED"},
     {TaskStatus::kCancelled, "CANCELLED"},
     {TaskStatus::kTimedOut, "TIMED_OUT"},
+    {TaskStatus::kInvoked, "INVOKED"},
 }};
 
 template <typename Enum, size_t N>

@@ -40,15 +40,21 @@ enum class TaskStatus {
   // States.Timeout / States.HeartbeatTimeout closed it. A late SendTask* on
   // its token is AWS's TaskTimedOut.
   kTimedOut,
+  // A callback task (.waitForTaskToken) whose worker finished the invocation:
+  // it is no longer handed out, and waits for SendTask* on its callback token
+  // (task_token), its heartbeat and its timeouts.
+  kInvoked,
 };
 
-// "PENDING", "CLAIMED", "COMPLETED", "CANCELLED", "TIMED_OUT" (the stored
-// spelling).
+// "PENDING", "CLAIMED", "COMPLETED", "CANCELLED", "TIMED_OUT", "INVOKED" (the
+// stored spelling).
 std::string_view TaskStatusName(TaskStatus status);
 absl::StatusOr<TaskStatus> ParseTaskStatus(std::string_view name);
 
+// Open tasks accept SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat.
 inline bool IsOpen(TaskStatus status) {
-  return status == TaskStatus::kPending || status == TaskStatus::kClaimed;
+  return status == TaskStatus::kPending || status == TaskStatus::kClaimed ||
+         status == TaskStatus::kInvoked;
 }
 
 // A state machine and its current revision.
@@ -89,6 +95,19 @@ struct StateMachineUpdate {
 struct StateMachinePage {
   std::vector<StateMachineRecord> state_machines;
   std::string next_page_token;  // Empty on the last page.
+};
+
+// An activity (AWS CreateActivity): a named task queue that workers poll with
+// GetActivityTask. Not execution-scoped: a small reference table.
+struct ActivityRecord {
+  std::string arn;   // Primary key: arn:aws:states:REGION:ACCOUNT:activity:NAME.
+  std::string name;  // Unique among activities.
+  absl::Time creation_date;
+};
+
+struct ActivityPage {
+  std::vector<ActivityRecord> activities;  // Ordered by arn.
+  std::string next_page_token;             // Empty on the last page.
 };
 
 // The summary row of an execution (DescribeExecution / ListExecutions).
@@ -158,6 +177,13 @@ struct TaskRecord {
   std::optional<int64_t> timeout_seconds;
   std::optional<int64_t> heartbeat_seconds;
   absl::Time scheduled_at;  // Claim order within a queue: oldest first.
+  int64_t attempt = 0;      // $$.State.RetryCount of this attempt.
+  // Callback tasks (.waitForTaskToken) only: the token of the worker's
+  // invocation, distinct from task_token (the callback token, which the
+  // definition passes on in the payload). The invocation's success only
+  // acknowledges it (status INVOKED: no redelivery); its failure fails the
+  // task. Globally unique like task_token; empty for other tasks.
+  std::string invocation_token;
 
   // Maintained by the store; ignored in CommitStep's new_tasks.
   TaskStatus status = TaskStatus::kPending;

@@ -246,9 +246,14 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
   } else if (claimed->has_value()) {
     task = **std::move(claimed);
     outcome = ClaimOutcome::kTask;
-    // The lease and HeartbeatSeconds count from now, when the worker takes it.
-    absl::StatusOr<persistence::TaskRecord> beat = store_.RecordHeartbeat(
-        task->task_token, now, now + TaskLease(*task, options_.default_lease));
+    // The lease and HeartbeatSeconds count from now, when the worker takes
+    // it. A task with neither has the claim's default lease already: one
+    // commit less on the way to the worker.
+    const absl::Duration lease = TaskLease(*task, options_.default_lease);
+    absl::StatusOr<persistence::TaskRecord> beat =
+        lease == options_.default_lease && !task->heartbeat_seconds.has_value()
+            ? absl::StatusOr<persistence::TaskRecord>(*task)
+            : store_.RecordHeartbeat(task->task_token, now, now + lease);
     if (beat.ok()) {
       task = *std::move(beat);
     } else if (beat.status().code() == absl::StatusCode::kFailedPrecondition ||

@@ -21,8 +21,10 @@
 // thread ends waits and runs the periodic sweep (every sweep_interval each
 // queue with waiting polls is claimed from again: notifications can be lost,
 // and a dead worker's lease ends without one). A small pool of claim threads
-// does the store calls: ClaimTask, then RecordHeartbeat(token, now,
-// now + lease) so the lease and HeartbeatSeconds count from the claim, then
+// does the store calls: ClaimTask, then, for a task with HeartbeatSeconds or
+// TimeoutSeconds, RecordHeartbeat(token, now, now + lease) so the lease and
+// HeartbeatSeconds count from the claim (the claim's default lease already
+// fits the others), then
 // ExecutionExecutor::Apply(TaskStarted) so history shows TaskStarted before
 // the worker can finish the task (kFailedPrecondition, a closed execution, is
 // ignored), then the delivery.
@@ -77,10 +79,12 @@ struct TaskDispatcherOptions {
   absl::Duration max_wait = absl::Seconds(60);
   // A poll is answered this long before its call's deadline at the latest.
   absl::Duration deadline_margin = absl::Milliseconds(500);
-  // Threads doing store calls (claims, heartbeats, TaskStarted).
-  int claim_threads = 4;
+  // Threads doing store calls (claims, heartbeats, TaskStarted). Each claim
+  // waits for up to three commits, so with fewer threads a busy queue's
+  // tasks wait in line for a thread, not for the database (bench/durable).
+  int claim_threads = 16;
   // Claims in flight for one queue at most (while a backlog drains).
-  int max_claims_per_queue = 4;
+  int max_claims_per_queue = 16;
   // Store errors go here (default: stderr); at most one line per 10 s.
   std::function<void(std::string_view)> log;
 };

@@ -54,9 +54,6 @@ struct DispatchedTask {
   persistence::TaskRecord record;
   // Derived from the execution ARN (empty when it has an unexpected shape).
   std::string state_machine_arn;
-  // $$.State.RetryCount of the attempt. TODO(issue 4): the store's TaskRecord
-  // does not carry it yet, so this is always 0.
-  int64_t attempt = 0;
 };
 
 // Called exactly once per accepted poll: with a task, or with nullopt (the

@@ -24,7 +24,14 @@ int32_t ToInt32(int64_t value) {
 
 void ToProtoTask(const DispatchedTask& task, v1::Task* out) {
   const persistence::TaskRecord& record = task.record;
-  out->set_task_token(record.task_token);
+  // A callback task's worker holds only its invocation; the callback token
+  // (the state's) travels separately and, as the definition says, in the input.
+  if (record.invocation_token.empty()) {
+    out->set_task_token(record.task_token);
+  } else {
+    out->set_task_token(record.invocation_token);
+    out->set_callback_token(record.task_token);
+  }
   out->set_input(record.payload);
   if (record.resource == "arn:aws:states:::lambda:invoke" ||
       record.resource == "arn:aws:states:::lambda:invoke.waitForTaskToken") {
@@ -41,7 +48,7 @@ void ToProtoTask(const DispatchedTask& task, v1::Task* out) {
   out->set_state_machine_arn(task.state_machine_arn);
   out->set_timeout_seconds(ToInt32(record.timeout_seconds.value_or(0)));
   out->set_heartbeat_seconds(ToInt32(record.heartbeat_seconds.value_or(0)));
-  out->set_attempt(ToInt32(task.attempt));
+  out->set_attempt(ToInt32(record.attempt));
   if (record.timeout_seconds.has_value() && *record.timeout_seconds > 0) {
     // TimeoutSeconds counts from when the task was scheduled, not claimed.
     const absl::Time deadline = record.scheduled_at + absl::Seconds(*record.timeout_seconds);

@@ -32,8 +32,15 @@ StateOutcome Step::StartParallel(Frame& frame, const asl::State& state, json::va
   frame.children.clear();
   frame.results.assign(branches.size(), nullptr);
   frame.items.clear();
+  frame.next_item = 0;
   frame.finished = 0;
-  for (size_t i = 0; i < branches.size(); ++i) {
+  return StartBranches(frame, state, std::move(input));
+}
+
+StateOutcome Step::StartBranches(Frame& frame, const asl::State& state, json::value input) {
+  const auto& branches = std::get<asl::ParallelFields>(state.fields).branches;
+  while (frame.next_item < static_cast<int64_t>(branches.size())) {
+    const size_t i = static_cast<size_t>(frame.next_item++);
     Frame child;
     child.index = static_cast<int64_t>(i);
     child.last_event_id = frame.last_event_id;
@@ -44,6 +51,10 @@ StateOutcome Step::StartParallel(Frame& frame, const asl::State& state, json::va
     if (outcome.kind == FrameOutcome::Kind::kBlocked) continue;
     StateOutcome result =
         OnChildFinished(frame, state, frame.children.size() - 1, std::move(outcome));
+    if (result.kind == StateOutcome::Kind::kFailed) {
+      // The later branches never started: a redrive starts them with this input.
+      frame.effective_input = std::move(input);
+    }
     if (result.kind != StateOutcome::Kind::kBlocked) return result;
   }
   return StateOutcome::Blocked();
@@ -99,17 +110,17 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
   bool is_map = state.type == asl::StateType::kMap;
   if (position != SIZE_MAX) {
     int64_t index = frame.children[position].index;
-    frame.children.erase(frame.children.begin() + static_cast<std::ptrdiff_t>(position));
     json::object iteration{{"name", state.name}, {"index", index}};
     if (outcome.kind == FrameOutcome::Kind::kFailed) {
       if (is_map) Emit(&frame, HistoryEventType::kMapIterationFailed, std::move(iteration));
-      CancelPending(frame);  // The other branches/iterations are no longer wanted.
-      frame.results.clear();
-      frame.items.clear();
+      // The other branches/iterations are no longer wanted. The failed one,
+      // the cancelled ones and the results stay for a redrive (Frame).
+      CancelPending(frame);
       Emit(&frame,
            is_map ? HistoryEventType::kMapStateFailed : HistoryEventType::kParallelStateFailed, {});
       return StateOutcome::Failed(std::move(outcome.error));
     }
+    frame.children.erase(frame.children.begin() + static_cast<std::ptrdiff_t>(position));
     if (is_map) Emit(&frame, HistoryEventType::kMapIterationSucceeded, std::move(iteration));
     frame.results[static_cast<size_t>(index)] = std::move(outcome.output);
     ++frame.finished;
@@ -126,7 +137,7 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
     const int64_t total = static_cast<int64_t>(frame.items.size());
     while (frame.next_item < total &&
            (limit <= 0 || static_cast<int64_t>(frame.children.size()) < limit)) {
-      int64_t index = frame.next_item++;
+      int64_t index = frame.next_item;
       json::value item_input = frame.items[static_cast<size_t>(index)];
       if (map.item_selector) {
         Context context = MakeContext(frame, state, &item_input, index);
@@ -139,6 +150,7 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
         }
         item_input = std::move(selected).value();
       }
+      ++frame.next_item;  // Only now: an item whose ItemSelector failed is started by a redrive.
       Emit(&frame, HistoryEventType::kMapIterationStarted,
            json::object{{"name", state.name}, {"index", index}});
       Frame child;
@@ -153,15 +165,13 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
       // Finished at once: record it (this also starts no new iteration, as
       // position != SIZE_MAX recursion is avoided by handling it inline).
       json::object iteration{{"name", state.name}, {"index", index}};
-      frame.children.pop_back();
       if (result.kind == FrameOutcome::Kind::kFailed) {
         Emit(&frame, HistoryEventType::kMapIterationFailed, std::move(iteration));
-        CancelPending(frame);
-        frame.results.clear();
-        frame.items.clear();
+        CancelPending(frame);  // Keeps the children for a redrive, as above.
         Emit(&frame, HistoryEventType::kMapStateFailed, {});
         return StateOutcome::Failed(std::move(result.error));
       }
+      frame.children.pop_back();
       Emit(&frame, HistoryEventType::kMapIterationSucceeded, std::move(iteration));
       frame.results[static_cast<size_t>(index)] = std::move(result.output);
       ++frame.finished;

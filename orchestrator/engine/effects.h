@@ -24,6 +24,8 @@ struct ScheduleTask {
   boost::json::value payload;
   std::optional<int64_t> timeout_seconds;
   std::optional<int64_t> heartbeat_seconds;
+  // $$.State.RetryCount of this attempt: 0 for the first, 1 after one retry.
+  int64_t attempt = 0;
 };
 
 // The task's result is no longer wanted (its branch failed, the execution

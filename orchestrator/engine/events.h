@@ -56,13 +56,23 @@ struct StopRequested {
   std::string cause;
 };
 
+// RedriveExecution of a FAILED, TIMED_OUT or ABORTED execution: it runs again
+// from the states that did not succeed (see redrive.h). Ignored for an
+// execution that is running, succeeded or never started.
+struct RedriveRequested {
+  // The request's idempotency token (may be empty); remembered with the
+  // redrive's time in ExecutionState::redrives.
+  std::string client_token;
+};
+
 struct Event {
   absl::Time now;
   // Seeds this step's randomness: task tokens (so it must be unpredictable:
   // at least 16 bytes from a CSPRNG), MathRandom, UUID, retry jitter. The
   // durable executor stores it with the event, so re-applying is exact.
   std::string entropy;
-  std::variant<StartExecution, TaskStarted, TaskSucceeded, TaskFailed, TimerFired, StopRequested>
+  std::variant<StartExecution, TaskStarted, TaskSucceeded, TaskFailed, TimerFired, StopRequested,
+               RedriveRequested>
       body;
 };
 

@@ -57,6 +57,8 @@ class Reader {
       Fail("", "is not an object");
     }
   }
+  // For fields added after documents were first stored: absent means default.
+  bool Has(std::string_view key) const { return object_ != nullptr && object_->contains(key); }
   const json::value* Get(std::string_view key) {
     if (object_ == nullptr) return nullptr;
     const json::value* v = object_->if_contains(key);
@@ -176,6 +178,13 @@ json::value ToJson(const ExecutionState& state) {
   o["start_time"] = TimeToJson(state.start_time);
   o["stop_time"] = TimeToJson(state.stop_time);
   o["redrive_count"] = state.redrive_count;
+  o["redrive_time"] = TimeToJson(state.redrive_time);
+  json::array redrives;
+  for (const RedriveRecord& redrive : state.redrives) {
+    redrives.push_back(
+        json::object{{"client_token", redrive.client_token}, {"date", TimeToJson(redrive.date)}});
+  }
+  o["redrives"] = std::move(redrives);
   o["next_event_id"] = state.next_event_id;
   o["next_id"] = state.next_id;
   o["execution_timer_id"] = state.execution_timer_id;
@@ -200,6 +209,18 @@ absl::StatusOr<ExecutionState> ExecutionStateFromJson(const json::value& value) 
   state.start_time = r.Time("start_time");
   state.stop_time = r.Time("stop_time");
   state.redrive_count = r.Int("redrive_count");
+  if (r.Has("redrive_time")) state.redrive_time = r.Time("redrive_time");
+  if (r.Has("redrives")) {
+    if (const json::array* redrives = r.Array("redrives")) {
+      for (size_t i = 0; i < redrives->size(); ++i) {
+        Reader item((*redrives)[i], StrCat("execution state.redrives[", i, "]"), error);
+        RedriveRecord redrive;
+        redrive.client_token = item.String("client_token");
+        redrive.date = item.Time("date");
+        state.redrives.push_back(std::move(redrive));
+      }
+    }
+  }
   state.next_event_id = r.Int("next_event_id");
   state.next_id = r.Int("next_id");
   state.execution_timer_id = r.String("execution_timer_id");

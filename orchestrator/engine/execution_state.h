@@ -58,8 +58,19 @@ struct Frame {
   std::vector<Frame> children;              // Running branches/iterations.
   std::vector<boost::json::value> results;  // Per branch/item; filled as they finish.
   std::vector<boost::json::value> items;    // Map: the items (after ItemsPath).
-  int64_t next_item = 0;                    // Map: next item to start.
+  int64_t next_item = 0;                    // Next item (Map) or branch (Parallel) to start.
   int64_t finished = 0;                     // Branches/iterations done.
+  // When a Parallel or Map state fails or is stopped, its frame keeps
+  // `children` (the failed, cancelled and unfinished ones, blocker kNone),
+  // `results` of those that succeeded, `items` and `next_item`: every index
+  // below next_item either succeeded or is in `children`. A redrive resumes
+  // from there (redrive.h). Entering the next state clears them.
+};
+
+// A RedriveExecution that carried a client token (idempotency).
+struct RedriveRecord {
+  std::string client_token;
+  absl::Time date;
 };
 
 struct ExecutionState {
@@ -69,6 +80,9 @@ struct ExecutionState {
   absl::Time start_time;
   absl::Time stop_time;  // Set when status is final.
   int64_t redrive_count = 0;
+  absl::Time redrive_time;  // The last redrive ($$.Execution.RedriveTime); unset: never.
+  // The most recent redrives with a client token (at most kMaxRedriveRecords).
+  std::vector<RedriveRecord> redrives;
   int64_t next_event_id = 1;       // History ids: 1, 2, ...
   int64_t next_id = 1;             // Sequence for task and timer ids.
   std::string execution_timer_id;  // State machine TimeoutSeconds.

@@ -19,6 +19,8 @@ std::string_view BaseName(HistoryEventType type) {
       return "ExecutionTimedOut";
     case HistoryEventType::kExecutionAborted:
       return "ExecutionAborted";
+    case HistoryEventType::kExecutionRedriven:
+      return "ExecutionRedriven";
     case HistoryEventType::kStateEntered:
       return "StateEntered";
     case HistoryEventType::kStateExited:
@@ -74,6 +76,8 @@ std::string_view DetailsKey(HistoryEventType type) {
       return "executionTimedOutEventDetails";
     case HistoryEventType::kExecutionAborted:
       return "executionAbortedEventDetails";
+    case HistoryEventType::kExecutionRedriven:
+      return "executionRedrivenEventDetails";
     case HistoryEventType::kStateEntered:
       return "stateEnteredEventDetails";
     case HistoryEventType::kStateExited:

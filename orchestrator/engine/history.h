@@ -19,6 +19,7 @@ enum class HistoryEventType {
   kExecutionFailed,
   kExecutionTimedOut,
   kExecutionAborted,
+  kExecutionRedriven,
   kStateEntered,  // Rendered as PassStateEntered, TaskStateEntered, ... by state type.
   kStateExited,
   kTaskScheduled,

@@ -9,8 +9,9 @@
 // active path until each is blocked on something external (a task, a timer)
 // or the execution ends, so deterministic states never need a commit of
 // their own. Events that no longer apply (a completion for an unknown or
-// cancelled task, a timer that was cancelled, anything after the execution
-// ended) change nothing and produce nothing: delivery may be at-least-once.
+// cancelled task, a timer that was cancelled, anything but RedriveRequested
+// after the execution ended) change nothing and produce nothing: delivery may
+// be at-least-once.
 // Thread-compatible: Apply is const and may run concurrently for different
 // executions.
 #ifndef STEPWISE_ORCHESTRATOR_ENGINE_INTERPRETER_H_

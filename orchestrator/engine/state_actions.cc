@@ -129,6 +129,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       schedule.payload = std::move(payload);
       if (timeout >= 0) schedule.timeout_seconds = timeout;
       if (heartbeat >= 0) schedule.heartbeat_seconds = heartbeat;
+      schedule.attempt = frame.retry_count;
       AddEffect(std::move(schedule));
       frame.blocker = Blocker::kTask;
       return StateOutcome::Blocked();

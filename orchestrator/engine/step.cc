@@ -32,6 +32,16 @@ bool ErrorMatches(const std::vector<std::string>& error_equals, const std::strin
   return false;
 }
 
+// Forgets the branches/iterations a Parallel or Map state kept (see Frame).
+void ResetChildren(Frame& frame) {
+  frame.children.clear();
+  frame.results.clear();
+  frame.items.clear();
+  frame.next_item = 0;
+  frame.finished = 0;
+  frame.effective_input = nullptr;
+}
+
 json::object NameAndPayload(std::string_view name, std::string_view key, std::string payload) {
   json::object details;
   details["name"] = name;
@@ -95,6 +105,8 @@ void Step::Run() {
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, StartExecution>) {
           Start(body);
+        } else if constexpr (std::is_same_v<T, RedriveRequested>) {
+          OnRedriveRequested(body);  // Applies only to an ended execution.
         } else if (state_.status != ExecutionStatus::kRunning || state_.next_event_id == 1) {
           return;  // Not started, or already ended: nothing applies any more.
         } else if constexpr (std::is_same_v<T, TaskStarted>) {
@@ -147,6 +159,7 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
     execution["RoleArn"] = state_.info.role_arn;
     execution["StartTime"] = FormatTimestamp(state_.start_time);
     execution["RedriveCount"] = state_.redrive_count;
+    if (state_.redrive_count > 0) execution["RedriveTime"] = FormatTimestamp(state_.redrive_time);
     json::object object;
     object["Execution"] = std::move(execution);
     object["StateMachine"] = json::object{{"Id", state_.info.state_machine_arn},
@@ -203,20 +216,25 @@ void Step::Start(const StartExecution& start) {
 StateOutcome Step::Enter(Frame& frame, const asl::StateMachine& machine, const std::string& name,
                          json::value input) {
   const asl::State* state = machine.Find(name);
-  frame.state = name;
+  ResetChildren(frame);  // What a previous Parallel/Map state kept for a redrive.
+  RecordEntered(frame, *state, std::move(input));
+  return Execute(frame, *state);
+}
+
+void Step::RecordEntered(Frame& frame, const asl::State& state, json::value input) {
+  frame.state = state.name;
   frame.entered_at = event_.now;
-  frame.retry_counts.assign(state->retry.size(), 0);
+  frame.retry_counts.assign(state.retry.size(), 0);
   frame.retry_count = 0;
   frame.blocker = Blocker::kNone;
   // The input's text is only needed for the history event.
   std::string serialized = options_.record_history ? Serialize(input) : std::string();
   frame.input = std::move(input);
   Emit(&frame, HistoryEventType::kStateEntered,
-       options_.record_history ? NameAndPayload(name, "input", std::move(serialized))
+       options_.record_history ? NameAndPayload(state.name, "input", std::move(serialized))
                                : json::object(),
-       state->type);
+       state.type);
   frame.entered_event_id = frame.last_event_id;
-  return Execute(frame, *state);
 }
 
 FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, StateOutcome outcome) {
@@ -326,8 +344,8 @@ void Step::CancelPending(Frame& frame) {
       AddEffect(CancelTimer{frame.timer_id});
       break;
     case Blocker::kChildren:
+      // The children stay, stopped where they were: a redrive resumes them.
       for (Frame& child : frame.children) CancelPending(child);
-      frame.children.clear();
       break;
     case Blocker::kNone:
       break;
@@ -447,6 +465,8 @@ void Step::OnTimerFired(const TimerFired& fired) {
   const asl::State& state = *machines.back()->Find(frame.state);
   Blocker blocker = frame.blocker;
   frame.blocker = Blocker::kNone;
+  // A retried Parallel/Map starts over: the failed attempt's children go.
+  if (blocker == Blocker::kRetryTimer) ResetChildren(frame);
   StateOutcome outcome =
       blocker == Blocker::kWaitTimer ? FinishWait(frame, state) : Execute(frame, state);
   Resume(std::move(path), std::move(machines), std::move(outcome));

@@ -17,6 +17,7 @@
 #include "orchestrator/engine/effects.h"
 #include "orchestrator/engine/execution_state.h"
 #include "orchestrator/engine/history.h"
+#include "orchestrator/engine/randomness.h"
 #include "orchestrator/engine/state_error.h"
 #include "orchestrator/service/system_clock.h"
 
@@ -30,6 +31,11 @@ constexpr std::string_view kLambdaInvokeCallback =
     "arn:aws:states:::lambda:invoke.waitForTaskToken";
 constexpr std::string_view kLambdaArnPrefix = "arn:aws:lambda:";
 constexpr std::string_view kActivityArnPrefix = "arn:aws:states:";
+
+// The state waits for SendTask* on its token, not for the worker's answer.
+bool IsCallbackResource(std::string_view resource) {
+  return resource.ends_with(".waitForTaskToken");
+}
 
 // "a:b:c" -> {"a", "b", "c"}.
 std::vector<std::string_view> SplitColons(std::string_view text) {
@@ -214,6 +220,12 @@ persistence::StepUpdate ToStepUpdate(std::string_view execution_arn,
             task.timeout_seconds = e.timeout_seconds;
             task.heartbeat_seconds = e.heartbeat_seconds;
             task.scheduled_at = now;
+            task.attempt = e.attempt;
+            if (IsCallbackResource(e.resource)) {
+              // Derived, so every replica agrees; as unguessable as the
+              // callback token, which its holder knows anyway (payload).
+              task.invocation_token = engine::DeriveToken(e.task_token, "invocation");
+            }
             // The environment enforces the task's timeouts (effects.h):
             // durable timers committed with the task, fired by any replica.
             AddTaskTimer(task, TaskTimerKind::kTimeout, task.timeout_seconds, update);
@@ -401,6 +413,11 @@ absl::Status ExecutionExecutor::CompleteTask(std::string_view task_token,
                                              std::string_view output_json) {
   ASSIGN_OR_RETURN(json::value output, ParseJson(output_json, "the task output"));
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  if (!task.invocation_token.empty() && task.invocation_token == task_token) {
+    // The worker finished the invocation of a callback task: the state keeps
+    // waiting for SendTask* on its callback token.
+    return store_.AcknowledgeInvocation(task_token).status();
+  }
   Consumes consumes{.completed_task_id = task.task_id,
                     .fired_timer_id = {},
                     .task_token = std::string(task_token),

@@ -156,10 +156,24 @@ class ExecutionExecutor {
   // StopExecution.
   absl::Status Stop(std::string_view execution_arn, std::string_view error, std::string_view cause);
   // RedriveExecution: restarts a closed (FAILED, TIMED_OUT, ABORTED)
-  // execution from the states that did not succeed, as AWS. Returns the new
-  // version. kNotFound: no such execution; kFailedPrecondition: not
-  // redrivable (names why).
-  absl::StatusOr<int64_t> Redrive(std::string_view execution_arn);
+  // execution from the states that did not succeed, as AWS (engine/redrive.h),
+  // committing the step with StepUpdate::redrive_date. A `client_token` used
+  // by one of the last 10 redrives less than 15 minutes ago returns that
+  // redrive again and changes nothing. kNotFound: no such execution (or its
+  // revision); kFailedPrecondition: not redrivable, the message ending with
+  // NotRedrivableReason's words; kAborted: still conflicting after
+  // max_attempts.
+  struct RedriveResult {
+    int64_t version = 0;
+    absl::Time redrive_date;
+  };
+  absl::StatusOr<RedriveResult> Redrive(std::string_view execution_arn,
+                                        std::string_view client_token = {});
+  // Why `execution` cannot be redriven now (DescribeExecution's
+  // redriveStatusReason), or nullopt when Redrive would accept it. For a
+  // closed execution, reads its state machine and history length.
+  absl::StatusOr<std::optional<std::string>> NotRedrivableReason(
+      const persistence::ExecutionRecord& execution);
 
   std::string ExecutionArn(std::string_view state_machine_name, std::string_view name) const;
 

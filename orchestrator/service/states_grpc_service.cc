@@ -191,8 +191,11 @@ grpc::ServerUnaryReactor* StatesGrpcService::GetActivityTask(
     return dispatch::FinishNow(context,
                                ToGrpcStatus(valid, "InvalidArn", {{"field", "activityArn"}}));
   }
-  // TODO(issue 4): answer ActivityDoesNotExist for an activity that was never
-  // created (or was deleted) once the activities store exists.
+  // ActivityDoesNotExist for an activity never created (or deleted). One
+  // indexed lookup at most per activity_cache_ttl (StatesService caches hits).
+  if (grpc::Status exists = service_.CheckActivityExists(request->activity_arn()); !exists.ok()) {
+    return dispatch::FinishNow(context, exists);
+  }
   dispatch::PollRequest poll;
   poll.queue = *std::move(queue);
   poll.worker_name = request->worker_name();

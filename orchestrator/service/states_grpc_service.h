@@ -91,8 +91,9 @@ class StatesGrpcService final
   // Long poll on the activity's queue (TaskQueueFor: the activity NAME) for
   // up to 60 s, answered before the call's deadline; an empty response when
   // no task came. InvalidArn unless `activity_arn` is
-  // arn:aws:states:REGION:ACCOUNT:activity:NAME; ActivityWorkerLimitExceeded
-  // when too many polls are open.
+  // arn:aws:states:REGION:ACCOUNT:activity:NAME; ActivityDoesNotExist when
+  // no such activity was created (StatesService::CheckActivityExists);
+  // ActivityWorkerLimitExceeded when too many polls are open.
   grpc::ServerUnaryReactor* GetActivityTask(grpc::CallbackServerContext* context,
                                             const v1::GetActivityTaskRequest* request,
                                             v1::GetActivityTaskResponse* response) override;

@@ -18,7 +18,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +56,11 @@ struct StatesServiceOptions {
   // How often StartSyncExecution re-reads the store when the service has no
   // ExecutionWaiter of its own (see the constructor).
   absl::Duration sync_poll_interval = absl::Milliseconds(200);
+  // GetActivityTask's ActivityDoesNotExist check remembers an activity it
+  // found for this long, so repeated polls (gRPC callback threads) rarely
+  // touch the store. A poll may outlive the activity's deletion on another
+  // replica by this much (AWS's activity calls are eventually consistent).
+  absl::Duration activity_cache_ttl = absl::Seconds(10);
 };
 
 // What StartSyncExecution knows about its call; StatesGrpcService fills it
@@ -123,6 +130,14 @@ class StatesService {
                               v1::DeleteActivityResponse* response);
   grpc::Status ListActivities(const v1::ListActivitiesRequest& request,
                               v1::ListActivitiesResponse* response);
+  // GetActivityTask's check before it polls (StatesGrpcService): OK when the
+  // activity exists; InvalidArn (not arn:aws:states:REGION:ACCOUNT:activity:NAME),
+  // ActivityDoesNotExist, or the store's error otherwise. Found activities
+  // are remembered for activity_cache_ttl.
+  grpc::Status CheckActivityExists(const std::string& activity_arn);
+
+  // arn:aws:states:REGION:ACCOUNT:activity:NAME
+  std::string ActivityArn(std::string_view name) const;
 
   // arn:aws:states:REGION:ACCOUNT:stateMachine:NAME
   std::string StateMachineArn(std::string_view name) const;
@@ -144,6 +159,10 @@ class StatesService {
   StatesServiceOptions options_;
   std::unique_ptr<ExecutionWaiter> own_waiter_;  // Set when none was given.
   ExecutionWaiter* waiter_;
+
+  // CheckActivityExists's cache: activity arn -> when it was last found.
+  std::mutex activity_mu_;
+  std::map<std::string, absl::Time, std::less<>> known_activities_;
 };
 
 }  // namespace stepwise::service

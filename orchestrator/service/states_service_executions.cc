@@ -1,5 +1,6 @@
 // StatesService: the execution RPCs (StartExecution, DescribeExecution,
 // ListExecutions, StopExecution) and the start/error helpers StartSyncExecution shares.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -146,6 +147,15 @@ grpc::Status StatesService::DescribeExecution(const v1::DescribeExecutionRequest
   response->set_redrive_count(static_cast<int32_t>(execution->redrive_count));
   if (execution->redrive_date) {
     SetTimestamp(*execution->redrive_date, response->mutable_redrive_date());
+  }
+  absl::StatusOr<std::optional<std::string>> not_redrivable =
+      executor_.NotRedrivableReason(*execution);
+  if (!not_redrivable.ok()) return ToGrpcStatus(not_redrivable.status(), "", {{"resource", arn}});
+  if (not_redrivable->has_value()) {
+    response->set_redrive_status(v1::EXECUTION_REDRIVE_STATUS_NOT_REDRIVABLE);
+    response->set_redrive_status_reason(**not_redrivable);
+  } else {
+    response->set_redrive_status(v1::EXECUTION_REDRIVE_STATUS_REDRIVABLE);
   }
   return grpc::Status::OK;
 }

@@ -218,7 +218,8 @@ absl::StatusOr<int64_t> MemoryStore::CommitStep(const StepUpdate& update,
 absl::Status MemoryStore::ValidateStep(const Execution& execution, const StepUpdate& update) const {
   for (const TaskRecord& task : update.new_tasks) {
     if (tasks_.contains(Key(update.execution_arn, task.task_id)) ||
-        task_tokens_.contains(task.task_token)) {
+        task_tokens_.contains(task.task_token) ||
+        (!task.invocation_token.empty() && task_tokens_.contains(task.invocation_token))) {
       return absl::AlreadyExistsError(StrCat("Task '", task.task_id, "' or its token exists"));
     }
   }
@@ -255,6 +256,7 @@ void MemoryStore::ApplyStep(Execution& execution, const StepUpdate& update) {
     stored.delivery_count = 0;
     Key key(update.execution_arn, task.task_id);
     task_tokens_[task.task_token] = key;
+    if (!task.invocation_token.empty()) task_tokens_[task.invocation_token] = key;
     Index(stored);
     tasks_[key] = std::move(stored);
   }
@@ -385,6 +387,23 @@ absl::StatusOr<TaskRecord> MemoryStore::RecordHeartbeat(std::string_view task_to
     Unindex(task);
     task.lease_until = lease_until;
     Index(task);
+  }
+  return task;
+}
+
+absl::StatusOr<TaskRecord> MemoryStore::AcknowledgeInvocation(std::string_view invocation_token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = task_tokens_.find(invocation_token);
+  if (it == task_tokens_.end()) return NoTask();
+  TaskRecord& task = tasks_.at(it->second);
+  if (task.invocation_token != invocation_token) return NoTask();  // A callback token.
+  if (task.status == TaskStatus::kPending || task.status == TaskStatus::kClaimed) {
+    Unindex(task);
+    task.status = TaskStatus::kInvoked;
+    task.lease_until.reset();
+  } else if (task.status != TaskStatus::kInvoked && task.status != TaskStatus::kCompleted) {
+    return absl::FailedPreconditionError(
+        StrCat("Task '", task.task_id, "' is ", TaskStatusName(task.status)));
   }
   return task;
 }

@@ -39,6 +39,12 @@ class MemoryStore final : public ExecutionStore {
   absl::StatusOr<StateMachineRecord> UpdateStateMachine(const StateMachineUpdate& update) override;
   absl::Status DeleteStateMachine(std::string_view arn) override;
 
+  // Activities: memory_store_activities.cc.
+  absl::StatusOr<ActivityRecord> CreateActivity(const ActivityRecord& record) override;
+  absl::StatusOr<ActivityRecord> GetActivity(std::string_view arn) override;
+  absl::Status DeleteActivity(std::string_view arn) override;
+  absl::StatusOr<ActivityPage> ListActivities(int page_size, std::string_view page_token) override;
+
   absl::StatusOr<CreateExecutionResult> CreateExecution(const NewExecution& execution) override;
   absl::StatusOr<ExecutionRecord> GetExecution(std::string_view execution_arn) override;
   absl::StatusOr<ExecutionSnapshot> LoadExecution(std::string_view execution_arn) override;
@@ -55,6 +61,7 @@ class MemoryStore final : public ExecutionStore {
   absl::StatusOr<TaskRecord> FindTaskByToken(std::string_view task_token) override;
   absl::StatusOr<TaskRecord> RecordHeartbeat(std::string_view task_token, absl::Time now,
                                              absl::Time lease_until) override;
+  absl::StatusOr<TaskRecord> AcknowledgeInvocation(std::string_view invocation_token) override;
 
   absl::StatusOr<std::vector<TimerRecord>> ClaimDueTimers(absl::Time now, int limit,
                                                           std::string_view owner,
@@ -98,6 +105,7 @@ class MemoryStore final : public ExecutionStore {
   std::mutex mu_;
   std::map<std::string, StateMachineRecord, std::less<>> state_machines_;
   std::map<std::string, StateMachineRevision, std::less<>> revisions_;
+  std::map<std::string, ActivityRecord, std::less<>> activities_;  // By arn.
   std::map<std::string, Execution, std::less<>> executions_;
   std::map<Key, TaskRecord> tasks_;
   std::map<std::string, Key, std::less<>> task_tokens_;

@@ -97,6 +97,8 @@ absl::StatusOr<TaskRecord> ToTask(const pqxx::row& row) {
   task.lease_until = OptionalTime(row[12]);
   task.last_heartbeat = OptionalTime(row[13]);
   task.delivery_count = row[14].as<int64_t>();
+  task.attempt = row[15].as<int64_t>();
+  task.invocation_token = Text(row[16]);
   return task;
 }
 
@@ -119,7 +121,8 @@ void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
                      types.Literal(), timestamps.Literal(), events.Literal());
   }
   if (!update.new_tasks.empty()) {
-    PgArray ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled;
+    PgArray ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled,
+        attempts, invocation_tokens;
     std::set<std::string> queue_names;
     for (const TaskRecord& task : update.new_tasks) {
       ids.Add(std::string_view(task.task_id));
@@ -131,11 +134,14 @@ void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
       timeouts.Add(task.timeout_seconds);
       heartbeats.Add(task.heartbeat_seconds);
       scheduled.Add(ToMicros(task.scheduled_at));
+      attempts.Add(task.attempt);
+      invocation_tokens.Add(std::string_view(task.invocation_token));
       queue_names.insert(task.queue);
     }
     tx.exec_prepared(sql::kInsertTasks.name, arn, ids.Literal(), tokens.Literal(), queues.Literal(),
                      resources.Literal(), states.Literal(), payloads.Literal(), timeouts.Literal(),
-                     heartbeats.Literal(), scheduled.Literal());
+                     heartbeats.Literal(), scheduled.Literal(), attempts.Literal(),
+                     invocation_tokens.Literal());
     std::vector<std::string> names(queue_names.begin(), queue_names.end());
     tx.exec_prepared(sql::kNotifyQueues.name, PgTextArray(names));
   }

@@ -334,6 +334,20 @@ absl::StatusOr<TaskRecord> PostgresStore::RecordHeartbeat(std::string_view task_
   });
 }
 
+absl::StatusOr<TaskRecord> PostgresStore::AcknowledgeInvocation(std::string_view invocation_token) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<TaskRecord> {
+    pqxx::result result = tx.exec_prepared(sql::kAcknowledgeInvocation.name, Str(invocation_token));
+    if (!result.empty()) return rows::ToTask(result[0]);
+    pqxx::result found = tx.exec_prepared(sql::kFindTask.name, Str(invocation_token));
+    if (found.empty()) return NoTask();
+    ASSIGN_OR_RETURN(TaskRecord task, rows::ToTask(found[0]));
+    if (task.invocation_token != invocation_token) return NoTask();  // A callback token.
+    if (task.status == TaskStatus::kInvoked || task.status == TaskStatus::kCompleted) return task;
+    return absl::FailedPreconditionError(
+        StrCat("Task '", task.task_id, "' is ", TaskStatusName(task.status)));
+  });
+}
+
 // --- Timers ------------------------------------------------------------------
 
 absl::StatusOr<std::vector<TimerRecord>> PostgresStore::ClaimDueTimers(absl::Time now, int limit,

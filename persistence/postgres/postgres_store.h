@@ -48,6 +48,12 @@ class PostgresStore final : public ExecutionStore {
   absl::StatusOr<StateMachineRecord> UpdateStateMachine(const StateMachineUpdate& update) override;
   absl::Status DeleteStateMachine(std::string_view arn) override;
 
+  // Activities: postgres_store_activities.cc.
+  absl::StatusOr<ActivityRecord> CreateActivity(const ActivityRecord& record) override;
+  absl::StatusOr<ActivityRecord> GetActivity(std::string_view arn) override;
+  absl::Status DeleteActivity(std::string_view arn) override;
+  absl::StatusOr<ActivityPage> ListActivities(int page_size, std::string_view page_token) override;
+
   absl::StatusOr<CreateExecutionResult> CreateExecution(const NewExecution& execution) override;
   absl::StatusOr<ExecutionRecord> GetExecution(std::string_view execution_arn) override;
   absl::StatusOr<ExecutionSnapshot> LoadExecution(std::string_view execution_arn) override;
@@ -64,6 +70,7 @@ class PostgresStore final : public ExecutionStore {
   absl::StatusOr<TaskRecord> FindTaskByToken(std::string_view task_token) override;
   absl::StatusOr<TaskRecord> RecordHeartbeat(std::string_view task_token, absl::Time now,
                                              absl::Time lease_until) override;
+  absl::StatusOr<TaskRecord> AcknowledgeInvocation(std::string_view invocation_token) override;
 
   absl::StatusOr<std::vector<TimerRecord>> ClaimDueTimers(absl::Time now, int limit,
                                                           std::string_view owner,

@@ -15,10 +15,11 @@ namespace stepwise::persistence::sql {
   "execution_arn, state_machine_arn, revision_id, name, status, input, output, error, " \
   "cause, stepwise_us(start_time), stepwise_us(stop_time), redrive_count, "             \
   "stepwise_us(redrive_date), version"
-#define STEPWISE_TASK_COLUMNS                                                                \
-  "t.execution_arn, t.task_id, t.task_token, t.queue, t.resource, t.state_name, t.payload, " \
-  "t.timeout_seconds, t.heartbeat_seconds, stepwise_us(t.scheduled_at), t.status, "          \
-  "t.worker_id, stepwise_us(t.lease_until), stepwise_us(t.last_heartbeat), t.delivery_count"
+#define STEPWISE_TASK_COLUMNS                                                                  \
+  "t.execution_arn, t.task_id, t.task_token, t.queue, t.resource, t.state_name, t.payload, "   \
+  "t.timeout_seconds, t.heartbeat_seconds, stepwise_us(t.scheduled_at), t.status, "            \
+  "t.worker_id, stepwise_us(t.lease_until), stepwise_us(t.last_heartbeat), t.delivery_count, " \
+  "t.attempt, COALESCE(t.invocation_token, '')"
 #define STEPWISE_TIMER_COLUMNS \
   "t.execution_arn, t.timer_id, stepwise_us(t.fire_at), t.owner, stepwise_us(t.lease_until)"
 
@@ -109,15 +110,18 @@ inline constexpr Statement kHistoryReverse{
 inline constexpr Statement kInsertTasks{
     "insert_tasks",
     "INSERT INTO tasks (execution_arn, task_id, task_token, queue, resource, state_name,"
-    " payload, timeout_seconds, heartbeat_seconds, scheduled_at, status)"
+    " payload, timeout_seconds, heartbeat_seconds, scheduled_at, status, attempt,"
+    " invocation_token)"
     " SELECT $1, t.id, t.token, t.queue, t.resource, t.state, t.payload, t.timeout,"
-    " t.heartbeat, stepwise_ts(t.at), 'PENDING' FROM unnest($2::text[], $3::text[],"
-    " $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],"
-    " $10::bigint[]) AS t(id, token, queue, resource, state, payload, timeout, heartbeat, at)"};
+    " t.heartbeat, stepwise_ts(t.at), 'PENDING', t.attempt, NULLIF(t.invocation, '')"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    " $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[])"
+    " AS t(id, token, queue, resource, state, payload, timeout, heartbeat, at, attempt,"
+    " invocation)"};
 inline constexpr Statement kCloseTasks{
     "close_tasks",
     "UPDATE tasks SET status = $3, lease_until = NULL WHERE execution_arn = $1"
-    " AND task_id = ANY($2::text[]) AND status IN ('PENDING', 'CLAIMED')"};
+    " AND task_id = ANY($2::text[]) AND status IN ('PENDING', 'CLAIMED', 'INVOKED')"};
 // Wakes pollers on every replica once the step commits (LISTEN stepwise_tasks).
 inline constexpr Statement kNotifyQueues{
     "notify_queues", "SELECT pg_notify('stepwise_tasks', q) FROM unnest($1::text[]) AS q"};
@@ -136,14 +140,22 @@ inline constexpr Statement kClaimTask{
     " delivery_count = t.delivery_count + 1 FROM pick"
     " WHERE t.execution_arn = pick.execution_arn AND t.task_id = pick.task_id"
     " RETURNING " STEPWISE_TASK_COLUMNS};
-inline constexpr Statement kFindTask{
-    "find_task", "SELECT " STEPWISE_TASK_COLUMNS " FROM tasks t WHERE t.task_token = $1"};
+inline constexpr Statement kFindTask{"find_task", "SELECT " STEPWISE_TASK_COLUMNS
+                                                  " FROM tasks t WHERE t.task_token = $1"
+                                                  " UNION ALL SELECT " STEPWISE_TASK_COLUMNS
+                                                  " FROM tasks t WHERE t.invocation_token = $1"};
 inline constexpr Statement kHeartbeat{
     "heartbeat",
     "UPDATE tasks t SET last_heartbeat = stepwise_ts($2), lease_until = CASE"
     " WHEN t.status = 'CLAIMED' THEN stepwise_ts($3) ELSE t.lease_until END"
-    " WHERE t.task_token = $1 AND t.status IN ('PENDING', 'CLAIMED')"
-    " RETURNING " STEPWISE_TASK_COLUMNS};
+    " WHERE (t.task_token = $1 OR t.invocation_token = $1)"
+    " AND t.status IN ('PENDING', 'CLAIMED', 'INVOKED') RETURNING " STEPWISE_TASK_COLUMNS};
+// PENDING/CLAIMED -> INVOKED; no row when the token is unknown or the task is
+// in another status (the caller looks it up to tell which).
+inline constexpr Statement kAcknowledgeInvocation{
+    "acknowledge_invocation",
+    "UPDATE tasks t SET status = 'INVOKED', lease_until = NULL WHERE t.invocation_token = $1"
+    " AND t.status IN ('PENDING', 'CLAIMED') RETURNING " STEPWISE_TASK_COLUMNS};
 
 // --- Timers ------------------------------------------------------------------
 inline constexpr Statement kUpsertTimers{

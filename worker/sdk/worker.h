@@ -46,7 +46,13 @@ namespace stepwise::worker {
 
 // One task handed to a handler.
 struct Task {
+  // Names this attempt; the SDK reports the handler's outcome with it.
   std::string task_token;
+  // Callback tasks (Resource ending in .waitForTaskToken) only: the token
+  // that completes the state later (SendTaskSuccess by whoever calls back);
+  // empty otherwise. The handler returning only ends the invocation: the
+  // state keeps waiting for this token. Throwing fails the state.
+  std::string callback_token;
   std::string queue;
   std::string state_name;
   std::string execution_arn;

@@ -75,11 +75,16 @@ class Step {
   // Enters `name` of `machine` with `input` and performs its action.
   StateOutcome Enter(Frame& frame, const asl::StateMachine& machine, const std::string& name,
                      boost::json::value input);
+  // The bookkeeping half of Enter: `frame` is now at `state` with `input`
+  // (fresh retry counters) and the StateEntered event is emitted. Unlike
+  // Enter, keeps the frame's children (a redrive resumes them).
+  void RecordEntered(Frame& frame, const asl::State& state, boost::json::value input);
   // Follows outcomes (transitions, retries, catches) until the frame blocks or ends.
   FrameOutcome Continue(Frame& frame, const asl::StateMachine& machine, StateOutcome outcome);
   // Retry, then Catch, for a failed state.
   StateOutcome HandleFailure(Frame& frame, const asl::State& state, const StateError& error);
   // Emits cancel effects for everything `frame` and its children wait on.
+  // The children stay (blocker kNone) for a later redrive.
   void CancelPending(Frame& frame);
   std::string NewId(std::string_view prefix);
   const Event& event() const { return event_; }
@@ -114,12 +119,19 @@ class Step {
 
   // --- children.cc ---
   StateOutcome StartParallel(Frame& frame, const asl::State& state, boost::json::value input);
+  // Starts the Parallel branches from frame.next_item on, each with `input`.
+  StateOutcome StartBranches(Frame& frame, const asl::State& state, boost::json::value input);
   StateOutcome StartMap(Frame& frame, const asl::State& state, boost::json::value input);
   // A child of `frame` ended (succeeded or failed); `position` is its place in frame.children.
   StateOutcome OnChildFinished(Frame& frame, const asl::State& state, size_t position,
                                FrameOutcome outcome);
   // The machine a child of `frame` (at a Parallel or Map state) runs.
   static const asl::StateMachine& ChildMachine(const asl::State& state, const Frame& child);
+
+  // --- redrive.cc ---
+  // Runs `frame` (stopped by a failure, a timeout or StopExecution) again
+  // from its state that did not succeed, with the input that state had.
+  FrameOutcome Redrive(Frame& frame, const asl::StateMachine& machine);
 
  private:
   void Start(const StartExecution& start);
@@ -128,6 +140,10 @@ class Step {
   void OnTaskFailed(const TaskFailed& failed);
   void OnTimerFired(const TimerFired& fired);
   void OnStopRequested(const StopRequested& stop);
+  void OnRedriveRequested(const RedriveRequested& redrive);  // redrive.cc
+  // A Parallel or Map frame's redrive: resumes the branches/iterations that
+  // did not succeed and starts those that never started (redrive.cc).
+  StateOutcome RedriveChildren(Frame& frame, const asl::State& state);
   // Continues the deepest frame of `path` with `outcome`, then every parent.
   void Resume(std::vector<Frame*> path, std::vector<const asl::StateMachine*> machines,
               StateOutcome outcome);

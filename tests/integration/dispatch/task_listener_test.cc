@@ -121,7 +121,7 @@ TEST_F(TaskListenerTest, ResumesAfterItsBackendIsTerminated) {
 
   const absl::Time stop = absl::Now();
   listener.Stop();
-  EXPECT_LT(absl::Now() - stop, absl::Seconds(2));
+  EXPECT_LT(absl::Now() - stop, absl::Seconds(5));  // Promptly, even on a loaded machine.
   EXPECT_EQ(listener.backend_pid(), 0);
 }
 

@@ -303,6 +303,13 @@ TEST_F(TaskDispatcherTest, BadPollInputIsRejectedByName) {
 
 TEST_F(TaskDispatcherTest, GetActivityTaskServesTheActivityQueue) {
   StartServer();
+  // GetActivityTask answers ActivityDoesNotExist until the activity exists.
+  auto missing = server_->StartActivityPoll(kActivityArn);
+  ASSERT_TRUE(missing->Wait());
+  EXPECT_EQ(missing->status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ExceptionName(missing->status), "ActivityDoesNotExist");
+  ASSERT_THAT(store_.CreateActivity({kActivityArn, "approve", clock_.Now()}), IsOk());
+
   auto poll = server_->StartActivityPoll(kActivityArn);
   ASSERT_TRUE(AwaitWaiting(1));
   const std::string arn = Start(approve_, R"({"amount":7})");

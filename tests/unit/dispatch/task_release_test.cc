@@ -89,6 +89,18 @@ class GatedStore final : public persistence::ExecutionStore {
   absl::Status DeleteStateMachine(std::string_view arn) override {
     return inner_.DeleteStateMachine(arn);
   }
+  absl::StatusOr<persistence::ActivityRecord> CreateActivity(
+      const persistence::ActivityRecord& record) override {
+    return inner_.CreateActivity(record);
+  }
+  absl::StatusOr<persistence::ActivityRecord> GetActivity(std::string_view arn) override {
+    return inner_.GetActivity(arn);
+  }
+  absl::Status DeleteActivity(std::string_view arn) override { return inner_.DeleteActivity(arn); }
+  absl::StatusOr<persistence::ActivityPage> ListActivities(int page_size,
+                                                           std::string_view page_token) override {
+    return inner_.ListActivities(page_size, page_token);
+  }
   absl::StatusOr<persistence::CreateExecutionResult> CreateExecution(
       const persistence::NewExecution& execution) override {
     return inner_.CreateExecution(execution);
@@ -114,6 +126,9 @@ class GatedStore final : public persistence::ExecutionStore {
   }
   absl::StatusOr<persistence::TaskRecord> FindTaskByToken(std::string_view token) override {
     return inner_.FindTaskByToken(token);
+  }
+  absl::StatusOr<persistence::TaskRecord> AcknowledgeInvocation(std::string_view token) override {
+    return inner_.AcknowledgeInvocation(token);
   }
   absl::StatusOr<persistence::TaskRecord> RecordHeartbeat(std::string_view token, absl::Time now,
                                                           absl::Time lease_until) override {

@@ -99,6 +99,7 @@ bool Supervise(WorkerContext& context, HandlerRun& run, int heartbeat_seconds, s
 absl::StatusOr<Task> ToTask(const std::string& queue, const v1::Task& task) {
   Task out;
   out.task_token = task.task_token();
+  out.callback_token = task.callback_token();
   out.queue = queue;
   out.state_name = task.state_name();
   out.execution_arn = task.execution_arn();
@@ -145,9 +146,6 @@ void RunTask(WorkerContext& context, const std::string& queue, const v1::Task& t
       thread.join();
       outcome = std::move(run->outcome);
     }
-  }
-  if (dropped.empty() && outcome.succeeded && task.resource().ends_with(".waitForTaskToken")) {
-    dropped = "callback";
   }
   if (dropped.empty()) {
     std::string detail;
