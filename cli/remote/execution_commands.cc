@@ -7,6 +7,7 @@
 #include "CLI/App.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "cli/remote/history_command.h"
 #include "cli/remote/remote_commands.h"
 #include "cli/remote/remote_input.h"
 
@@ -136,11 +137,13 @@ void AddExecutionCommands(RemoteCommands& commands) {
   }
   {
     auto flags = std::make_shared<DescribeExecutionFlags>();
-    CLI::App* c = commands.Add("describe-execution", "Describes an execution",
-                               BindFlags(flags, RunDescribeExecution));
+    auto watch = std::make_shared<HistoryFlags>();  // --watch: history_command.h.
+    CLI::App* c =
+        commands.Add("describe-execution", "Describes an execution", DescribeOrWatch(flags, watch));
     c->add_option("--execution-arn", flags->execution_arn, "The execution")->required();
     AddEnumOption(*c, "--included-data", flags->included_data, *v1::IncludedData_descriptor(),
                   "ALL_DATA (default) or METADATA_ONLY (no input/output)");
+    AddWatchFlag(*c, *watch);
   }
   {
     auto flags = std::make_shared<ListExecutionsFlags>();

@@ -9,6 +9,7 @@
 #include "cli/remote/activity_commands.h"
 #include "cli/remote/aws_names.h"
 #include "cli/remote/execution_commands.h"
+#include "cli/remote/history_command.h"
 #include "cli/remote/rpc_error.h"
 #include "cli/remote/state_machine_commands.h"
 #include "cli/remote/task_commands.h"
@@ -51,6 +52,7 @@ CLI::Option* AddEnumOption(CLI::App& command, const std::string& name, std::stri
 RemoteCommands::RemoteCommands(CLI::App& app) : app_(app) {
   AddStateMachineCommands(*this);
   AddExecutionCommands(*this);
+  AddHistoryCommand(*this);
   AddActivityCommands(*this);
   AddTaskCommands(*this);
 }
