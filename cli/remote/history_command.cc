@@ -41,8 +41,11 @@ bool LooksLikeExecutionArn(std::string_view arn) {
     parts.push_back(arn.substr(start, colon - start));
     start = colon + 1;
   }
+  // Standard executions: ...:execution:MACHINE:NAME; Express ones:
+  // ...:express:MACHINE:NAME:UUID.
   return parts.size() == 7 && parts[0] == "arn" && parts[2] == "states" &&
-         parts[5] == "execution" && !parts[6].empty() && start < arn.size();
+         (parts[5] == "execution" || parts[5] == "express") && !parts[6].empty() &&
+         start < arn.size();
 }
 
 // The ARN from --execution-arn or the argument.
@@ -63,7 +66,8 @@ absl::StatusOr<std::string> ExecutionArn(const HistoryFlags& flags) {
     return absl::InvalidArgumentError(
         StrCat("'", arn,
                "' is not an execution ARN; expected "
-               "arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME"));
+               "arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME (or "
+               "...:express:STATE_MACHINE:NAME:ID)"));
   }
   return arn;
 }

@@ -228,7 +228,15 @@ TEST_F(HistoryCommandTest, BadInputIsAUsageErrorAndSendsNothing) {
   EXPECT_EQ(malformed.code, 252);
   EXPECT_EQ(malformed.err,
             "Error parsing parameter '--execution-arn': 'run-1' is not an execution ARN; expected "
-            "arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME\n");
+            "arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME (or "
+            "...:express:STATE_MACHINE:NAME:ID)\n");
+
+  // An Express execution's ARN is an execution ARN: it goes to the server.
+  const CommandOutput express =
+      Run(HistoryFlags{.execution_arn = "arn:aws:states:us-east-1:123456789012:express:M:run:1f2e"},
+          Environment());
+  EXPECT_THAT(express.err, Not(HasSubstr("is not an execution ARN")));
+  EXPECT_NE(express.code, 252);
 
   const CommandOutput machine =
       Run(HistoryFlags{.execution_arn = testing::kHistoryMachineArn}, Environment());
