@@ -57,6 +57,12 @@ class Heard {
       return std::find(queues_.begin(), queues_.end(), queue) != queues_.end();
     });
   }
+  // The listener counts a connection before it calls on_resync, so wait for
+  // the count instead of reading it right after WaitUntilListening.
+  bool AwaitResyncs(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return resyncs_ >= n; });
+  }
   int resyncs() {
     std::lock_guard<std::mutex> lock(mu_);
     return resyncs_;
@@ -102,7 +108,8 @@ TEST_F(TaskListenerTest, ResumesAfterItsBackendIsTerminated) {
   persistence::TaskListener listener(ListenerOptions(heard));
   ASSERT_THAT(listener.Start(), IsOk());
   ASSERT_TRUE(listener.WaitUntilListening(absl::Seconds(10)));
-  EXPECT_EQ(heard.resyncs(), 1);  // The first LISTEN resyncs too.
+  ASSERT_TRUE(heard.AwaitResyncs(1));  // The first LISTEN resyncs too.
+  EXPECT_EQ(heard.resyncs(), 1);
   Notify("before");
   ASSERT_TRUE(heard.AwaitQueue("before"));
 
@@ -115,7 +122,9 @@ TEST_F(TaskListenerTest, ResumesAfterItsBackendIsTerminated) {
   }
   ASSERT_TRUE(listener.WaitUntilListening(absl::Seconds(10), /*min_connects=*/2));
   EXPECT_NE(listener.backend_pid(), pid);
-  EXPECT_EQ(heard.resyncs(), 2);  // Told to sweep: notifications may have been lost.
+  // Told to sweep: notifications may have been lost.
+  ASSERT_TRUE(heard.AwaitResyncs(2));
+  EXPECT_EQ(heard.resyncs(), 2);
   Notify("after");
   EXPECT_TRUE(heard.AwaitQueue("after"));
 
