@@ -50,29 +50,34 @@ class ExecutionStore {
   // Creates `record` with its first revision. Idempotent as AWS: when a state
   // machine with the same arn exists with the same name, type, definition and
   // role, returns the existing record. Otherwise kAlreadyExists (also when
-  // another arn uses the name).
+  // another arn uses the name); kFailedPrecondition while a machine of that
+  // arn is DELETING (a machine whose deletion finished frees arn and name).
   virtual absl::StatusOr<StateMachineRecord> CreateStateMachine(
       const StateMachineRecord& record) = 0;
 
-  // kNotFound when absent.
+  // ACTIVE or DELETING (see DeleteStateMachine); kNotFound when absent or gone.
   virtual absl::StatusOr<StateMachineRecord> GetStateMachine(std::string_view arn) = 0;
 
   // Any revision ever created, even after updates or deletion; kNotFound.
   virtual absl::StatusOr<StateMachineRevision> GetStateMachineRevision(
       std::string_view revision_id) = 0;
 
-  // Ordered by arn. `page_size` >= 1; `page_token` empty for the first page,
-  // else a next_page_token from the same listing (kInvalidArgument if bad).
+  // Ordered by arn, DELETING machines included until gone. `page_size` >= 1; `page_token` empty for
+  // the first page, else a next_page_token from the same listing (kInvalidArgument if bad).
   virtual absl::StatusOr<StateMachinePage> ListStateMachines(int page_size,
                                                              std::string_view page_token) = 0;
 
   // Stores a new revision and makes it current; returns the updated record.
-  // kNotFound when absent.
+  // kNotFound when absent; kFailedPrecondition when DELETING.
   virtual absl::StatusOr<StateMachineRecord> UpdateStateMachine(
       const StateMachineUpdate& update) = 0;
 
-  // Removes the state machine (its revisions and executions stay readable).
-  // kNotFound when absent.
+  // AWS's asynchronous delete: marks the state machine DELETING; it is gone
+  // (kNotFound everywhere, its arn and name free again) once none of its
+  // executions is RUNNING, at once if none is. Revisions and executions stay
+  // readable. Nothing on the step path writes the machine: a read treats a
+  // DELETING machine without RUNNING executions as absent. OK again while
+  // DELETING; kNotFound when absent or gone.
   virtual absl::Status DeleteStateMachine(std::string_view arn) = 0;
 
   // --- Activities -----------------------------------------------------------
@@ -100,7 +105,7 @@ class ExecutionStore {
   // has version 1. Idempotent as AWS StartExecution: when the arn exists,
   // is RUNNING and has the same input, returns it with created=false and
   // writes nothing; otherwise kAlreadyExists. kNotFound when the state
-  // machine does not exist.
+  // machine does not exist; kFailedPrecondition when it is DELETING.
   virtual absl::StatusOr<CreateExecutionResult> CreateExecution(const NewExecution& execution) = 0;
 
   // kNotFound when absent.
@@ -131,12 +136,16 @@ class ExecutionStore {
   // Claims a task of `queue`: first the CLAIMED task whose lease ended
   // earliest, at or before `now` (at-least-once: a worker that died loses its
   // task), else the PENDING task scheduled earliest (whatever `now` is, so
-  // replica clock skew never delays dispatch). The task becomes CLAIMED by `worker_id` until
-  // `lease_until`, and its delivery_count grows by one. nullopt when none.
-  // Concurrent claimers never get the same task while its lease holds.
+  // replica clock skew never delays dispatch). The task becomes CLAIMED by `worker_id`, its
+  // last_heartbeat becomes `now` and its delivery_count grows by one, in the same write. Its
+  // lease counts from the claim: lease_until = now + the task's heartbeat_seconds if set (> 0),
+  // else now + its timeout_seconds if set (> 0), else `default_lease_until`; so a claim needs
+  // no RecordHeartbeat after it. nullopt when none. Concurrent claimers never get the same task
+  // while its lease holds. A claim need not be durable when this returns: after a database crash
+  // it may be forgotten and the task claimed again (at-least-once, as when a lease ends).
   virtual absl::StatusOr<std::optional<TaskRecord>> ClaimTask(std::string_view queue,
                                                               std::string_view worker_id,
-                                                              absl::Time lease_until,
+                                                              absl::Time default_lease_until,
                                                               absl::Time now) = 0;
 
   // Any task ever scheduled, whatever its status (closed tasks let the

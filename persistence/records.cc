@@ -26,6 +26,12 @@ constexpr std::array<std::pair<TaskStatus, std::string_view>, 6> kTaskStatusName
     {TaskStatus::kInvoked, "INVOKED"},
 }};
 
+constexpr std::array<std::pair<StateMachineStatus, std::string_view>, 2> kStateMachineStatusNames =
+    {{
+        {StateMachineStatus::kActive, "ACTIVE"},
+        {StateMachineStatus::kDeleting, "DELETING"},
+    }};
+
 template <typename Enum, size_t N>
 std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum e) {
   for (const auto& [value, name] : names) {
@@ -57,6 +63,14 @@ std::string_view TaskStatusName(TaskStatus status) { return NameOf(kTaskStatusNa
 
 absl::StatusOr<TaskStatus> ParseTaskStatus(std::string_view name) {
   return Parse(kTaskStatusNames, "task status", name);
+}
+
+std::string_view StateMachineStatusName(StateMachineStatus status) {
+  return NameOf(kStateMachineStatusNames, status);
+}
+
+absl::StatusOr<StateMachineStatus> ParseStateMachineStatus(std::string_view name) {
+  return Parse(kStateMachineStatusNames, "state machine status", name);
 }
 
 }  // namespace stepwise::persistence

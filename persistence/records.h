@@ -57,6 +57,15 @@ inline bool IsOpen(TaskStatus status) {
          status == TaskStatus::kInvoked;
 }
 
+// AWS's StateMachineStatus. DeleteStateMachine makes a machine DELETING; it is
+// gone (kNotFound everywhere) once none of its executions is RUNNING.
+enum class StateMachineStatus { kActive, kDeleting };
+
+// "ACTIVE" / "DELETING" (the stored spelling); anything else parses as
+// kInvalidArgument.
+std::string_view StateMachineStatusName(StateMachineStatus status);
+absl::StatusOr<StateMachineStatus> ParseStateMachineStatus(std::string_view name);
+
 // A state machine and its current revision.
 struct StateMachineRecord {
   std::string arn;         // Primary key; the service builds it from the name.
@@ -70,6 +79,8 @@ struct StateMachineRecord {
   std::string revision_id;
   absl::Time creation_date;
   absl::Time update_date;  // == creation_date until the first update.
+  // Maintained by the store (DeleteStateMachine); ignored by CreateStateMachine.
+  StateMachineStatus status = StateMachineStatus::kActive;
 };
 
 // One immutable revision of a state machine. Kept after updates (and after

@@ -53,7 +53,8 @@ absl::Duration TaskLease(const persistence::TaskRecord& task, absl::Duration def
 }
 
 std::string StateMachineArnOf(std::string_view execution_arn) {
-  // arn : aws : states : REGION : ACCOUNT : execution : SM : NAME
+  // arn : aws : states : REGION : ACCOUNT : execution : SM : NAME, or
+  // arn : aws : states : REGION : ACCOUNT : express : SM : NAME : UUID
   std::vector<std::string_view> parts;
   size_t start = 0;
   while (true) {
@@ -62,8 +63,9 @@ std::string StateMachineArnOf(std::string_view execution_arn) {
     if (colon == std::string_view::npos) break;
     start = colon + 1;
   }
-  if (parts.size() != 8 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "execution" ||
-      parts[6].empty()) {
+  const bool standard = parts.size() == 8 && parts[5] == "execution";
+  const bool express = parts.size() == 9 && parts[5] == "express";
+  if ((!standard && !express) || parts[0] != "arn" || parts[2] != "states" || parts[6].empty()) {
     return "";
   }
   return StrCat("arn:", parts[1], ":states:", parts[3], ":", parts[4], ":stateMachine:", parts[6]);
@@ -168,10 +170,28 @@ void TaskDispatcher::SweepAll() {
 }
 
 void TaskDispatcher::OnCommitted(const persistence::StepUpdate& update) {
-  if (update.new_tasks.empty()) return;
+  const bool closes_tasks =
+      !update.completed_task_ids.empty() || !update.cancelled_task_ids.empty() ||
+      !update.timed_out_task_ids.empty() || update.status != persistence::ExecutionStatus::kRunning;
+  if (update.new_tasks.empty() && !closes_tasks) return;
   std::set<std::string_view> queues;
   for (const persistence::TaskRecord& task : update.new_tasks) queues.insert(task.queue);
   std::lock_guard<std::mutex> lock(mu_);
+  if (closes_tasks && !pending_starts_.empty()) {
+    auto close = [&](const std::string& task_id) {
+      auto it = pending_starts_.find({update.execution_arn, task_id});
+      if (it != pending_starts_.end()) it->second.closed = true;
+    };
+    if (update.status != persistence::ExecutionStatus::kRunning) {
+      for (auto it = pending_starts_.lower_bound({update.execution_arn, ""});
+           it != pending_starts_.end() && it->first.first == update.execution_arn; ++it) {
+        it->second.closed = true;
+      }
+    }
+    for (const std::string& id : update.completed_task_ids) close(id);
+    for (const std::string& id : update.cancelled_task_ids) close(id);
+    for (const std::string& id : update.timed_out_task_ids) close(id);
+  }
   for (std::string_view queue : queues) {
     polls_.MarkDirty(queue);
     Enqueue(polls_.TakeClaims(queue));
@@ -224,13 +244,23 @@ void TaskDispatcher::DispatcherLoop() {
 void TaskDispatcher::ClaimLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    jobs_cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-    if (stopping_) return;
-    ClaimTicket ticket = std::move(jobs_.front());
-    jobs_.pop_front();
-    lock.unlock();
-    RunClaim(ticket);
-    lock.lock();
+    jobs_cv_.wait(lock, [this] { return stopping_ || !jobs_.empty() || !started_jobs_.empty(); });
+    if (!stopping_ && !jobs_.empty()) {
+      ClaimTicket ticket = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      RunClaim(ticket);
+      lock.lock();
+    } else if (!started_jobs_.empty()) {
+      // Claims first; at shutdown the delivered tasks' TaskStarted still go in.
+      StartedJob job = std::move(started_jobs_.front());
+      started_jobs_.pop_front();
+      lock.unlock();
+      RunStarted(job);
+      lock.lock();
+    } else {
+      return;  // Stopping, nothing left to record.
+    }
   }
 }
 
@@ -238,6 +268,9 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
   const absl::Time now = clock_.Now();
   ClaimOutcome outcome = ClaimOutcome::kEmpty;
   std::optional<persistence::TaskRecord> task;
+  // One commit: the claim sets the lease (HeartbeatSeconds, else
+  // TimeoutSeconds, else default_lease, counted from now) and the first
+  // heartbeat itself.
   absl::StatusOr<std::optional<persistence::TaskRecord>> claimed =
       store_.ClaimTask(ticket.queue, ticket.worker_name, now + options_.default_lease, now);
   if (!claimed.ok()) {
@@ -246,34 +279,6 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
   } else if (claimed->has_value()) {
     task = **std::move(claimed);
     outcome = ClaimOutcome::kTask;
-    // The lease and HeartbeatSeconds count from now, when the worker takes
-    // it. A task with neither has the claim's default lease already: one
-    // commit less on the way to the worker.
-    const absl::Duration lease = TaskLease(*task, options_.default_lease);
-    absl::StatusOr<persistence::TaskRecord> beat =
-        lease == options_.default_lease && !task->heartbeat_seconds.has_value()
-            ? absl::StatusOr<persistence::TaskRecord>(*task)
-            : store_.RecordHeartbeat(task->task_token, now, now + lease);
-    if (beat.ok()) {
-      task = *std::move(beat);
-    } else if (beat.status().code() == absl::StatusCode::kFailedPrecondition ||
-               beat.status().code() == absl::StatusCode::kNotFound) {
-      outcome = ClaimOutcome::kGone;  // Completed or cancelled since the claim.
-    } else {
-      // Claimed all the same: deliver it under the default lease.
-      Log(StrCat("recording the claim of task '", task->task_id, "' of '", task->execution_arn,
-                 "': ", beat.status().ToString()));
-    }
-  }
-  if (outcome == ClaimOutcome::kTask) {
-    absl::StatusOr<int64_t> started =
-        executor_.Apply(task->execution_arn, engine::TaskStarted{task->task_id});
-    // kFailedPrecondition: the execution ended meanwhile; the worker's
-    // completion will say so (TaskDoesNotExist).
-    if (!started.ok() && started.status().code() != absl::StatusCode::kFailedPrecondition) {
-      Log(StrCat("recording TaskStarted for task '", task->task_id, "' of '", task->execution_arn,
-                 "': ", started.status().ToString()));
-    }
   }
 
   ClaimResolution resolution;
@@ -286,17 +291,57 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
       ++(resolution.deliver_to.has_value() ? stats_.delivered : stats_.released);
     }
     if (!stopping_) Enqueue(polls_.TakeClaims(ticket.queue));
+    if (outcome == ClaimOutcome::kTask && resolution.deliver_to.has_value()) {
+      // Delivered first, recorded after (RunStarted): the worker does not
+      // wait for that commit. Queued before the delivery so that a local
+      // commit of its completion marks it closed.
+      StartedJob job{task->execution_arn, task->task_id};
+      ++pending_starts_[{job.execution_arn, job.task_id}].jobs;
+      started_jobs_.push_back(std::move(job));
+      jobs_cv_.notify_one();
+    }
   }
   for (WaitingPoll& poll : resolution.answer_empty) poll.done(std::nullopt);
   if (outcome != ClaimOutcome::kTask) return;
-  if (resolution.deliver_to.has_value()) {
-    DispatchedTask dispatched;
-    dispatched.state_machine_arn = StateMachineArnOf(task->execution_arn);
-    dispatched.record = *std::move(task);
-    resolution.deliver_to->done(std::move(dispatched));
-  } else {
-    Release(*task);
+  if (!resolution.deliver_to.has_value()) {
+    Release(*task);  // Never delivered: no TaskStarted.
+    return;
   }
+  DispatchedTask dispatched;
+  dispatched.state_machine_arn = StateMachineArnOf(task->execution_arn);
+  dispatched.record = *std::move(task);
+  resolution.deliver_to->done(std::move(dispatched));
+}
+
+void TaskDispatcher::RunStarted(const StartedJob& job) {
+  const std::pair<std::string, std::string> key{job.execution_arn, job.task_id};
+  bool closed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed = pending_starts_[key].closed;
+  }
+  // If the worker's completion was applied first, the engine emitted
+  // TaskStarted just before it and ignores this one (no commit then): either
+  // way history has one TaskStarted per delivery, before the completion.
+  // kFailedPrecondition: the execution ended meanwhile.
+  absl::Status status = absl::OkStatus();
+  if (!closed) {
+    status = executor_.Apply(job.execution_arn, engine::TaskStarted{job.task_id}).status();
+    if (!status.ok() && status.code() != absl::StatusCode::kFailedPrecondition) {
+      Log(StrCat("recording TaskStarted for task '", job.task_id, "' of '", job.execution_arn,
+                 "': ", status.ToString()));
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed) {
+    ++stats_.started_skipped;
+  } else if (status.ok()) {
+    ++stats_.started;
+  } else if (status.code() != absl::StatusCode::kFailedPrecondition) {
+    ++stats_.errors;
+  }
+  auto it = pending_starts_.find(key);
+  if (it != pending_starts_.end() && --it->second.jobs <= 0) pending_starts_.erase(it);
 }
 
 void TaskDispatcher::Release(const persistence::TaskRecord& task) {

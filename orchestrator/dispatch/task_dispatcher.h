@@ -21,23 +21,23 @@
 // thread ends waits and runs the periodic sweep (every sweep_interval each
 // queue with waiting polls is claimed from again: notifications can be lost,
 // and a dead worker's lease ends without one). A small pool of claim threads
-// does the store calls: ClaimTask, then, for a task with HeartbeatSeconds or
-// TimeoutSeconds, RecordHeartbeat(token, now, now + lease) so the lease and
-// HeartbeatSeconds count from the claim (the claim's default lease already
-// fits the others), then
-// ExecutionExecutor::Apply(TaskStarted) so history shows TaskStarted before
-// the worker can finish the task (kFailedPrecondition, a closed execution, is
-// ignored), then the delivery.
+// does the store calls: ClaimTask (one commit that also sets the lease and
+// the first heartbeat, both counted from the claim), then the delivery, then
+// ExecutionExecutor::Apply(TaskStarted) (kFailedPrecondition, a closed
+// execution, is ignored). The worker never waits for TaskStarted's commit:
+// when its completion is applied first, the engine emits TaskStarted right
+// before the completion and ignores the late one, so history always shows
+// one TaskStarted per delivery before the task's completion.
 //
 // Lease (how long a claim holds before the task is handed out again):
 // HeartbeatSeconds when the state has it, else TimeoutSeconds, else
-// options.default_lease (5 minutes). See TaskLease.
+// options.default_lease (5 minutes); ClaimTask applies it (see TaskLease).
 //
 // A task claimed for a poll that went away meanwhile (cancelled, expired,
 // shutdown) goes to the queue's next waiting poll, else it is released:
 // RecordHeartbeat(token, now, lease_until = now) ends its lease so any
-// replica's next claim takes it (its delivery_count still grew by one, and
-// its history keeps the TaskStarted). A task handed to a call whose client
+// replica's next claim takes it (its delivery_count still grew by one; no
+// TaskStarted, since nobody got it). A task handed to a call whose client
 // vanishes in the same instant is not lost either: it stays claimed until
 // its lease ends and is then delivered again (at-least-once).
 //
@@ -50,10 +50,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -79,9 +81,10 @@ struct TaskDispatcherOptions {
   absl::Duration max_wait = absl::Seconds(60);
   // A poll is answered this long before its call's deadline at the latest.
   absl::Duration deadline_margin = absl::Milliseconds(500);
-  // Threads doing store calls (claims, heartbeats, TaskStarted). Each claim
-  // waits for up to three commits, so with fewer threads a busy queue's
-  // tasks wait in line for a thread, not for the database (bench/durable).
+  // Threads doing store calls (claims, releases, TaskStarted). Each claim
+  // waits for two commits (the claim, then TaskStarted after the delivery),
+  // so with fewer threads a busy queue's tasks wait in line for a thread, not
+  // for the database (bench/durable).
   int claim_threads = 16;
   // Claims in flight for one queue at most (while a backlog drains).
   int max_claims_per_queue = 16;
@@ -104,11 +107,12 @@ struct PollRequest {
 absl::Status ValidateQueueName(std::string_view queue);
 
 // The lease for a claim of `task`: heartbeat_seconds if set (> 0), else
-// timeout_seconds if set (> 0), else `default_lease`.
+// timeout_seconds if set (> 0), else `default_lease`. ExecutionStore::ClaimTask
+// applies this rule in the claim's own write.
 absl::Duration TaskLease(const persistence::TaskRecord& task, absl::Duration default_lease);
 
-// arn:aws:states:R:A:execution:SM:NAME -> arn:aws:states:R:A:stateMachine:SM;
-// empty for anything else.
+// arn:aws:states:R:A:execution:SM:NAME and arn:aws:states:R:A:express:SM:NAME:UUID
+// -> arn:aws:states:R:A:stateMachine:SM; empty for anything else.
 std::string StateMachineArnOf(std::string_view execution_arn);
 
 // Counters since the dispatcher was made (for operators and tests).
@@ -117,6 +121,10 @@ struct DispatcherStats {
   int64_t delivered = 0;  // Tasks handed to a poll.
   int64_t released = 0;   // Tasks claimed for a poll that had gone, released.
   int64_t errors = 0;     // Store calls that failed.
+  int64_t started = 0;    // TaskStarted applied after a delivery.
+  // TaskStarted not applied: a commit on this replica closed the task (its
+  // completion emitted TaskStarted) or its execution before it was due.
+  int64_t started_skipped = 0;
 };
 
 class TaskDispatcher final : public service::CommitObserver {
@@ -165,6 +173,12 @@ class TaskDispatcher final : public service::CommitObserver {
   void DispatcherLoop();
   void ClaimLoop();
   void RunClaim(const ClaimTicket& ticket);
+  // Records TaskStarted for a delivered task, unless it closed meanwhile.
+  struct StartedJob {
+    std::string execution_arn;
+    std::string task_id;
+  };
+  void RunStarted(const StartedJob& job);
   // Requires mu_. Queues claims for the claim threads.
   void Enqueue(std::vector<ClaimTicket> tickets);
   // Ends the claim's lease so another claim takes the task at once.
@@ -182,6 +196,18 @@ class TaskDispatcher final : public service::CommitObserver {
   std::condition_variable jobs_cv_;   // Wakes claim threads.
   WaitingPolls polls_;
   std::deque<ClaimTicket> jobs_;
+  // TaskStarted to record, after every waiting claim (a claim gets a worker
+  // its task; TaskStarted only fills in history, which the task's completion
+  // does too if it comes first).
+  std::deque<StartedJob> started_jobs_;
+  // (execution ARN, task id) of the tasks in started_jobs_ or being recorded.
+  // `closed`: a commit on this replica closed the task or its execution, so
+  // its TaskStarted is skipped (the completion emitted it, or nobody will).
+  struct PendingStart {
+    int jobs = 0;
+    bool closed = false;
+  };
+  std::map<std::pair<std::string, std::string>, PendingStart> pending_starts_;
   PollId next_id_ = 0;
   DispatcherStats stats_;
   bool started_ = false;

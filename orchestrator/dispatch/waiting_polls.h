@@ -48,8 +48,8 @@ namespace stepwise::dispatch {
 using SteadyTime = std::chrono::steady_clock::time_point;
 using PollId = uint64_t;
 
-// A task claimed for a poll: its lease and first heartbeat are recorded and
-// TaskStarted is in its execution's history.
+// A task claimed for a poll: its lease and first heartbeat are recorded
+// (TaskStarted is recorded just after the delivery).
 struct DispatchedTask {
   persistence::TaskRecord record;
   // Derived from the execution ARN (empty when it has an unexpected shape).

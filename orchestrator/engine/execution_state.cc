@@ -35,6 +35,7 @@ json::value FrameToJson(const Frame& frame) {
   o["blocker"] = kBlockerNames[static_cast<int>(frame.blocker)];
   o["task_id"] = frame.task_id;
   o["task_token"] = frame.task_token;
+  o["task_started"] = frame.task_started;
   o["timer_id"] = frame.timer_id;
   json::array children;
   for (const Frame& child : frame.children) children.push_back(FrameToJson(child));
@@ -97,6 +98,15 @@ class Reader {
     }
     return &v->get_array();
   }
+  bool Bool(std::string_view key) {
+    const json::value* v = Get(key);
+    if (v == nullptr) return false;
+    if (!v->is_bool()) {
+      Fail(key, "is not a boolean");
+      return false;
+    }
+    return v->get_bool();
+  }
   std::vector<json::value> Values(std::string_view key) {
     const json::array* a = Array(key);
     return a == nullptr ? std::vector<json::value>()
@@ -146,6 +156,10 @@ Frame FrameFromJson(const json::value& value, const std::string& where, std::str
   frame.blocker = static_cast<Blocker>(r.Enum("blocker", kBlockerNames));
   frame.task_id = r.String("task_id");
   frame.task_token = r.String("task_token");
+  // Added later: older documents were written when TaskStarted always came
+  // before the task could complete.
+  frame.task_started =
+      r.Has("task_started") ? r.Bool("task_started") : frame.blocker == Blocker::kTask;
   frame.timer_id = r.String("timer_id");
   if (const json::array* children = r.Array("children")) {
     for (size_t i = 0; i < children->size(); ++i) {

@@ -52,6 +52,10 @@ struct Frame {
   Blocker blocker = Blocker::kNone;
   std::string task_id;
   std::string task_token;
+  // Blocker::kTask: TaskStarted for the current task is in history. A
+  // completion of a task not started yet (the dispatcher records TaskStarted
+  // after handing the task over, so the worker may finish first) emits it.
+  bool task_started = false;
   std::string timer_id;
 
   // Blocker::kChildren.

@@ -132,6 +132,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       schedule.attempt = frame.retry_count;
       AddEffect(std::move(schedule));
       frame.blocker = Blocker::kTask;
+      frame.task_started = false;
       return StateOutcome::Blocked();
     }
     case asl::StateType::kChoice: {

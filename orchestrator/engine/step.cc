@@ -398,12 +398,21 @@ void Step::Resume(std::vector<Frame*> path, std::vector<const asl::StateMachine*
 void Step::OnTaskStarted(const TaskStarted& started) {
   std::vector<Frame*> path{&state_.root};
   std::vector<const asl::StateMachine*> machines{&machine_};
-  if (!FindBlocked(started.task_id, path, machines)) return;
+  // A task no longer open (completed, failed, cancelled, timed out, or its
+  // execution ended) ignores a late TaskStarted: a worker's completion
+  // emitted it first if it was missing.
+  if (!FindBlocked(started.task_id, path, machines) || path.back()->blocker != Blocker::kTask) {
+    return;
+  }
   Frame& frame = *path.back();
-  ResourceParts parts =
-      SplitResource(std::get<asl::TaskFields>(machines.back()->Find(frame.state)->fields).resource);
+  const asl::State& state = *machines.back()->Find(frame.state);
+  EmitTaskStarted(frame, SplitResource(std::get<asl::TaskFields>(state.fields).resource));
+}
+
+void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts) {
   Emit(&frame, HistoryEventType::kTaskStarted,
        json::object{{"resourceType", parts.type}, {"resource", parts.resource}});
+  frame.task_started = true;
 }
 
 void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
@@ -415,12 +424,16 @@ void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
   Frame& frame = *path.back();
   const asl::State& state = *machines.back()->Find(frame.state);
   ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  // The worker finished before its TaskStarted was recorded: started, then
+  // succeeded (the late TaskStarted is ignored).
+  if (!frame.task_started) EmitTaskStarted(frame, parts);
   std::string output = Serialize(succeeded.output);
   json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
   details["output"] = output;
   details["outputDetails"] = json::object{{"truncated", false}};
   Emit(&frame, HistoryEventType::kTaskSucceeded, std::move(details));
   frame.blocker = Blocker::kNone;
+  frame.task_started = false;
   StateOutcome outcome = output.size() > options_.max_payload_bytes
                              ? StateOutcome::Failed({std::string(errors::kDataLimitExceeded),
                                                      StrCat("The task result of ", output.size(),
@@ -440,12 +453,16 @@ void Step::OnTaskFailed(const TaskFailed& failed) {
   const asl::State& state = *machines.back()->Find(frame.state);
   ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
   bool timed_out = failed.error == errors::kTimeout || failed.error == errors::kHeartbeatTimeout;
+  // A worker's failure before its TaskStarted was recorded: started, then
+  // failed. A timeout may hit a task no worker ever took: none then.
+  if (!frame.task_started && !timed_out) EmitTaskStarted(frame, parts);
   json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
   details["error"] = failed.error;
   details["cause"] = failed.cause;
   Emit(&frame, timed_out ? HistoryEventType::kTaskTimedOut : HistoryEventType::kTaskFailed,
        std::move(details));
   frame.blocker = Blocker::kNone;
+  frame.task_started = false;
   Resume(std::move(path), std::move(machines), StateOutcome::Failed({failed.error, failed.cause}));
 }
 

@@ -137,6 +137,25 @@ absl::Status ExecutionClosed(const persistence::ExecutionRecord& execution) {
                                               persistence::ExecutionStatusName(execution.status)));
 }
 
+// A version 4 UUID (lower-case hex) from 16 bytes of `entropy` (repeated
+// when shorter): the last part of an express execution ARN.
+std::string UuidFromEntropy(std::string_view entropy) {
+  unsigned char bytes[16] = {};
+  for (size_t i = 0; i < 16 && !entropy.empty(); ++i) {
+    bytes[i] = static_cast<unsigned char>(entropy[i % entropy.size()]);
+  }
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string uuid;
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) uuid.push_back('-');
+    uuid.push_back(kHex[bytes[i] >> 4]);
+    uuid.push_back(kHex[bytes[i] & 0x0F]);
+  }
+  return uuid;
+}
+
 }  // namespace
 
 std::string TaskTimerId(TaskTimerKind kind, std::string_view task_id) {
@@ -296,10 +315,21 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   ASSIGN_OR_RETURN(json::value input, ParseJson(input_json, "the execution input"));
   ASSIGN_OR_RETURN(persistence::StateMachineRecord machine,
                    store_.GetStateMachine(state_machine_arn));
+  if (machine.status == persistence::StateMachineStatus::kDeleting) {
+    return absl::FailedPreconditionError(
+        StrCat("State machine is being deleted: '", machine.arn, "'"));
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<const engine::Interpreter> interpreter,
                    InterpreterFor(machine.revision_id, machine.definition));
 
-  const std::string execution_arn = ExecutionArn(machine.name, name);
+  // AWS: StartExecution is not idempotent for EXPRESS machines; every start
+  // is a new execution, told apart by the UUID in its ARN. The UUID has its
+  // own entropy, so it reveals nothing of the step's (task tokens).
+  const std::string execution_arn =
+      machine.type == "EXPRESS"
+          ? StrCat("arn:aws:states:", options_.region, ":", options_.account,
+                   ":express:", machine.name, ":", name, ":", UuidFromEntropy(entropy_()))
+          : ExecutionArn(machine.name, name);
   engine::Event event;
   event.now = clock_.Now();
   event.entropy = entropy_();

@@ -114,9 +114,12 @@ class ExecutionExecutor {
                     EntropySource entropy = nullptr, ExecutorOptions options = {});
 
   // Starts `name` on the state machine's current revision and commits its
-  // first step; returns the execution ARN. `input_json` empty means "{}".
-  // Idempotent as the store's CreateExecution: same name and input while
-  // RUNNING returns the same ARN. kNotFound: no such state machine;
+  // first step; returns the execution ARN: ExecutionArn() for STANDARD
+  // machines, arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:UUID for
+  // EXPRESS ones (as AWS; a fresh UUID per start). `input_json` empty means
+  // "{}". STANDARD: idempotent as the store's CreateExecution (same name and
+  // input while RUNNING returns the same ARN); EXPRESS: never (as AWS).
+  // kNotFound: no such state machine; kFailedPrecondition: it is DELETING;
   // kInvalidArgument: bad name or input; kAlreadyExists: name taken.
   absl::StatusOr<std::string> StartExecution(std::string_view state_machine_arn,
                                              std::string_view name, std::string_view input_json);
@@ -175,6 +178,7 @@ class ExecutionExecutor {
   absl::StatusOr<std::optional<std::string>> NotRedrivableReason(
       const persistence::ExecutionRecord& execution);
 
+  // arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME (STANDARD executions).
   std::string ExecutionArn(std::string_view state_machine_name, std::string_view name) const;
 
  private:

@@ -68,6 +68,8 @@ absl::StatusOr<std::optional<std::string>> ExecutionExecutor::NotRedrivableReaso
         store_.GetStateMachine(execution.state_machine_arn);
     if (machine.ok()) {
       facts.express = machine->type == "EXPRESS";
+      // A DELETING machine is gone once its executions end: no redrive.
+      facts.state_machine_deleted = machine->status == persistence::StateMachineStatus::kDeleting;
     } else if (machine.status().code() == absl::StatusCode::kNotFound) {
       facts.state_machine_deleted = true;
     } else {

@@ -112,6 +112,9 @@ grpc::Status StatesService::CreateStateMachine(const v1::CreateStateMachineReque
   record.creation_date = clock_.Now();
   record.update_date = record.creation_date;
   absl::StatusOr<StateMachineRecord> created = store_.CreateStateMachine(record);
+  if (created.status().code() == absl::StatusCode::kFailedPrecondition) {
+    return internal::StateMachineDeleting(record.arn);
+  }
   if (!created.ok()) {
     std::string_view name = created.status().code() == absl::StatusCode::kAlreadyExists
                                 ? "StateMachineAlreadyExists"
@@ -131,7 +134,9 @@ grpc::Status StatesService::DescribeStateMachine(const v1::DescribeStateMachineR
   if (!record.ok()) return internal::LookupError(record.status(), "StateMachineDoesNotExist", arn);
   response->set_state_machine_arn(record->arn);
   response->set_name(record->name);
-  response->set_status(v1::STATE_MACHINE_STATUS_ACTIVE);
+  response->set_status(record->status == persistence::StateMachineStatus::kDeleting
+                           ? v1::STATE_MACHINE_STATUS_DELETING
+                           : v1::STATE_MACHINE_STATUS_ACTIVE);
   if (request.included_data() != v1::INCLUDED_DATA_METADATA_ONLY) {
     response->set_definition(record->definition);
   }
@@ -177,6 +182,9 @@ grpc::Status StatesService::UpdateStateMachine(const v1::UpdateStateMachineReque
   if (!current.ok()) {
     return internal::LookupError(current.status(), "StateMachineDoesNotExist", arn);
   }
+  if (current->status == persistence::StateMachineStatus::kDeleting) {
+    return internal::StateMachineDeleting(arn);
+  }
   // Nothing changes: no new revision, as AWS (the revision names a
   // definition+role pair).
   if (update.definition.value_or(current->definition) == current->definition &&
@@ -190,6 +198,9 @@ grpc::Status StatesService::UpdateStateMachine(const v1::UpdateStateMachineReque
   update.update_date = clock_.Now();
   absl::StatusOr<StateMachineRecord> updated = store_.UpdateStateMachine(update);
   if (!updated.ok()) {
+    if (updated.status().code() == absl::StatusCode::kFailedPrecondition) {  // Deleted meanwhile.
+      return internal::StateMachineDeleting(arn);
+    }
     if (updated.status().code() == absl::StatusCode::kAlreadyExists) {  // Revision id reused.
       return ToGrpcStatus(absl::AbortedError(std::string(updated.status().message())),
                           "ConflictException", {{"resource", arn}});
@@ -205,8 +216,10 @@ grpc::Status StatesService::DeleteStateMachine(const v1::DeleteStateMachineReque
                                                v1::DeleteStateMachineResponse* /*response*/) {
   const std::string& arn = request.state_machine_arn();
   if (grpc::Status s = CheckStateMachineArn(arn); !s.ok()) return s;
-  // Executions keep their revision (revisions outlive the machine), so the
-  // running ones finish; new StartExecution calls see StateMachineDoesNotExist.
+  // Asynchronous, as AWS: the machine is DELETING (no new executions or
+  // updates: StateMachineDeleting) until none of its executions runs, then
+  // gone (StateMachineDoesNotExist). Running executions finish on their
+  // revision (revisions outlive the machine).
   absl::Status deleted = store_.DeleteStateMachine(arn);
   if (deleted.code() == absl::StatusCode::kNotFound) return grpc::Status::OK;  // As AWS.
   return ToGrpcStatus(deleted, "", {{"resource", arn}});

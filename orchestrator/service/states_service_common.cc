@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/str_cat.h"
 #include "orchestrator/asl/validator.h"
@@ -38,6 +39,29 @@ bool IsArnOfKind(std::string_view arn, std::string_view kind) {
     rest.remove_prefix(colon + 1);
   }
   return rest.starts_with(kind) && rest.size() > kind.size() + 1 && rest[kind.size()] == ':';
+}
+
+bool IsExecutionArn(std::string_view arn) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (parts.size() < 10) {
+    const size_t colon = arn.find(':', start);
+    parts.push_back(arn.substr(start, colon - start));
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  const bool standard = parts.size() == 8 && parts[5] == "execution";
+  const bool express = parts.size() == 9 && parts[5] == "express";
+  if (!standard && !express) return false;
+  if (parts[0] != "arn" || parts[1] != "aws" || parts[2] != "states") return false;
+  return std::none_of(parts.begin() + 6, parts.end(),
+                      [](std::string_view part) { return part.empty(); });
+}
+
+grpc::Status StateMachineDeleting(std::string_view state_machine_arn) {
+  return Error(absl::StatusCode::kFailedPrecondition, "StateMachineDeleting",
+               StrCat("State Machine is being deleted: '", state_machine_arn, "'"),
+               {{"resource", std::string(state_machine_arn)}});
 }
 
 absl::StatusOr<int> PageSize(int32_t max_results) {

@@ -81,8 +81,8 @@ grpc::Status StatesService::Start(const std::string& state_machine_arn, std::str
       return ToGrpcStatus(
           status, "ExecutionAlreadyExists",
           {{"resource", executor_.ExecutionArn(StateMachineName(state_machine_arn), name)}});
-    case absl::StatusCode::kFailedPrecondition:
-      return ToGrpcStatus(status, "StateMachineDeleting", {{"resource", state_machine_arn}});
+    case absl::StatusCode::kFailedPrecondition:  // The machine is DELETING.
+      return internal::StateMachineDeleting(state_machine_arn);
     default:
       return ToGrpcStatus(status, "", {{"resource", state_machine_arn}});
   }
@@ -122,7 +122,10 @@ grpc::Status StatesService::StartExecution(const v1::StartExecutionRequest& requ
 grpc::Status StatesService::DescribeExecution(const v1::DescribeExecutionRequest& request,
                                               v1::DescribeExecutionResponse* response) {
   const std::string& arn = request.execution_arn();
-  if (!internal::IsArnOfKind(arn, "execution")) return internal::InvalidArn(arn);
+  // Both forms: AWS refuses DescribeExecution for EXPRESS executions (it keeps
+  // them in CloudWatch Logs only); Stepwise keeps every execution, so it
+  // answers for them too.
+  if (!internal::IsExecutionArn(arn)) return internal::InvalidArn(arn);
   absl::StatusOr<ExecutionRecord> execution = store_.GetExecution(arn);
   if (!execution.ok()) {
     return internal::LookupError(execution.status(), "ExecutionDoesNotExist", arn);
@@ -243,7 +246,7 @@ grpc::Status StatesService::ListExecutions(const v1::ListExecutionsRequest& requ
 grpc::Status StatesService::StopExecution(const v1::StopExecutionRequest& request,
                                           v1::StopExecutionResponse* response) {
   const std::string& arn = request.execution_arn();
-  if (!internal::IsArnOfKind(arn, "execution")) return internal::InvalidArn(arn);
+  if (!internal::IsExecutionArn(arn)) return internal::InvalidArn(arn);
   if (grpc::Status s =
           internal::CheckTextLength(request.error(), internal::kMaxErrorChars, "error");
       !s.ok()) {

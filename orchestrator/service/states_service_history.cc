@@ -102,7 +102,7 @@ std::optional<int64_t> ParseHistoryToken(std::string_view token, bool reverse) {
 grpc::Status StatesService::GetExecutionHistory(const v1::GetExecutionHistoryRequest& request,
                                                 v1::GetExecutionHistoryResponse* response) {
   const std::string& arn = request.execution_arn();
-  if (!internal::IsArnOfKind(arn, "execution")) return internal::InvalidArn(arn);
+  if (!internal::IsExecutionArn(arn)) return internal::InvalidArn(arn);
   absl::StatusOr<int> page_size = internal::PageSize(request.max_results());
   if (!page_size.ok()) return internal::PageSizeError(page_size.status());
   persistence::HistoryQuery query;

@@ -2,7 +2,7 @@
 // error construction with AWS exception names, ARN checks, request limits,
 // proto conversions. Internal to orchestrator/service; not a public API.
 //
-//   if (!IsArnOfKind(arn, "execution")) return InvalidArn(arn);
+//   if (!IsExecutionArn(arn)) return InvalidArn(arn);
 //   if (grpc::Status s = CheckPayload(input, limit, "input", "InvalidExecutionInput"); !s.ok())
 //     return s;
 #ifndef STEPWISE_ORCHESTRATOR_SERVICE_STATES_SERVICE_INTERNAL_H_
@@ -43,6 +43,15 @@ grpc::Status ValidationError(std::string_view field, std::string_view text);
 
 // arn:aws:states:REGION:ACCOUNT:KIND:NAME[:...] with a non-empty NAME.
 bool IsArnOfKind(std::string_view arn, std::string_view kind);
+
+// An execution ARN in either of AWS's forms, every part non-empty:
+//   arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME     (STANDARD)
+//   arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:UUID  (EXPRESS)
+// Names cannot contain ':', so the parts are exact.
+bool IsExecutionArn(std::string_view arn);
+
+// StateMachineDeleting (FAILED_PRECONDITION) naming the state machine.
+grpc::Status StateMachineDeleting(std::string_view state_machine_arn);
 
 // The page size of a List*/GetExecutionHistory request: 0 means 100; 1..1000
 // as given; anything else is ValidationException naming max_results.

@@ -30,7 +30,7 @@ bool IsValidClientToken(std::string_view token) {
 grpc::Status StatesService::RedriveExecution(const v1::RedriveExecutionRequest& request,
                                              v1::RedriveExecutionResponse* response) {
   const std::string& arn = request.execution_arn();
-  if (!internal::IsArnOfKind(arn, "execution")) return internal::InvalidArn(arn);
+  if (!internal::IsExecutionArn(arn)) return internal::InvalidArn(arn);
   if (!IsValidClientToken(request.client_token())) {
     return internal::ValidationError(
         "client_token", StrCat("Invalid clientToken: must be at most ", kMaxClientTokenChars,

@@ -61,6 +61,9 @@ grpc::Status StatesService::StartSyncExecution(const v1::StartSyncExecutionReque
   if (!machine.ok()) {
     return internal::LookupError(machine.status(), "StateMachineDoesNotExist", sm_arn);
   }
+  if (machine->status == persistence::StateMachineStatus::kDeleting) {
+    return internal::StateMachineDeleting(sm_arn);
+  }
   if (machine->type != "EXPRESS") {
     return internal::Error(
         absl::StatusCode::kFailedPrecondition, "StateMachineTypeNotSupported",

@@ -1,6 +1,8 @@
 #include "persistence/memory/memory_store.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "common/status_macros.h"
@@ -13,6 +15,10 @@ namespace {
 
 absl::Status NoStateMachine(std::string_view arn) {
   return absl::NotFoundError(StrCat("State machine does not exist: '", arn, "'"));
+}
+
+absl::Status Deleting(std::string_view arn) {
+  return absl::FailedPreconditionError(StrCat("State machine is being deleted: '", arn, "'"));
 }
 
 absl::Status NoExecution(std::string_view arn) {
@@ -39,12 +45,20 @@ bool NewerFirst(const ExecutionRecord& a, const ExecutionRecord& b) {
 absl::StatusOr<StateMachineRecord> MemoryStore::CreateStateMachine(
     const StateMachineRecord& record) {
   std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> same_name;
+  for (const auto& [arn, existing] : state_machines_) {
+    if (existing.name == record.name) same_name.push_back(arn);
+  }
+  for (const std::string& arn : same_name) PurgeIfGone(arn);
+  PurgeIfGone(record.arn);
   if (auto it = state_machines_.find(record.arn); it != state_machines_.end()) {
+    if (it->second.status == StateMachineStatus::kDeleting) return Deleting(record.arn);
     if (SameStateMachine(it->second, record)) return it->second;
     return absl::AlreadyExistsError(StrCat("State machine already exists: '", record.arn, "'"));
   }
   for (const auto& [arn, existing] : state_machines_) {
     if (existing.name == record.name) {
+      if (existing.status == StateMachineStatus::kDeleting) return Deleting(arn);
       return absl::AlreadyExistsError(
           StrCat("State machine name already in use: '", record.name, "'"));
     }
@@ -54,6 +68,7 @@ absl::StatusOr<StateMachineRecord> MemoryStore::CreateStateMachine(
   }
   StateMachineRecord stored = record;
   stored.update_date = record.creation_date;
+  stored.status = StateMachineStatus::kActive;
   revisions_[record.revision_id] = StateMachineRevision{
       record.revision_id, record.arn, record.definition, record.role_arn, record.creation_date};
   state_machines_[record.arn] = stored;
@@ -62,9 +77,8 @@ absl::StatusOr<StateMachineRecord> MemoryStore::CreateStateMachine(
 
 absl::StatusOr<StateMachineRecord> MemoryStore::GetStateMachine(std::string_view arn) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = state_machines_.find(arn);
-  if (it == state_machines_.end()) return NoStateMachine(arn);
-  return it->second;
+  if (PurgeIfGone(arn)) return NoStateMachine(arn);
+  return state_machines_.find(arn)->second;
 }
 
 absl::StatusOr<StateMachineRevision> MemoryStore::GetStateMachineRevision(
@@ -86,6 +100,11 @@ absl::StatusOr<StateMachinePage> MemoryStore::ListStateMachines(int page_size,
     after = parts[0];
   }
   std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> deleting;
+  for (const auto& [arn, record] : state_machines_) {
+    if (record.status == StateMachineStatus::kDeleting) deleting.push_back(arn);
+  }
+  for (const std::string& arn : deleting) PurgeIfGone(arn);
   StateMachinePage page;
   auto it = page_token.empty() ? state_machines_.begin() : state_machines_.upper_bound(after);
   for (; it != state_machines_.end(); ++it) {
@@ -101,8 +120,9 @@ absl::StatusOr<StateMachinePage> MemoryStore::ListStateMachines(int page_size,
 absl::StatusOr<StateMachineRecord> MemoryStore::UpdateStateMachine(
     const StateMachineUpdate& update) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (PurgeIfGone(update.arn)) return NoStateMachine(update.arn);
   auto it = state_machines_.find(update.arn);
-  if (it == state_machines_.end()) return NoStateMachine(update.arn);
+  if (it->second.status == StateMachineStatus::kDeleting) return Deleting(update.arn);
   if (revisions_.contains(update.revision_id)) {
     return absl::AlreadyExistsError(StrCat("Revision exists: '", update.revision_id, "'"));
   }
@@ -118,10 +138,24 @@ absl::StatusOr<StateMachineRecord> MemoryStore::UpdateStateMachine(
 
 absl::Status MemoryStore::DeleteStateMachine(std::string_view arn) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = state_machines_.find(arn);
-  if (it == state_machines_.end()) return NoStateMachine(arn);
-  state_machines_.erase(it);
+  if (PurgeIfGone(arn)) return NoStateMachine(arn);
+  state_machines_.find(arn)->second.status = StateMachineStatus::kDeleting;
+  PurgeIfGone(arn);  // At once when nothing runs.
   return absl::OkStatus();
+}
+
+bool MemoryStore::PurgeIfGone(std::string_view arn) {
+  auto it = state_machines_.find(arn);
+  if (it == state_machines_.end()) return true;
+  if (it->second.status == StateMachineStatus::kActive) return false;
+  for (const auto& [execution_arn, execution] : executions_) {
+    if (execution.record.state_machine_arn == arn &&
+        execution.record.status == ExecutionStatus::kRunning) {
+      return false;
+    }
+  }
+  state_machines_.erase(it);
+  return true;
 }
 
 absl::StatusOr<CreateExecutionResult> MemoryStore::CreateExecution(const NewExecution& execution) {
@@ -132,8 +166,10 @@ absl::StatusOr<CreateExecutionResult> MemoryStore::CreateExecution(const NewExec
     RETURN_IF_ERROR(CheckIdempotentStart(it->second.record, request));
     return CreateExecutionResult{it->second.record, false};
   }
-  if (!state_machines_.contains(request.state_machine_arn)) {
-    return NoStateMachine(request.state_machine_arn);
+  if (PurgeIfGone(request.state_machine_arn)) return NoStateMachine(request.state_machine_arn);
+  if (state_machines_.find(request.state_machine_arn)->second.status ==
+      StateMachineStatus::kDeleting) {
+    return Deleting(request.state_machine_arn);
   }
   Execution fresh;
   fresh.record = request;
@@ -340,7 +376,7 @@ absl::StatusOr<std::vector<HistoryRecord>> MemoryStore::ReadHistory(std::string_
 
 absl::StatusOr<std::optional<TaskRecord>> MemoryStore::ClaimTask(std::string_view queue,
                                                                  std::string_view worker_id,
-                                                                 absl::Time lease_until,
+                                                                 absl::Time default_lease_until,
                                                                  absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string queue_name(queue);
@@ -359,7 +395,16 @@ absl::StatusOr<std::optional<TaskRecord>> MemoryStore::ClaimTask(std::string_vie
   Unindex(task);
   task.status = TaskStatus::kClaimed;
   task.worker_id = std::string(worker_id);
-  task.lease_until = lease_until;
+  // The lease counts from the claim: HeartbeatSeconds, else TimeoutSeconds,
+  // else the caller's default (ExecutionStore::ClaimTask).
+  if (task.heartbeat_seconds.has_value() && *task.heartbeat_seconds > 0) {
+    task.lease_until = now + absl::Seconds(*task.heartbeat_seconds);
+  } else if (task.timeout_seconds.has_value() && *task.timeout_seconds > 0) {
+    task.lease_until = now + absl::Seconds(*task.timeout_seconds);
+  } else {
+    task.lease_until = default_lease_until;
+  }
+  task.last_heartbeat = now;
   task.delivery_count++;
   Index(task);
   return std::optional<TaskRecord>(task);

@@ -100,6 +100,9 @@ class MemoryStore final : public ExecutionStore {
   // The timer `owner` holds at `key`; kNotFound / kFailedPrecondition as
   // RescheduleTimer and DeleteTimer answer.
   absl::Status CheckTimerHeld(const Key& key, std::string_view owner) const;
+  // Drops a DELETING state machine none of whose executions is RUNNING (it
+  // is gone). True when no live machine has `arn` afterwards.
+  bool PurgeIfGone(std::string_view arn);
 
   // Every member below and every private method needs `mu_` held.
   std::mutex mu_;

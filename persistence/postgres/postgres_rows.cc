@@ -44,8 +44,11 @@ std::optional<int64_t> Micros(const std::optional<absl::Time>& time) {
 }
 
 StateMachineRecord ToStateMachine(const pqxx::row& row) {
-  return StateMachineRecord{Text(row[0]), Text(row[1]), Text(row[2]), Text(row[3]),
-                            Text(row[4]), Text(row[5]), Time(row[6]), Time(row[7])};
+  // The CHECK constraint allows only ACTIVE and DELETING.
+  const StateMachineStatus status =
+      Text(row[8]) == "DELETING" ? StateMachineStatus::kDeleting : StateMachineStatus::kActive;
+  return StateMachineRecord{Text(row[0]), Text(row[1]), Text(row[2]), Text(row[3]), Text(row[4]),
+                            Text(row[5]), Time(row[6]), Time(row[7]), status};
 }
 
 StateMachineRevision ToRevision(const pqxx::row& row) {

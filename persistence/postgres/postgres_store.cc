@@ -20,6 +20,10 @@ namespace {
 
 using rows::Micros;
 
+absl::Status Deleting(std::string_view arn) {
+  return absl::FailedPreconditionError(StrCat("State machine is being deleted: '", arn, "'"));
+}
+
 absl::Status NoStateMachine(std::string_view arn) {
   return absl::NotFoundError(StrCat("State machine does not exist: '", arn, "'"));
 }
@@ -79,6 +83,8 @@ PostgresStore::~PostgresStore() = default;
 absl::StatusOr<StateMachineRecord> PostgresStore::CreateStateMachine(
     const StateMachineRecord& record) {
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRecord> {
+    // A machine of this arn or name whose deletion finished frees them now.
+    tx.exec_prepared(sql::kPurgeStateMachines.name, record.arn, record.name);
     pqxx::result inserted = tx.exec_prepared(sql::kInsertStateMachine.name, record.arn, record.name,
                                              record.type, record.definition, record.role_arn,
                                              record.revision_id, ToMicros(record.creation_date));
@@ -86,6 +92,7 @@ absl::StatusOr<StateMachineRecord> PostgresStore::CreateStateMachine(
       pqxx::result existing = tx.exec_prepared(sql::kGetStateMachine.name, record.arn);
       if (!existing.empty()) {
         StateMachineRecord current = rows::ToStateMachine(existing[0]);
+        if (current.status == StateMachineStatus::kDeleting) return Deleting(record.arn);
         if (SameStateMachine(current, record)) return current;
       }
       return absl::AlreadyExistsError(
@@ -146,7 +153,12 @@ absl::StatusOr<StateMachineRecord> PostgresStore::UpdateStateMachine(
     pqxx::result result =
         tx.exec_prepared(sql::kUpdateStateMachine.name, update.arn, update.definition,
                          update.role_arn, update.revision_id, ToMicros(update.update_date));
-    if (result.empty()) return NoStateMachine(update.arn);
+    if (result.empty()) {  // Absent, or DELETING (the update only matches ACTIVE rows).
+      if (tx.exec_prepared(sql::kGetStateMachine.name, update.arn).empty()) {
+        return NoStateMachine(update.arn);
+      }
+      return Deleting(update.arn);
+    }
     StateMachineRecord record = rows::ToStateMachine(result[0]);
     tx.exec_prepared(sql::kInsertRevision.name, record.revision_id, record.arn, record.definition,
                      record.role_arn, ToMicros(update.update_date));
@@ -156,8 +168,13 @@ absl::StatusOr<StateMachineRecord> PostgresStore::UpdateStateMachine(
 
 absl::Status PostgresStore::DeleteStateMachine(std::string_view arn) {
   return pool_->Transact([&](pqxx::work& tx) -> absl::Status {
-    pqxx::result result = tx.exec_prepared(sql::kDeleteStateMachine.name, Str(arn));
-    if (result.affected_rows() == 0) return NoStateMachine(arn);
+    pqxx::result marked = tx.exec_prepared(sql::kMarkStateMachineDeleting.name, Str(arn));
+    if (marked.affected_rows() == 0) {
+      tx.exec_prepared(sql::kPurgeStateMachines.name, Str(arn), "");
+      return NoStateMachine(arn);
+    }
+    // Gone at once when none of its executions runs.
+    tx.exec_prepared(sql::kPurgeStateMachines.name, Str(arn), "");
     return absl::OkStatus();
   });
 }
@@ -182,8 +199,10 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
     ASSIGN_OR_RETURN(std::optional<ExecutionRecord> existing,
                      FindExecution(tx, request.execution_arn));
     if (existing.has_value()) return existing_or_conflict();
-    if (tx.exec_prepared(sql::kGetStateMachine.name, request.state_machine_arn).empty()) {
-      return NoStateMachine(request.state_machine_arn);
+    pqxx::result machine = tx.exec_prepared(sql::kGetStateMachine.name, request.state_machine_arn);
+    if (machine.empty()) return NoStateMachine(request.state_machine_arn);
+    if (rows::ToStateMachine(machine[0]).status == StateMachineStatus::kDeleting) {
+      return Deleting(request.state_machine_arn);
     }
     pqxx::result inserted = tx.exec_prepared(
         sql::kInsertExecution.name, request.execution_arn, request.state_machine_arn,
@@ -304,6 +323,11 @@ absl::StatusOr<std::optional<TaskRecord>> PostgresStore::ClaimTask(std::string_v
                                                                    absl::Time lease_until,
                                                                    absl::Time now) {
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::optional<TaskRecord>> {
+    // The claim is on every task's way to its worker, so it does not wait for
+    // its WAL flush: a claim lost to a PostgreSQL crash only makes the task
+    // claimable again (at-least-once, as when a lease ends). WAL order still
+    // holds: any later synchronous commit (the task's completion) flushes it.
+    tx.exec0("SET LOCAL synchronous_commit TO OFF");
     pqxx::result result = tx.exec_prepared(sql::kClaimTask.name, Str(queue), Str(worker_id),
                                            ToMicros(lease_until), ToMicros(now));
     if (result.empty()) return std::optional<TaskRecord>();

@@ -10,7 +10,12 @@ namespace stepwise::persistence::sql {
 
 #define STEPWISE_SM_COLUMNS                                                          \
   "arn, name, type, definition, role_arn, revision_id, stepwise_us(creation_date), " \
-  "stepwise_us(update_date)"
+  "stepwise_us(update_date), status"
+// A state machine row that still exists for the API: ACTIVE, or DELETING
+// while one of its executions runs (schema 0005).
+#define STEPWISE_SM_LIVE                                     \
+  "(status = 'ACTIVE' OR EXISTS (SELECT 1 FROM executions e" \
+  " WHERE e.state_machine_arn = state_machines.arn AND e.status = 'RUNNING'))"
 #define STEPWISE_EXECUTION_COLUMNS                                                      \
   "execution_arn, state_machine_arn, revision_id, name, status, input, output, error, " \
   "cause, stepwise_us(start_time), stepwise_us(stop_time), redrive_count, "             \
@@ -30,7 +35,8 @@ struct Statement {
 
 // --- State machines ----------------------------------------------------------
 inline constexpr Statement kGetStateMachine{
-    "get_state_machine", "SELECT " STEPWISE_SM_COLUMNS " FROM state_machines WHERE arn = $1"};
+    "get_state_machine",
+    "SELECT " STEPWISE_SM_COLUMNS " FROM state_machines WHERE arn = $1 AND " STEPWISE_SM_LIVE};
 // ON CONFLICT covers both the arn and the name: the caller tells them apart.
 inline constexpr Statement kInsertStateMachine{
     "insert_state_machine",
@@ -47,14 +53,21 @@ inline constexpr Statement kGetRevision{
     " FROM state_machine_revisions WHERE revision_id = $1"};
 inline constexpr Statement kListStateMachines{
     "list_state_machines",
-    "SELECT " STEPWISE_SM_COLUMNS " FROM state_machines WHERE arn > $1 ORDER BY arn LIMIT $2"};
+    "SELECT " STEPWISE_SM_COLUMNS " FROM state_machines WHERE arn > $1 AND " STEPWISE_SM_LIVE
+    " ORDER BY arn LIMIT $2"};
 inline constexpr Statement kUpdateStateMachine{
     "update_state_machine",
     "UPDATE state_machines SET definition = COALESCE($2, definition),"
     " role_arn = COALESCE($3, role_arn), revision_id = $4, update_date = stepwise_ts($5)"
-    " WHERE arn = $1 RETURNING " STEPWISE_SM_COLUMNS};
-inline constexpr Statement kDeleteStateMachine{"delete_state_machine",
-                                               "DELETE FROM state_machines WHERE arn = $1"};
+    " WHERE arn = $1 AND status = 'ACTIVE' RETURNING " STEPWISE_SM_COLUMNS};
+inline constexpr Statement kMarkStateMachineDeleting{
+    "mark_state_machine_deleting",
+    "UPDATE state_machines SET status = 'DELETING' WHERE arn = $1 AND " STEPWISE_SM_LIVE};
+// Removes the machines with arn $1 or name $2 that are gone (DELETING, none
+// of their executions RUNNING).
+inline constexpr Statement kPurgeStateMachines{
+    "purge_state_machines",
+    "DELETE FROM state_machines WHERE (arn = $1 OR name = $2) AND NOT " STEPWISE_SM_LIVE};
 
 // --- Executions --------------------------------------------------------------
 inline constexpr Statement kGetExecution{"get_execution",
@@ -136,7 +149,12 @@ inline constexpr Statement kClaimTask{
     " pending AS (SELECT execution_arn, task_id FROM tasks WHERE queue = $1"
     " AND status = 'PENDING' ORDER BY scheduled_at LIMIT 1 FOR UPDATE SKIP LOCKED),"
     " pick AS (SELECT * FROM expired UNION ALL SELECT * FROM pending LIMIT 1)"
-    " UPDATE tasks t SET status = 'CLAIMED', worker_id = $2, lease_until = stepwise_ts($3),"
+    // The lease counts from the claim (ExecutionStore::ClaimTask): HeartbeatSeconds, else
+    // TimeoutSeconds, else the caller's default.
+    " UPDATE tasks t SET status = 'CLAIMED', worker_id = $2, lease_until = stepwise_ts(CASE"
+    " WHEN t.heartbeat_seconds > 0 THEN $4::bigint + t.heartbeat_seconds * 1000000"
+    " WHEN t.timeout_seconds > 0 THEN $4::bigint + t.timeout_seconds * 1000000"
+    " ELSE $3::bigint END), last_heartbeat = stepwise_ts($4),"
     " delivery_count = t.delivery_count + 1 FROM pick"
     " WHERE t.execution_arn = pick.execution_arn AND t.task_id = pick.task_id"
     " RETURNING " STEPWISE_TASK_COLUMNS};

@@ -58,6 +58,8 @@ struct FrameOutcome {
   StateError error;
 };
 
+struct ResourceParts;
+
 class Step {
  public:
   Step(const asl::StateMachine& machine, const InterpreterOptions& options,
@@ -136,6 +138,8 @@ class Step {
  private:
   void Start(const StartExecution& start);
   void OnTaskStarted(const TaskStarted& started);
+  // Emits TaskStarted for the frame's task and marks it started.
+  void EmitTaskStarted(Frame& frame, const ResourceParts& parts);
   void OnTaskSucceeded(const TaskSucceeded& succeeded);
   void OnTaskFailed(const TaskFailed& failed);
   void OnTimerFired(const TimerFired& fired);

@@ -48,7 +48,8 @@ TYPED_TEST(ExecutionStoreConformance, ClaimsOldestPendingTaskPerQueue) {
   EXPECT_EQ(task.execution_arn, b.execution.execution_arn);
   EXPECT_EQ(task.status, TaskStatus::kClaimed);
   EXPECT_EQ(task.worker_id, "w1");
-  EXPECT_EQ(task.lease_until, T(100));
+  EXPECT_EQ(task.lease_until, T(30));  // Its TimeoutSeconds (30), counted from the claim.
+  EXPECT_EQ(task.last_heartbeat, T(0));
   EXPECT_EQ(task.delivery_count, 1);
   EXPECT_EQ(task.payload, R"({"x":1})");
   EXPECT_EQ(task.resource, "arn:aws:states:::lambda:invoke");
@@ -66,7 +67,9 @@ TYPED_TEST(ExecutionStoreConformance, ClaimsOldestPendingTaskPerQueue) {
 TYPED_TEST(ExecutionStoreConformance, ExpiredLeaseMakesTaskClaimableAgain) {
   NewExecution execution = MakeExecution(this->Machine(), "run");
   const std::string arn = execution.execution.execution_arn;
-  execution.first_step.new_tasks.push_back(MakeTask(arn, "t1", "q", T(0)));
+  TaskRecord task = MakeTask(arn, "t1", "q", T(0));
+  task.timeout_seconds.reset();  // The claimer's default lease applies.
+  execution.first_step.new_tasks.push_back(task);
   this->Start(execution);
   EXPECT_EQ(ClaimId(this->store(), "q", "w1", T(10), T(1)), "t1");
   EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(20), T(9)), "");
@@ -77,6 +80,50 @@ TYPED_TEST(ExecutionStoreConformance, ExpiredLeaseMakesTaskClaimableAgain) {
   EXPECT_EQ((*again)->task_id, "t1");
   EXPECT_EQ((*again)->worker_id, "w2");
   EXPECT_EQ((*again)->delivery_count, 2);
+  EXPECT_EQ((*again)->lease_until, T(20));
+  EXPECT_EQ((*again)->last_heartbeat, T(10));
+}
+
+TYPED_TEST(ExecutionStoreConformance, ClaimLeasesForHeartbeatElseTimeoutElseDefault) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  TaskRecord both = MakeTask(arn, "both", "q", T(0));
+  both.heartbeat_seconds = 5;  // And TimeoutSeconds 30: the heartbeat wins.
+  TaskRecord timeout_only = MakeTask(arn, "timeout", "q", T(1));
+  timeout_only.timeout_seconds = 40;
+  TaskRecord neither = MakeTask(arn, "neither", "q", T(2));
+  neither.timeout_seconds.reset();
+  execution.first_step.new_tasks = {both, timeout_only, neither};
+  this->Start(execution);
+
+  struct Expected {
+    std::string task_id;
+    absl::Time lease_until;
+  };
+  for (const Expected& expected :
+       {Expected{"both", T(105)}, Expected{"timeout", T(140)}, Expected{"neither", T(1000)}}) {
+    absl::StatusOr<std::optional<TaskRecord>> claimed =
+        this->store().ClaimTask("q", "w1", T(1000), T(100));
+    ASSERT_THAT(claimed, IsOk());
+    ASSERT_TRUE(claimed->has_value());
+    EXPECT_EQ((*claimed)->task_id, expected.task_id);
+    EXPECT_EQ((*claimed)->status, TaskStatus::kClaimed);
+    EXPECT_EQ((*claimed)->lease_until, expected.lease_until) << expected.task_id;
+    EXPECT_EQ((*claimed)->last_heartbeat, T(100)) << expected.task_id;
+    // Stored as returned.
+    absl::StatusOr<TaskRecord> stored = this->store().FindTaskByToken((*claimed)->task_token);
+    ASSERT_THAT(stored, IsOk());
+    EXPECT_EQ(stored->lease_until, expected.lease_until);
+    EXPECT_EQ(stored->last_heartbeat, T(100));
+  }
+  // The heartbeat lease ends first: only that task comes back (leased again
+  // until T(110)).
+  EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(2000), T(104)), "");
+  EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(2000), T(105)), "both");
+  // Later, the lease that ended earliest first; the default lease holds.
+  EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(2000), T(140)), "both");
+  EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(2000), T(140)), "timeout");
+  EXPECT_EQ(ClaimId(this->store(), "q", "w2", T(2000), T(140)), "");
 }
 
 TYPED_TEST(ExecutionStoreConformance, HeartbeatExtendsLease) {
@@ -86,7 +133,7 @@ TYPED_TEST(ExecutionStoreConformance, HeartbeatExtendsLease) {
   task.heartbeat_seconds = 5;
   execution.first_step.new_tasks.push_back(task);
   this->Start(execution);
-  EXPECT_EQ(ClaimId(this->store(), "q", "w1", T(10), T(1)), "t1");
+  EXPECT_EQ(ClaimId(this->store(), "q", "w1", T(10), T(1)), "t1");  // Leased until T(6).
 
   absl::StatusOr<TaskRecord> beat = this->store().RecordHeartbeat(task.task_token, T(8), T(30));
   ASSERT_THAT(beat, IsOk());
@@ -99,7 +146,8 @@ TYPED_TEST(ExecutionStoreConformance, HeartbeatExtendsLease) {
   absl::StatusOr<TaskRecord> found = this->store().FindTaskByToken(task.task_token);
   ASSERT_THAT(found, IsOk());
   EXPECT_EQ(found->worker_id, "w2");
-  EXPECT_EQ(found->last_heartbeat, T(8));
+  EXPECT_EQ(found->last_heartbeat, T(30));  // The new claim counts as its first heartbeat.
+  EXPECT_EQ(found->lease_until, T(35));
   EXPECT_THAT(this->store().RecordHeartbeat("no-such-token", T(1), T(2)),
               StatusIs(absl::StatusCode::kNotFound));
 }

@@ -3,6 +3,7 @@
 // waits are real but short, and every wait for an outcome has a deadline.
 #include "orchestrator/dispatch/task_dispatcher.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -29,7 +30,6 @@ using ::stepwise::dispatch::testing::ExceptionName;
 using ::stepwise::dispatch::testing::PollCall;
 using ::stepwise::dispatch::testing::ProcessThreads;
 using ::stepwise::testing::IsOk;
-using ::testing::Contains;
 
 constexpr char kGreeterArn[] = "arn:aws:lambda:us-east-1:123456789012:function:greeter";
 constexpr char kGreeterMachine[] = R"({
@@ -127,7 +127,11 @@ TEST_F(TaskDispatcherTest, WaitingPollGetsATaskAsSoonAsItCommits) {
   EXPECT_EQ(stored.lease_until, clock_.Now() + absl::Seconds(30));
   EXPECT_EQ(stored.last_heartbeat, clock_.Now());
   EXPECT_EQ(stored.delivery_count, 1);
-  EXPECT_THAT(service::testing::HistoryTypes(store_, arn), Contains("TaskStarted"));
+  // TaskStarted is recorded right after the delivery.
+  EXPECT_TRUE(AwaitTrue([&] {
+    std::vector<std::string> types = service::testing::HistoryTypes(store_, arn);
+    return std::find(types.begin(), types.end(), "TaskStarted") != types.end();
+  }));
 }
 
 TEST_F(TaskDispatcherTest, ZeroWaitAnswersAtOnce) {

@@ -1,6 +1,7 @@
 // A task claimed for a poll whose client left during the claim is released
 // (its lease ends at once) and goes to the next poll, not lost for a lease.
 // A store wrapper holds ClaimTask at a gate so the race is deterministic.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -187,6 +188,11 @@ TEST(TaskReleaseTest, TaskClaimedForAVanishedPollIsReleasedAtOnce) {
   ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->delivery_count, 2);
   EXPECT_EQ(stored->worker_id, "worker-2");
+  // Only the delivery that reached a worker is in history (Shutdown joins
+  // the claim thread that records it).
+  server.dispatcher->Shutdown();
+  const std::vector<std::string> types = service::testing::HistoryTypes(store, *arn);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "TaskStarted"), 1);
 }
 
 }  // namespace

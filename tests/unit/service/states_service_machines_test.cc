@@ -116,22 +116,27 @@ TEST_F(StateMachinesTest, DeleteIsIdempotentAndRunningExecutionsFinish) {
   request.set_state_machine_arn("arn:aws:states:us-east-1:123456789012:stateMachine:Never");
   EXPECT_TRUE(service_->DeleteStateMachine(request, &response).ok());
 
+  // DELETING while the execution runs (AWS's asynchronous delete).
+  EXPECT_EQ(DescribeMachine(arn).status(), v1::STATE_MACHINE_STATUS_DELETING);
+  v1::StartExecutionRequest start;
+  start.set_state_machine_arn(arn);
+  v1::StartExecutionResponse started;
+  ExpectError(service_->StartExecution(start, &started), grpc::StatusCode::FAILED_PRECONDITION,
+              "StateMachineDeleting", {{"resource", arn}});
+
+  // The execution that was running finishes on its revision; then the
+  // machine is gone.
+  std::optional<persistence::TaskRecord> task = ClaimGreeter();
+  ASSERT_TRUE(task.has_value());
+  ASSERT_TRUE(Succeed(task->task_token, R"({"done": true})").ok());
+  EXPECT_EQ(Describe(run).status(), v1::EXECUTION_STATUS_SUCCEEDED);
   v1::DescribeStateMachineRequest describe;
   describe.set_state_machine_arn(arn);
   v1::DescribeStateMachineResponse described;
   ExpectError(service_->DescribeStateMachine(describe, &described), grpc::StatusCode::NOT_FOUND,
               "StateMachineDoesNotExist", {{"resource", arn}});
-  v1::StartExecutionRequest start;
-  start.set_state_machine_arn(arn);
-  v1::StartExecutionResponse started;
   ExpectError(service_->StartExecution(start, &started), grpc::StatusCode::NOT_FOUND,
               "StateMachineDoesNotExist", {{"resource", arn}});
-
-  // The execution that was running finishes on its revision.
-  std::optional<persistence::TaskRecord> task = ClaimGreeter();
-  ASSERT_TRUE(task.has_value());
-  ASSERT_TRUE(Succeed(task->task_token, R"({"done": true})").ok());
-  EXPECT_EQ(Describe(run).status(), v1::EXECUTION_STATUS_SUCCEEDED);
 }
 
 TEST_F(StateMachinesTest, UpdateAndDeleteOverGrpc) {

@@ -34,7 +34,10 @@ TEST_F(SyncTest, PassMachineSucceedsWithItsOutput) {
   grpc::Status status = service_->StartSyncExecution(request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), v1::SYNC_EXECUTION_STATUS_SUCCEEDED);
-  EXPECT_EQ(response.execution_arn(), executor_->ExecutionArn("E", "sync-1"));
+  // AWS's Express form: arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:UUID.
+  EXPECT_THAT(response.execution_arn(),
+              ::testing::MatchesRegex(
+                  "arn:aws:states:us-east-1:123456789012:express:E:sync-1:[0-9a-f-]{36}"));
   EXPECT_EQ(response.state_machine_arn(), arn);
   EXPECT_EQ(response.name(), "sync-1");
   EXPECT_EQ(json::parse(response.output()), json::parse(R"({"echo": "Ada"})"));
@@ -140,8 +143,14 @@ TEST_F(SyncTest, CancelledCallLeavesTheExecutionRunning) {
   request.set_name("cancelled");
   grpc::Status status = polling.StartSyncExecution(request, &response, call);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED) << status.error_message();
-  EXPECT_EQ(Describe(executor_->ExecutionArn("E", "cancelled")).status(),
-            v1::EXECUTION_STATUS_RUNNING);
+  // The call answered no ARN (it carries a UUID): find the execution.
+  persistence::ExecutionFilter filter;
+  filter.state_machine_arn = arn;
+  absl::StatusOr<persistence::ExecutionPage> page = store_.ListExecutions(filter, 10, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->executions.size(), 1u);
+  EXPECT_EQ(page->executions[0].name, "cancelled");
+  EXPECT_EQ(Describe(page->executions[0].execution_arn).status(), v1::EXECUTION_STATUS_RUNNING);
 }
 
 TEST_F(SyncTest, AnotherReplicaFinishingTheExecutionIsSeenByReReading) {
