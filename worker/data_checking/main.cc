@@ -4,20 +4,28 @@
 //
 //   data-checking --orchestrator localhost:7400
 //   data-checking --orchestrator stepwise:7400 --queue DataChecking --concurrency 8
+//   data-checking --orchestrator stepwise:7400 --health-listen 0.0.0.0:7411
 //
 // Prints "data-checking: polling queue Q at HOST:PORT" to stdout when it
-// starts and logs one line per task to stderr.
+// starts (after "data-checking: health on HOST:PORT" with --health-listen)
+// and logs one line per task to stderr. The health service (grpc.health.v1)
+// answers SERVING while the worker runs and NOT_SERVING from the moment
+// shutdown starts.
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "boost/json/serialize.hpp"
 #include "common/str_cat.h"
 #include "worker/data_checking/data_checking.h"
+#include "worker/sdk/health_server.h"
 #include "worker/sdk/worker.h"
 
 namespace {
@@ -62,6 +70,7 @@ boost::json::value HandleAndLog(const stepwise::worker::Task& task) {
 int main(int argc, char** argv) {
   stepwise::worker::WorkerOptions options;
   std::string queue = "DataChecking";
+  std::string health_listen;
 
   CLI::App app{"data-checking: the workshop's Data Checking worker (CHECK_NAME, CHECK_ADDRESS)"};
   app.add_option("--orchestrator", options.endpoint, "orchestrator gRPC address HOST:PORT")
@@ -74,7 +83,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--identity", options.identity,
                  "worker name shown to operators (default host/pid)");
+  app.add_option("--health-listen", health_listen,
+                 "serve grpc.health.v1 on HOST:PORT (port 0: any free port; default off)");
   CLI11_PARSE(app, argc, argv);
+
+  stepwise::worker::HealthServer health;
+  if (!health_listen.empty()) {
+    const absl::StatusOr<int> port = health.Start(health_listen);
+    if (!port.ok()) {
+      std::fprintf(stderr, "data-checking: --health-listen %s: %s\n", health_listen.c_str(),
+                   std::string(port.status().message()).c_str());
+      return 1;
+    }
+    const std::string host = health_listen.substr(0, health_listen.rfind(':'));
+    std::printf("data-checking: health on %s:%d\n", host.c_str(), *port);
+  }
 
   stepwise::worker::Worker worker(options);
   worker.Register(queue, HandleAndLog);
@@ -82,7 +105,17 @@ int main(int argc, char** argv) {
   std::printf("data-checking: polling queue %s at %s\n", queue.c_str(), options.endpoint.c_str());
   std::fflush(stdout);
 
+  // NOT_SERVING as soon as shutdown starts (a signal calls worker.Shutdown()
+  // on the SDK's thread), not only once the running tasks have finished.
+  std::thread health_watcher([&worker, &health] {
+    while (!worker.WaitForShutdown(absl::Hours(1))) {
+    }
+    health.SetServing(false);
+  });
   const absl::Status status = worker.Run();
+  worker.Shutdown();  // Run may also return with an error: release the watcher.
+  health_watcher.join();
+  health.Shutdown();
   const stepwise::worker::Worker::Stats stats = worker.stats();
   Log(StrCat("stopped after ", stats.tasks_succeeded, " tasks succeeded, ", stats.tasks_failed,
              " failed, ", stats.tasks_dropped, " dropped"));
