@@ -60,6 +60,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--replica-id", options.replica_id,
                  "name of this replica in task and timer claims (default host/pid)");
+  app.add_option("--task-lease-seconds", options.task_lease_seconds,
+                 "how long a task handed to a PollTask worker holds without a heartbeat "
+                 "(workers heartbeat every third of it) before it is handed out again")
+      ->check(CLI::Range(3, 3600))
+      ->capture_default_str();
+  app.add_option("--timer-lease-seconds", options.timer_lease_seconds,
+                 "how long a replica holds a due timer it claimed (a dead replica's timers "
+                 "wait this long)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   app.add_option("--shutdown-grace-seconds", grace_seconds,
                  "how long calls in flight may finish on SIGTERM")
       ->check(CLI::Range(0, 3600))

@@ -41,6 +41,21 @@
 
 namespace stepwise::persistence {
 
+// How long a claim holds a task (ExecutionStore::ClaimTask; TaskLeaseFor in
+// store_rules.h computes it, the PostgreSQL claim mirrors it in SQL):
+//   HeartbeatSeconds when set (> 0), plus HeartbeatLeaseMargin when
+//   `heartbeat_margin`, so that the heartbeat timeout (States.HeartbeatTimeout)
+//   comes before the lease ends (a redelivery);
+//   else TimeoutSeconds when set (> 0) and `use_timeout`;
+//   else `default_lease`;
+// and never more than `max_lease`.
+struct TaskLeaseRule {
+  absl::Duration default_lease = absl::Minutes(5);
+  bool use_timeout = true;
+  bool heartbeat_margin = false;
+  absl::Duration max_lease = absl::InfiniteDuration();
+};
+
 class ExecutionStore {
  public:
   virtual ~ExecutionStore() = default;
@@ -133,6 +148,13 @@ class ExecutionStore {
 
   // --- Tasks (outbox) -------------------------------------------------------
 
+  // Claims a task of `queue` with the lease `rule` gives it (TaskLeaseFor,
+  // counted from `now`); otherwise as the overload below.
+  virtual absl::StatusOr<std::optional<TaskRecord>> ClaimTask(std::string_view queue,
+                                                              std::string_view worker_id,
+                                                              const TaskLeaseRule& rule,
+                                                              absl::Time now) = 0;
+
   // Claims a task of `queue`: first the CLAIMED task whose lease ended
   // earliest, at or before `now` (at-least-once: a worker that died loses its
   // task), else the PENDING task scheduled earliest (whatever `now` is, so
@@ -143,10 +165,16 @@ class ExecutionStore {
   // no RecordHeartbeat after it. nullopt when none. Concurrent claimers never get the same task
   // while its lease holds. A claim need not be durable when this returns: after a database crash
   // it may be forgotten and the task claimed again (at-least-once, as when a lease ends).
-  virtual absl::StatusOr<std::optional<TaskRecord>> ClaimTask(std::string_view queue,
-                                                              std::string_view worker_id,
-                                                              absl::Time default_lease_until,
-                                                              absl::Time now) = 0;
+  // (The rule {.default_lease = default_lease_until - now}; implementations
+  // that override the other overload add `using ExecutionStore::ClaimTask;`.)
+  absl::StatusOr<std::optional<TaskRecord>> ClaimTask(std::string_view queue,
+                                                      std::string_view worker_id,
+                                                      absl::Time default_lease_until,
+                                                      absl::Time now) {
+    TaskLeaseRule rule;
+    rule.default_lease = default_lease_until - now;
+    return ClaimTask(queue, worker_id, rule, now);
+  }
 
   // Any task ever scheduled, whatever its status (closed tasks let the
   // service tell a late completion, TaskDoesNotExist, from a bad token,

@@ -1,5 +1,6 @@
 #include "persistence/store_rules.h"
 
+#include <algorithm>
 #include <set>
 #include <string_view>
 
@@ -83,6 +84,21 @@ absl::Status ValidateStepUpdate(const StepUpdate& update) {
     previous = event.id;
   }
   return absl::OkStatus();
+}
+
+absl::Duration HeartbeatLeaseMargin(int64_t heartbeat_seconds) {
+  return std::max(absl::Seconds(5), absl::Seconds(heartbeat_seconds) / 10);
+}
+
+absl::Duration TaskLeaseFor(const TaskRecord& task, const TaskLeaseRule& rule) {
+  absl::Duration lease = rule.default_lease;
+  if (task.heartbeat_seconds.has_value() && *task.heartbeat_seconds > 0) {
+    lease = absl::Seconds(*task.heartbeat_seconds);
+    if (rule.heartbeat_margin) lease += HeartbeatLeaseMargin(*task.heartbeat_seconds);
+  } else if (rule.use_timeout && task.timeout_seconds.has_value() && *task.timeout_seconds > 0) {
+    lease = absl::Seconds(*task.timeout_seconds);
+  }
+  return std::min(lease, rule.max_lease);
 }
 
 }  // namespace stepwise::persistence

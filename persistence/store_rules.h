@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "persistence/execution_store.h"
 #include "persistence/records.h"
 
 namespace stepwise::persistence {
@@ -30,6 +31,14 @@ absl::Status CheckStepAllowed(ExecutionStatus current, const StepUpdate& update)
 // first step for another execution, duplicate ids within one update.
 absl::Status ValidateNewExecution(const NewExecution& execution);
 absl::Status ValidateStepUpdate(const StepUpdate& update);
+
+// What a task with HeartbeatSeconds `heartbeat_seconds` gets on top of them
+// in its lease (TaskLeaseRule::heartbeat_margin): 10%, at least 5 s.
+absl::Duration HeartbeatLeaseMargin(int64_t heartbeat_seconds);
+
+// The lease a claim at `now` gives `task` under `rule` (TaskLeaseRule), as
+// a duration from the claim.
+absl::Duration TaskLeaseFor(const TaskRecord& task, const TaskLeaseRule& rule);
 
 // Microseconds since the epoch: the precision every backend keeps and the
 // unit page tokens carry.

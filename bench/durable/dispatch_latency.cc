@@ -54,7 +54,10 @@ absl::StatusOr<LatencyStats> MeasureDispatchLatency(PgConnection& db,
                "  coalesce((extract(epoch FROM pg_xact_commit_timestamp(h.xmin)) * 1000000)"
                "    ::bigint, 0) "
                "FROM history_events h JOIN executions e USING (execution_arn) "
-               "WHERE e.state_machine_arn = $1 AND h.type = 'TaskScheduled' "
+               // Every family of scheduled events (Task*, Activity* for
+               // activity ARNs, LambdaFunction* for Lambda function ARNs).
+               "WHERE e.state_machine_arn = $1 AND h.type IN ('TaskScheduled', "
+               "  'ActivityScheduled', 'LambdaFunctionScheduled') "
                "ORDER BY h.execution_arn, h.id",
                {state_machine_arn}));
   absl::flat_hash_map<std::string, Scheduled> scheduled;

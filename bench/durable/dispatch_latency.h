@@ -2,14 +2,15 @@
 // moment a worker's handler receives it.
 //
 // The commit instant is PostgreSQL's own commit timestamp of the transaction
-// that inserted the task's TaskScheduled history event
-// (pg_xact_commit_timestamp(xmin), track_commit_timestamp = on; history rows
-// are insert-only, so xmin is that step's transaction). PostgreSQL takes it
-// just before it flushes the commit record, so the latency includes that
-// flush (one fsync) and everything after: the wake-up of the waiting polls,
-// the claim, the TaskStarted step and the gRPC response. The event's own
-// `timestamp` (the orchestrator's clock when it computed the step, before
-// the transaction began) gives a second, larger measure, printed alongside.
+// that inserted the task's TaskScheduled history event (LambdaFunctionScheduled
+// or ActivityScheduled, by resource; pg_xact_commit_timestamp(xmin),
+// track_commit_timestamp = on; history rows are insert-only, so xmin is that
+// step's transaction). PostgreSQL takes it just before it flushes the commit
+// record, so the latency includes that flush (one fsync) and everything
+// after: the wake-up of the waiting polls, the claim, the TaskStarted step and
+// the gRPC response. The event's own `timestamp` (the orchestrator's clock
+// when it computed the step, before the transaction began) gives a second,
+// larger measure, printed alongside.
 // Both clocks are this machine's realtime clock.
 //
 //   ReceiptLog log;                                 // the worker's handler:

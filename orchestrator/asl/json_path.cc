@@ -35,6 +35,9 @@ bool IsWordChar(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
+// The first character of a variable name (asl::IsValidVariableName).
+bool IsVariableStart(char c) { return IsWordChar(c) && !IsDigit(c); }
+
 // Characters that may appear in a dot-notation name. Inside a filter a name
 // also ends where an operator or parenthesis could start.
 bool IsNameChar(char c, bool in_filter) {
@@ -90,6 +93,11 @@ class Parser {
     if (pos_ < text_.size() && text_[pos_] == '$') {
       path.context_object = true;
       ++pos_;
+    } else if (pos_ < text_.size() && IsVariableStart(text_[pos_])) {
+      // `$name`: a workflow variable, then segments as usual.
+      const size_t start = pos_;
+      while (!AtEnd() && IsWordChar(text_[pos_])) ++pos_;
+      path.variable = std::string(text_.substr(start, pos_ - start));
     }
     if (absl::Status s = ParseSegments(path.segments, /*in_filter=*/false, /*depth=*/0); !s.ok()) {
       return s;

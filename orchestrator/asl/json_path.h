@@ -1,7 +1,9 @@
 // JSONPath as the Amazon States Language uses it (the Jayway dialect AWS
 // implements): `$`, `$.a.b`, `$['a b']`, `$.a[0]`, `$.a[-1]`, `$.a[*]`,
 // `$..a`, `$.a[0,2]`, `$.a['x','y']`, `$.a[1:3]`, `$.a[::2]`,
-// `$.a[?(@.price < 10 && @.ok == true)]`, and context-object paths `$$.Execution.Id`.
+// `$.a[?(@.price < 10 && @.ok == true)]`, context-object paths `$$.Execution.Id`,
+// and workflow-variable paths `$name`, `$name.a[0]` (Step Functions variables:
+// `$` directly followed by a letter or `_`, then letters, digits or `_`).
 //
 // A *reference path* (ResultPath, `*Path` fields, Choice Variable) may only
 // name a single node: fields and non-negative indices, no wildcard, slice,
@@ -63,6 +65,9 @@ struct PathSegment {
 struct JsonPath {
   std::string text;             // As written.
   bool context_object = false;  // Rooted at `$$` (the context object).
+  // Rooted at a workflow variable (`$name...`): the name; empty otherwise.
+  // The segments then apply to the variable's value.
+  std::string variable;
   std::vector<PathSegment> segments;
 
   // Only fields and non-negative indices.
@@ -100,8 +105,9 @@ absl::StatusOr<JsonPath> ParseReferencePath(std::string_view text);
 
 // The nodes of `root` that `path` selects, in Jayway's order (document order
 // for everything but `..*`, which lists each container's children before
-// descending). `root` is the document `$` means, or the context object when
-// path.context_object; the caller picks. Pointers point into `root`.
+// descending). `root` is the document `$` means, the context object when
+// path.context_object, or the variable's value when !path.variable.empty();
+// the caller picks. Pointers point into `root`.
 //   - [-1] counts from the end; out-of-range indices select nothing.
 //   - Slices follow Python (negative bounds, step; step < 0 walks backwards).
 //   - `*` selects object member values and array elements.

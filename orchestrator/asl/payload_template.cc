@@ -52,6 +52,11 @@ std::string PathProblem(std::string_view text, PathKind kind) {
   if (kind == PathKind::kResultPath && path->context_object) {
     return StrCat("'", text, "' must not refer to the context object ($$)");
   }
+  // ResultPath names where the result goes in the state input; a variable
+  // is never written that way (use Assign).
+  if (kind == PathKind::kResultPath && !path->variable.empty()) {
+    return StrCat("'", text, "' must not refer to a variable ($", path->variable, ")");
+  }
   return "";
 }
 

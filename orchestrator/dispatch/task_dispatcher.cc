@@ -11,6 +11,7 @@
 
 #include "common/str_cat.h"
 #include "orchestrator/engine/events.h"
+#include "persistence/store_rules.h"
 
 namespace stepwise::dispatch {
 namespace {
@@ -42,14 +43,18 @@ absl::Status ValidateQueueName(std::string_view queue) {
   return absl::OkStatus();
 }
 
-absl::Duration TaskLease(const persistence::TaskRecord& task, absl::Duration default_lease) {
-  if (task.heartbeat_seconds.has_value() && *task.heartbeat_seconds > 0) {
-    return absl::Seconds(*task.heartbeat_seconds);
+persistence::TaskLeaseRule ClaimLeaseRule(bool worker_heartbeats,
+                                          const TaskDispatcherOptions& options) {
+  if (worker_heartbeats) {
+    return persistence::TaskLeaseRule{.default_lease = options.task_lease,
+                                      .use_timeout = false,
+                                      .heartbeat_margin = true,
+                                      .max_lease = options.task_lease};
   }
-  if (task.timeout_seconds.has_value() && *task.timeout_seconds > 0) {
-    return absl::Seconds(*task.timeout_seconds);
-  }
-  return default_lease;
+  return persistence::TaskLeaseRule{.default_lease = options.default_lease,
+                                    .use_timeout = true,
+                                    .heartbeat_margin = true,
+                                    .max_lease = absl::InfiniteDuration()};
 }
 
 std::string StateMachineArnOf(std::string_view execution_arn) {
@@ -137,6 +142,7 @@ absl::StatusOr<PollId> TaskDispatcher::Poll(PollRequest request, PollDone done) 
   poll.id = id;
   poll.queue = request.queue;
   poll.worker_name = std::move(request.worker_name);
+  poll.worker_heartbeats = request.worker_heartbeats;
   poll.wait_end = steady_now + absl::ToChronoNanoseconds(wait);
   poll.hard_end = steady_now + absl::ToChronoNanoseconds(hard);
   poll.done = std::move(done);
@@ -268,11 +274,10 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
   const absl::Time now = clock_.Now();
   ClaimOutcome outcome = ClaimOutcome::kEmpty;
   std::optional<persistence::TaskRecord> task;
-  // One commit: the claim sets the lease (HeartbeatSeconds, else
-  // TimeoutSeconds, else default_lease, counted from now) and the first
-  // heartbeat itself.
-  absl::StatusOr<std::optional<persistence::TaskRecord>> claimed =
-      store_.ClaimTask(ticket.queue, ticket.worker_name, now + options_.default_lease, now);
+  // One commit: the claim sets the lease (ClaimLeaseRule, counted from now)
+  // and the first heartbeat itself.
+  absl::StatusOr<std::optional<persistence::TaskRecord>> claimed = store_.ClaimTask(
+      ticket.queue, ticket.worker_name, ClaimLeaseRule(ticket.worker_heartbeats, options_), now);
   if (!claimed.ok()) {
     outcome = ClaimOutcome::kError;
     Log(StrCat("claiming a task of queue '", ticket.queue, "': ", claimed.status().ToString()));
@@ -307,8 +312,28 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
     Release(*task);  // Never delivered: no TaskStarted.
     return;
   }
+  if (resolution.deliver_to->worker_heartbeats != ticket.worker_heartbeats) {
+    // Claimed for a poll of the other kind (a Lambda function and an activity
+    // of one name share a queue): give it the lease its receiver expects.
+    const absl::Time lease_until =
+        now + persistence::TaskLeaseFor(
+                  *task, ClaimLeaseRule(resolution.deliver_to->worker_heartbeats, options_));
+    absl::StatusOr<persistence::TaskRecord> moved =
+        store_.RecordHeartbeat(task->task_token, now, lease_until);
+    if (moved.ok()) {
+      task->lease_until = moved->lease_until;
+      task->last_heartbeat = moved->last_heartbeat;
+    } else {
+      Log(StrCat("adjusting the lease of task '", task->task_id, "' of '", task->execution_arn,
+                 "': ", moved.status().ToString()));
+    }
+  }
   DispatchedTask dispatched;
   dispatched.state_machine_arn = StateMachineArnOf(task->execution_arn);
+  // Both as stored (microseconds): the claim's (or adjustment's) own lease.
+  if (task->lease_until.has_value()) {
+    dispatched.lease = *task->lease_until - task->last_heartbeat.value_or(now);
+  }
   dispatched.record = *std::move(task);
   resolution.deliver_to->done(std::move(dispatched));
 }

@@ -29,9 +29,19 @@
 // before the completion and ignores the late one, so history always shows
 // one TaskStarted per delivery before the task's completion.
 //
-// Lease (how long a claim holds before the task is handed out again):
-// HeartbeatSeconds when the state has it, else TimeoutSeconds, else
-// options.default_lease (5 minutes); ClaimTask applies it (see TaskLease).
+// Lease (how long a claim holds before the task is handed out again; see
+// ClaimLeaseRule, ClaimTask applies it). Worker.PollTask polls
+// (PollRequest::worker_heartbeats): options.task_lease (60 s), shorter for a
+// state whose HeartbeatSeconds + margin is less; the worker learns it
+// (Task.lease_seconds) and heartbeats every third of it, and each
+// SendTaskHeartbeat extends the lease by as much again. So a task whose
+// claimer died before delivering it, or whose worker died, is handed out
+// again within a minute. GetActivityTask polls (AWS activity workers need not
+// heartbeat, and a task is never redelivered while they may still run it):
+// HeartbeatSeconds + margin when set, else TimeoutSeconds, else
+// options.default_lease (5 minutes). The margin (10%, at least 5 s,
+// persistence::HeartbeatLeaseMargin) makes the heartbeat timeout
+// (States.HeartbeatTimeout) fire before the lease would hand the task out.
 //
 // A task claimed for a poll that went away meanwhile (cancelled, expired,
 // shutdown) goes to the queue's next waiting poll, else it is released:
@@ -75,8 +85,12 @@ struct TaskDispatcherOptions {
   // Open polls on this replica; more get kResourceExhausted
   // (ActivityWorkerLimitExceeded).
   int max_waiting_polls = 20000;
-  // The lease of a task with neither HeartbeatSeconds nor TimeoutSeconds.
+  // GetActivityTask: the lease of a task with neither HeartbeatSeconds nor
+  // TimeoutSeconds.
   absl::Duration default_lease = absl::Minutes(5);
+  // Worker.PollTask: the lease of every delivery (at most; a state's
+  // HeartbeatSeconds + margin may make it shorter). Positive.
+  absl::Duration task_lease = absl::Seconds(60);
   // The longest a poll waits (PollTask and GetActivityTask: 60 s).
   absl::Duration max_wait = absl::Seconds(60);
   // A poll is answered this long before its call's deadline at the latest.
@@ -99,6 +113,10 @@ struct PollRequest {
   absl::Duration wait = absl::Seconds(60);
   // The call's deadline: the poll is answered deadline_margin before it.
   absl::Time deadline = absl::InfiniteFuture();
+  // True for Worker.PollTask: the worker heartbeats every lease / 3, so the
+  // claim gets the short task_lease. False for GetActivityTask (see the lease
+  // rules above).
+  bool worker_heartbeats = false;
 };
 
 // kInvalidArgument (naming the problem) unless `queue` is 1 to 256
@@ -106,10 +124,10 @@ struct PollRequest {
 // name rules because a queue may be a whole resource string.
 absl::Status ValidateQueueName(std::string_view queue);
 
-// The lease for a claim of `task`: heartbeat_seconds if set (> 0), else
-// timeout_seconds if set (> 0), else `default_lease`. ExecutionStore::ClaimTask
-// applies this rule in the claim's own write.
-absl::Duration TaskLease(const persistence::TaskRecord& task, absl::Duration default_lease);
+// The lease rule of a claim for a poll (see "Lease" above);
+// ExecutionStore::ClaimTask applies it in the claim's own write.
+persistence::TaskLeaseRule ClaimLeaseRule(bool worker_heartbeats,
+                                          const TaskDispatcherOptions& options);
 
 // arn:aws:states:R:A:execution:SM:NAME and arn:aws:states:R:A:express:SM:NAME:UUID
 // -> arn:aws:states:R:A:stateMachine:SM; empty for anything else.

@@ -37,6 +37,9 @@ absl::Status ValidateTimerLoopOptions(const TimerLoopOptions& options) {
   if (!PositiveFinite(options.lease)) {
     return absl::InvalidArgumentError("TimerLoopOptions.lease must be positive and finite");
   }
+  if (!PositiveFinite(options.retry_delay)) {
+    return absl::InvalidArgumentError("TimerLoopOptions.retry_delay must be positive and finite");
+  }
   return absl::OkStatus();
 }
 
@@ -66,12 +69,38 @@ absl::StatusOr<int> TimerLoop::RunOnce() {
 
 void TimerLoop::Fire(const persistence::TimerRecord& timer) {
   absl::Status fired = executor_.FireTimer(timer.execution_arn, timer.timer_id, options_.owner);
+  std::pair<std::string, std::string> key{timer.execution_arn, timer.timer_id};
   // kFailedPrecondition: the execution ended (the timer was dropped) or
   // another replica took the timer over after our lease ran out.
-  if (fired.ok() || fired.code() == absl::StatusCode::kFailedPrecondition) return;
+  if (fired.ok() || fired.code() == absl::StatusCode::kFailedPrecondition) {
+    std::lock_guard<std::mutex> lock(failures_mu_);
+    failures_.erase(key);
+    return;
+  }
+  int failures = 0;
+  {
+    std::lock_guard<std::mutex> lock(failures_mu_);
+    // Entries of timers another replica fired are never erased: keep it small.
+    if (failures_.size() >= 10'000) failures_.clear();
+    failures = ++failures_[key];
+  }
+  absl::Duration delay = options_.retry_delay;
+  for (int i = 1; i < failures && delay < options_.lease; ++i) delay *= 2;
+  delay = std::min(delay, options_.lease);
+  // Give the claim back, due again soon, rather than hold it until the lease
+  // ends (any replica may take it then).
+  const absl::Time retry_at = clock_.Now() + delay;
+  const absl::Status released =
+      store_.RescheduleTimer(timer.execution_arn, timer.timer_id, options_.owner, retry_at);
   std::cerr << "stepwise timer loop '" << options_.owner << "': timer '" << timer.timer_id
-            << "' of execution '" << timer.execution_arn << "' failed (retried when its lease"
-            << " ends): " << fired << "\n";
+            << "' of execution '" << timer.execution_arn << "' failed (";
+  if (released.ok()) {
+    std::cerr << "retried in " << absl::FormatDuration(delay);
+  } else {
+    std::cerr << "retried when its lease ends; giving it back failed too: " << released;
+  }
+  std::cerr << "): " << fired << "\n";
+  if (released.ok()) Wake(retry_at);
 }
 
 absl::Status TimerLoop::Start() {

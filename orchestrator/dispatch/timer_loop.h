@@ -17,7 +17,10 @@
 // Wake reports a timer due sooner; a full batch runs again at once.
 //
 // Errors never stop the loop: a failed claim or fire is written to stderr
-// (with the execution ARN) and retried when the lease ends.
+// (with the execution ARN). A failed claim is retried at the next poll. A
+// failed fire gives the timer back at once, due again after `retry_delay`
+// (doubling while the same timer keeps failing, up to `lease`), for any
+// replica; only if even that fails does it wait for the lease to end.
 //
 // Thread-safe. Implements service::CommitObserver so that it can be added to
 // the executor's observers (CommitFanout): OnCommitted wakes it for the
@@ -28,9 +31,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,13 +55,18 @@ struct TimerLoopOptions {
   // Timers claimed per run (>= 1).
   int batch_limit = 100;
   // How long a claim holds; claimed timers a dead replica never fired come
-  // back after it. Must comfortably exceed the time a batch takes to fire.
-  absl::Duration lease = absl::Seconds(60);
+  // back after it. Must comfortably exceed the time a batch takes to fire
+  // (a fire is one transaction, a batch of 100 well under a second).
+  absl::Duration lease = absl::Seconds(15);
+  // A timer whose fire failed (the database is away, a conflict that outlived
+  // the executor's retries) is due again this long after, doubling per
+  // consecutive failure of the same timer, up to `lease`.
+  absl::Duration retry_delay = absl::Seconds(1);
 };
 
 // kInvalidArgument naming the offending field: an empty owner, a
-// batch_limit below 1, a poll_interval or lease that is not positive and
-// finite.
+// batch_limit below 1, a poll_interval, lease or retry_delay that is not
+// positive and finite.
 absl::Status ValidateTimerLoopOptions(const TimerLoopOptions& options);
 
 class TimerLoop final : public service::CommitObserver {
@@ -115,6 +125,10 @@ class TimerLoop final : public service::CommitObserver {
   // Written under mu_ (so the waiting thread cannot miss it), read without
   // it between the timers of a batch.
   std::atomic<bool> stopping_{false};
+
+  // Consecutive failed fires per (execution ARN, timer id), for the backoff.
+  std::mutex failures_mu_;
+  std::map<std::pair<std::string, std::string>, int> failures_;
 };
 
 }  // namespace stepwise::dispatch

@@ -79,7 +79,8 @@ void WaitingPolls::AppendClaims(const std::string& queue, QueueState& state,
     poll.reserved = true;
     ++state.reserved;
     ++state.in_flight;
-    out.push_back(ClaimTicket{queue, poll.id, poll.worker_name, state.generation, last_id_});
+    out.push_back(ClaimTicket{queue, poll.id, poll.worker_name, poll.worker_heartbeats,
+                              state.generation, last_id_});
   }
 }
 

@@ -41,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "persistence/records.h"
 
 namespace stepwise::dispatch {
@@ -54,6 +55,8 @@ struct DispatchedTask {
   persistence::TaskRecord record;
   // Derived from the execution ARN (empty when it has an unexpected shape).
   std::string state_machine_arn;
+  // How long the claim holds without a heartbeat (record.lease_until - claim).
+  absl::Duration lease = absl::ZeroDuration();
 };
 
 // Called exactly once per accepted poll: with a task, or with nullopt (the
@@ -65,6 +68,8 @@ struct WaitingPoll {
   PollId id = 0;  // Increasing: a larger id arrived later.
   std::string queue;
   std::string worker_name;
+  // Worker.PollTask (the worker heartbeats): claims get the short task lease.
+  bool worker_heartbeats = false;
   SteadyTime wait_end;
   SteadyTime hard_end;  // >= wait_end.
   PollDone done;
@@ -79,9 +84,10 @@ struct WaitingPoll {
 struct ClaimTicket {
   std::string queue;
   PollId for_poll = 0;
-  std::string worker_name;  // The reserved poll's: recorded as the claimer.
-  uint64_t generation = 0;  // The queue's generation when the claim started.
-  PollId covers_up_to = 0;  // Polls with id <= this arrived before the claim.
+  std::string worker_name;         // The reserved poll's: recorded as the claimer.
+  bool worker_heartbeats = false;  // The reserved poll's: which lease the claim sets.
+  uint64_t generation = 0;         // The queue's generation when the claim started.
+  PollId covers_up_to = 0;         // Polls with id <= this arrived before the claim.
 };
 
 enum class ClaimOutcome {

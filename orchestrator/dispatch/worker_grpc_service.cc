@@ -49,6 +49,10 @@ void ToProtoTask(const DispatchedTask& task, v1::Task* out) {
   out->set_timeout_seconds(ToInt32(record.timeout_seconds.value_or(0)));
   out->set_heartbeat_seconds(ToInt32(record.heartbeat_seconds.value_or(0)));
   out->set_attempt(ToInt32(record.attempt));
+  // Whole seconds, rounded down: heartbeats at a third of it come in time.
+  if (task.lease > absl::ZeroDuration()) {
+    out->set_lease_seconds(ToInt32(std::max<int64_t>(1, absl::ToInt64Seconds(task.lease))));
+  }
   if (record.timeout_seconds.has_value() && *record.timeout_seconds > 0) {
     // TimeoutSeconds counts from when the task was scheduled, not claimed.
     const absl::Time deadline = record.scheduled_at + absl::Seconds(*record.timeout_seconds);
@@ -79,6 +83,7 @@ grpc::ServerUnaryReactor* WorkerGrpcService::PollTask(grpc::CallbackServerContex
   poll.queue = request->queue();
   poll.worker_name = request->worker_name();
   poll.wait = absl::Seconds(wait_seconds);
+  poll.worker_heartbeats = true;  // Task.lease_seconds tells the worker how often.
   return StartPoll<v1::PollTaskResponse>(
       dispatcher_, context, std::move(poll), response,
       [](const DispatchedTask& task, v1::PollTaskResponse* out) {

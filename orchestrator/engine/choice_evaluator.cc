@@ -18,6 +18,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/asl/json_path.h"
 #include "orchestrator/asl/timestamp.h"
+#include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/expression_cache.h"
 
 namespace stepwise::engine {
@@ -62,11 +63,17 @@ Outcome<Selection> Select(std::string_view path_text, const json::value& input,
     }
     path = &*parsed;
   }
-  const json::value empty_object = json::object();
-  const json::value& root = !path->context_object               ? input
-                            : context.context_object != nullptr ? *context.context_object
-                                                                : empty_object;
-  std::vector<const json::value*> matches = asl::EvaluateJsonPath(*path, root);
+  const json::value* root = PathRoot(*path, input, context);
+  if (root == nullptr) {
+    // An undefined variable is an error even for IsPresent: the rule names
+    // something that does not exist, not a field that may be absent.
+    return StateError{std::string(errors::kRuntime),
+                      StrCat("The JSONPath '", path->text,
+                             "' in a Choice rule references the "
+                             "variable '$",
+                             path->variable, "', which is not defined")};
+  }
+  std::vector<const json::value*> matches = asl::EvaluateJsonPath(*path, *root);
   Selection selection;
   if (path->IsReferencePath()) {
     if (!matches.empty()) selection.ref = matches.front();

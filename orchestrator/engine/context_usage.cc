@@ -1,5 +1,6 @@
 #include "orchestrator/engine/internal/context_usage.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,54 +11,94 @@ namespace {
 
 namespace json = ::boost::json;
 
-bool MentionsText(std::string_view text) { return text.find("$$") != std::string_view::npos; }
+using TextTest = bool (*)(std::string_view);
 
-bool Mentions(const std::optional<json::value>& value) {
-  return value.has_value() && MentionsText(json::serialize(*value));
-}
+bool MentionsContext(std::string_view text) { return text.find("$$") != std::string_view::npos; }
 
-bool Mentions(const std::optional<asl::PathField>& path) {
-  return path.has_value() && MentionsText(path->path);
-}
-
-bool Mentions(const std::optional<std::string>& text) {
-  return text.has_value() && MentionsText(*text);
-}
-
-bool Mentions(const asl::ChoiceRule& rule) {
-  if (MentionsText(rule.variable) || MentionsText(json::serialize(rule.operand)) ||
-      Mentions(rule.assign) || Mentions(rule.output)) {
-    return true;
-  }
-  for (const asl::ChoiceRule& child : rule.children) {
-    if (Mentions(child)) return true;
+// `$` followed by a variable name's first character: `$x`, `$x.a`, also
+// inside intrinsic calls. May over-report (a literal "$x"), which only costs
+// building the variable scope for nothing.
+bool MentionsVariable(std::string_view text) {
+  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
+    if (i + 1 < text.size()) {
+      const char c = text[i + 1];
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') return true;
+    }
   }
   return false;
 }
 
-bool StateMentions(const asl::State& state) {
-  if (Mentions(state.input_path) || Mentions(state.parameters) || Mentions(state.result_selector) ||
-      Mentions(state.output_path) || Mentions(state.assign) || Mentions(state.arguments) ||
-      Mentions(state.output)) {
-    return true;
+// Whether any expression text of a state passes `test`.
+class Scanner {
+ public:
+  explicit Scanner(TextTest test) : test_(test) {}
+
+  bool State(const asl::State& state) const {
+    if (Mentions(state.input_path) || Mentions(state.parameters) ||
+        Mentions(state.result_selector) || Mentions(state.output_path) || Mentions(state.assign) ||
+        Mentions(state.arguments) || Mentions(state.output)) {
+      return true;
+    }
+    for (const asl::Catcher& catcher : state.catch_) {
+      if (Mentions(catcher.assign) || Mentions(catcher.output)) return true;
+    }
+    if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
+      return Mentions(task->timeout_seconds.path) || Mentions(task->heartbeat_seconds.path);
+    }
+    if (const auto* choice = std::get_if<asl::ChoiceFields>(&state.fields)) {
+      for (const asl::ChoiceRule& rule : choice->choices) {
+        if (Mentions(rule)) return true;
+      }
+    }
+    if (const auto* wait = std::get_if<asl::WaitFields>(&state.fields)) {
+      return Mentions(wait->seconds.path) || Mentions(wait->timestamp.path);
+    }
+    if (const auto* fail = std::get_if<asl::FailFields>(&state.fields)) {
+      return Mentions(fail->error.path) || Mentions(fail->cause.path);
+    }
+    if (const auto* map = std::get_if<asl::MapFields>(&state.fields)) {
+      return Mentions(map->items_path) || Mentions(map->item_selector) ||
+             Mentions(map->max_concurrency.path);
+    }
+    return false;
   }
-  if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
-    return Mentions(task->timeout_seconds.path) || Mentions(task->heartbeat_seconds.path);
+
+ private:
+  bool Mentions(const std::optional<json::value>& value) const {
+    return value.has_value() && test_(json::serialize(*value));
+  }
+  bool Mentions(const std::optional<asl::PathField>& path) const {
+    return path.has_value() && test_(path->path);
+  }
+  bool Mentions(const std::optional<std::string>& text) const {
+    return text.has_value() && test_(*text);
+  }
+  bool Mentions(const asl::ChoiceRule& rule) const {
+    if (test_(rule.variable) || test_(json::serialize(rule.operand)) || Mentions(rule.assign) ||
+        Mentions(rule.output)) {
+      return true;
+    }
+    for (const asl::ChoiceRule& child : rule.children) {
+      if (Mentions(child)) return true;
+    }
+    return false;
+  }
+
+  TextTest test_;
+};
+
+// A JSONPath state that assigns variables (its own Assign, a Catcher's or a
+// Choice rule's): it needs the scope to check names against enclosing scopes.
+bool Assigns(const asl::State& state) {
+  if (state.query_language != asl::QueryLanguage::kJsonPath) return false;
+  if (state.assign) return true;
+  for (const asl::Catcher& catcher : state.catch_) {
+    if (catcher.assign) return true;
   }
   if (const auto* choice = std::get_if<asl::ChoiceFields>(&state.fields)) {
     for (const asl::ChoiceRule& rule : choice->choices) {
-      if (Mentions(rule)) return true;
+      if (rule.assign) return true;
     }
-  }
-  if (const auto* wait = std::get_if<asl::WaitFields>(&state.fields)) {
-    return Mentions(wait->seconds.path) || Mentions(wait->timestamp.path);
-  }
-  if (const auto* fail = std::get_if<asl::FailFields>(&state.fields)) {
-    return Mentions(fail->error.path) || Mentions(fail->cause.path);
-  }
-  if (const auto* map = std::get_if<asl::MapFields>(&state.fields)) {
-    return Mentions(map->items_path) || Mentions(map->item_selector) ||
-           Mentions(map->max_concurrency.path);
   }
   return false;
 }
@@ -67,8 +108,11 @@ bool StateMentions(const asl::State& state) {
 ContextUsage::ContextUsage(const asl::StateMachine& machine) { Scan(machine); }
 
 void ContextUsage::Scan(const asl::StateMachine& machine) {
+  const Scanner context(MentionsContext);
+  const Scanner variables(MentionsVariable);
   for (const asl::State& state : machine.states) {
-    if (StateMentions(state)) states_.insert(&state);
+    if (context.State(state)) states_.insert(&state);
+    if (Assigns(state) || variables.State(state)) variable_states_.insert(&state);
     if (const auto* parallel = std::get_if<asl::ParallelFields>(&state.fields)) {
       for (const auto& branch : parallel->branches) Scan(*branch);
     }

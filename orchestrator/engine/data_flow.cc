@@ -22,6 +22,7 @@
 #include "orchestrator/engine/expression_cache.h"
 #include "orchestrator/engine/intrinsics.h"
 #include "orchestrator/engine/state_error.h"
+#include "orchestrator/engine/variables.h"
 
 namespace stepwise::engine {
 namespace {
@@ -66,11 +67,8 @@ bool IsDefinite(const asl::JsonPath& path) {
 
 Outcome<json::value> SelectParsed(const asl::JsonPath& path, const json::value& input,
                                   const EvaluationContext& context, std::string_view field) {
-  const json::value empty_object = json::object();  // `$$` when there is no context object.
-  const json::value* root = &input;
-  if (path.context_object) {
-    root = context.context_object != nullptr ? context.context_object : &empty_object;
-  }
+  const json::value* root = PathRoot(path, input, context);
+  if (root == nullptr) return UndefinedVariable(path, field);
   std::vector<const json::value*> nodes = asl::EvaluateJsonPath(path, *root);
   if (IsDefinite(path)) {
     if (nodes.empty()) return PathNotFound(path.text, field, *root);
@@ -166,6 +164,36 @@ StateError ResultPathMatchFailure(std::string_view path, const json::value& stat
 
 }  // namespace
 
+const json::value* PathRoot(const asl::JsonPath& path, const json::value& input,
+                            const EvaluationContext& context) {
+  static const json::value* const kEmptyObject = new json::value(json::object());
+  if (path.context_object) {
+    return context.context_object != nullptr ? context.context_object : kEmptyObject;
+  }
+  if (!path.variable.empty()) {
+    return context.variables != nullptr ? context.variables->Find(path.variable) : nullptr;
+  }
+  return &input;
+}
+
+StateError UndefinedVariable(const asl::JsonPath& path, std::string_view field) {
+  return RuntimeError(StrCat("The JSONPath '", path.text, "' specified for the field '", field,
+                             "' references the variable '$", path.variable,
+                             "', which is not defined"));
+}
+
+Outcome<json::object> EvaluateAssign(const json::value& assign, const json::value& input,
+                                     const EvaluationContext& context) {
+  // Assign is a payload template whose top-level keys are the variables: the
+  // same `.$` rules, evaluated against `input` and the variables as they
+  // were before the state (nothing is written until all are evaluated).
+  Outcome<json::value> values = ExpandTemplate(assign, input, context);
+  if (!values.ok()) return values.error();
+  json::value& object = values.value();
+  if (!object.is_object()) return json::object();
+  return std::move(object.get_object());
+}
+
 Outcome<json::value> SelectPath(std::string_view path, const json::value& input,
                                 const EvaluationContext& context, std::string_view field) {
   if (context.expressions != nullptr) {
@@ -211,7 +239,8 @@ Outcome<json::value> ApplyResultPath(const std::optional<asl::PathField>& path,
   absl::StatusOr<asl::JsonPath> parsed = asl::ParseJsonPath(path->path);
   // ResultPath is a `$`-rooted reference path (checked by the validator);
   // anything else cannot name the one place to put the result.
-  if (!parsed.ok() || parsed->context_object || !parsed->IsReferencePath()) {
+  if (!parsed.ok() || parsed->context_object || !parsed->variable.empty() ||
+      !parsed->IsReferencePath()) {
     return ResultPathMatchFailure(path->path, state_input);
   }
   if (parsed->segments.empty()) return result;

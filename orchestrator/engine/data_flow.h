@@ -11,7 +11,9 @@
 #include <optional>
 #include <string_view>
 
+#include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
+#include "orchestrator/asl/json_path.h"
 #include "orchestrator/asl/model.h"
 #include "orchestrator/engine/evaluation_context.h"
 #include "orchestrator/engine/state_error.h"
@@ -24,6 +26,14 @@ namespace stepwise::engine {
 // empty), as Jayway JSONPath does. `field` names the field for error causes.
 Outcome<boost::json::value> SelectPath(std::string_view path, const boost::json::value& input,
                                        const EvaluationContext& context, std::string_view field);
+
+// The document `path` reads: `input` for `$`, the context object for `$$`
+// (an empty object when the context has none), the variable's value for
+// `$name`; null when that variable is not defined.
+const boost::json::value* PathRoot(const asl::JsonPath& path, const boost::json::value& input,
+                                   const EvaluationContext& context);
+// The States.Runtime error for a path that reads an undefined variable.
+StateError UndefinedVariable(const asl::JsonPath& path, std::string_view field);
 
 // InputPath / OutputPath: absent -> the value itself; null -> {}.
 Outcome<boost::json::value> ApplyInputPath(const std::optional<asl::PathField>& path,
@@ -44,9 +54,18 @@ Outcome<boost::json::value> ApplyPayloadTemplate(const boost::json::value& paylo
                                                  const boost::json::value& input,
                                                  const EvaluationContext& context);
 
+// A JSONPath-mode Assign object -> {variable name: value}: `name.$` keys take
+// the path's selection or the intrinsic's result (`$` is `input`), other keys
+// their value (nested objects are payload templates). Every reference reads
+// the variables of `context` as they are, so all assignments of one Assign
+// see the values from before it (parallel assignment).
+Outcome<boost::json::object> EvaluateAssign(const boost::json::value& assign,
+                                            const boost::json::value& input,
+                                            const EvaluationContext& context);
+
 // ResultPath: absent -> the result replaces the input; null -> the input is
-// kept and the result discarded; a reference path -> the result is placed at
-// that path inside a copy of `state_input`, creating missing objects.
+// kept and the result discarded; a `$`-rooted reference path -> the result is
+// placed at that path inside a copy of `state_input`, creating missing objects.
 Outcome<boost::json::value> ApplyResultPath(const std::optional<asl::PathField>& path,
                                             const boost::json::value& state_input,
                                             boost::json::value result);

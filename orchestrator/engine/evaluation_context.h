@@ -1,5 +1,5 @@
 // What expression evaluation may read besides the state's input: the context
-// object (`$$`) and the randomness source.
+// object (`$$`), workflow variables (`$name`) and the randomness source.
 #ifndef STEPWISE_ORCHESTRATOR_ENGINE_EVALUATION_CONTEXT_H_
 #define STEPWISE_ORCHESTRATOR_ENGINE_EVALUATION_CONTEXT_H_
 
@@ -9,6 +9,7 @@
 namespace stepwise::engine {
 
 class ExpressionCache;
+class VariableScope;
 
 struct EvaluationContext {
   // The context object for `$$` paths: {Execution, State, StateMachine, Task, Map}.
@@ -18,6 +19,8 @@ struct EvaluationContext {
   Entropy* entropy = nullptr;
   // Pre-parsed paths and intrinsic calls of the state machine; optional.
   const ExpressionCache* expressions = nullptr;
+  // The variables `$name` paths read; null means none is defined.
+  const VariableScope* variables = nullptr;
 };
 
 }  // namespace stepwise::engine

@@ -28,7 +28,8 @@ struct StartExecution {
   boost::json::value input;
 };
 
-// A worker took the task (history: TaskStarted).
+// A worker took the task (history: TaskStarted, ActivityStarted or
+// LambdaFunctionStarted by the state's Resource; see history.h).
 struct TaskStarted {
   std::string task_id;
 };
@@ -46,12 +47,32 @@ struct TaskFailed {
   std::string cause;
 };
 
+// The environment could not schedule the task (an activity ARN that names
+// no activity): history ActivityScheduleFailed (LambdaFunctionScheduleFailed,
+// TaskStartFailed for other resources), then the state fails with `error`
+// as for any task failure. The executor reports States.Runtime, which AWS
+// never retries or catches: the execution fails.
+struct TaskScheduleFailed {
+  std::string task_id;
+  std::string error;
+  std::string cause;
+};
+
 struct TimerFired {
   std::string timer_id;
 };
 
 // StopExecution.
 struct StopRequested {
+  std::string error;
+  std::string cause;
+};
+
+// The environment ends the running execution as FAILED (ExecutionFailed
+// with `error`/`cause`), whatever it waits on, cancelling its tasks and
+// timers; no Retry or Catch applies. AWS does this to the executions of a
+// state machine being deleted, at their next state transition.
+struct FailRequested {
   std::string error;
   std::string cause;
 };
@@ -71,8 +92,8 @@ struct Event {
   // at least 16 bytes from a CSPRNG), MathRandom, UUID, retry jitter. The
   // durable executor stores it with the event, so re-applying is exact.
   std::string entropy;
-  std::variant<StartExecution, TaskStarted, TaskSucceeded, TaskFailed, TimerFired, StopRequested,
-               RedriveRequested>
+  std::variant<StartExecution, TaskStarted, TaskSucceeded, TaskFailed, TaskScheduleFailed,
+               TimerFired, StopRequested, FailRequested, RedriveRequested>
       body;
 };
 

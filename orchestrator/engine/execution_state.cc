@@ -37,6 +37,7 @@ json::value FrameToJson(const Frame& frame) {
   o["task_token"] = frame.task_token;
   o["task_started"] = frame.task_started;
   o["timer_id"] = frame.timer_id;
+  o["variables"] = frame.variables;
   json::array children;
   for (const Frame& child : frame.children) children.push_back(FrameToJson(child));
   o["children"] = std::move(children);
@@ -161,6 +162,15 @@ Frame FrameFromJson(const json::value& value, const std::string& where, std::str
   frame.task_started =
       r.Has("task_started") ? r.Bool("task_started") : frame.blocker == Blocker::kTask;
   frame.timer_id = r.String("timer_id");
+  // Added with workflow variables: older documents have none.
+  if (r.Has("variables")) {
+    json::value variables = r.Value("variables");
+    if (json::object* object = variables.if_object()) {
+      frame.variables = std::move(*object);
+    } else {
+      error = error.empty() ? StrCat(where, ".variables is not an object") : error;
+    }
+  }
   if (const json::array* children = r.Array("children")) {
     for (size_t i = 0; i < children->size(); ++i) {
       frame.children.push_back(

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
 #include "orchestrator/engine/events.h"
 
@@ -57,6 +58,10 @@ struct Frame {
   // after handing the task over, so the worker may finish first) emits it.
   bool task_started = false;
   std::string timer_id;
+
+  // Workflow variables assigned in this frame's scope (variables.h): the
+  // top-level scope for the root, a branch's/iteration's own for a child.
+  boost::json::object variables;
 
   // Blocker::kChildren.
   std::vector<Frame> children;              // Running branches/iterations.

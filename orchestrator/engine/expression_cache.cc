@@ -46,6 +46,7 @@ void ExpressionCache::AddTemplate(const json::value& value) {
 }
 
 void ExpressionCache::AddRule(const asl::ChoiceRule& rule) {
+  if (rule.assign) AddTemplate(*rule.assign);
   AddPath(rule.variable);
   if (rule.operand_is_path && rule.operand.is_string()) {
     AddPath(std::string(rule.operand.get_string()));
@@ -65,6 +66,12 @@ void ExpressionCache::AddMachine(const asl::StateMachine& machine) {
     add_field(state.output_path);
     if (state.parameters) AddTemplate(*state.parameters);
     if (state.result_selector) AddTemplate(*state.result_selector);
+    if (state.query_language == asl::QueryLanguage::kJsonPath) {
+      if (state.assign) AddTemplate(*state.assign);
+      for (const asl::Catcher& catcher : state.catch_) {
+        if (catcher.assign) AddTemplate(*catcher.assign);
+      }
+    }
     if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
       add_optional(task->timeout_seconds.path);
       add_optional(task->heartbeat_seconds.path);

@@ -35,6 +35,34 @@ std::string_view BaseName(HistoryEventType type) {
       return "TaskFailed";
     case HistoryEventType::kTaskTimedOut:
       return "TaskTimedOut";
+    case HistoryEventType::kTaskStartFailed:
+      return "TaskStartFailed";
+    case HistoryEventType::kActivityScheduled:
+      return "ActivityScheduled";
+    case HistoryEventType::kActivityScheduleFailed:
+      return "ActivityScheduleFailed";
+    case HistoryEventType::kActivityStarted:
+      return "ActivityStarted";
+    case HistoryEventType::kActivitySucceeded:
+      return "ActivitySucceeded";
+    case HistoryEventType::kActivityFailed:
+      return "ActivityFailed";
+    case HistoryEventType::kActivityTimedOut:
+      return "ActivityTimedOut";
+    case HistoryEventType::kLambdaFunctionScheduled:
+      return "LambdaFunctionScheduled";
+    case HistoryEventType::kLambdaFunctionScheduleFailed:
+      return "LambdaFunctionScheduleFailed";
+    case HistoryEventType::kLambdaFunctionStarted:
+      return "LambdaFunctionStarted";
+    case HistoryEventType::kLambdaFunctionStartFailed:
+      return "LambdaFunctionStartFailed";
+    case HistoryEventType::kLambdaFunctionSucceeded:
+      return "LambdaFunctionSucceeded";
+    case HistoryEventType::kLambdaFunctionFailed:
+      return "LambdaFunctionFailed";
+    case HistoryEventType::kLambdaFunctionTimedOut:
+      return "LambdaFunctionTimedOut";
     case HistoryEventType::kParallelStateStarted:
       return "ParallelStateStarted";
     case HistoryEventType::kParallelStateSucceeded:
@@ -92,6 +120,32 @@ std::string_view DetailsKey(HistoryEventType type) {
       return "taskFailedEventDetails";
     case HistoryEventType::kTaskTimedOut:
       return "taskTimedOutEventDetails";
+    case HistoryEventType::kTaskStartFailed:
+      return "taskStartFailedEventDetails";
+    case HistoryEventType::kActivityScheduled:
+      return "activityScheduledEventDetails";
+    case HistoryEventType::kActivityScheduleFailed:
+      return "activityScheduleFailedEventDetails";
+    case HistoryEventType::kActivityStarted:
+      return "activityStartedEventDetails";
+    case HistoryEventType::kActivitySucceeded:
+      return "activitySucceededEventDetails";
+    case HistoryEventType::kActivityFailed:
+      return "activityFailedEventDetails";
+    case HistoryEventType::kActivityTimedOut:
+      return "activityTimedOutEventDetails";
+    case HistoryEventType::kLambdaFunctionScheduled:
+      return "lambdaFunctionScheduledEventDetails";
+    case HistoryEventType::kLambdaFunctionScheduleFailed:
+      return "lambdaFunctionScheduleFailedEventDetails";
+    case HistoryEventType::kLambdaFunctionStartFailed:
+      return "lambdaFunctionStartFailedEventDetails";
+    case HistoryEventType::kLambdaFunctionSucceeded:
+      return "lambdaFunctionSucceededEventDetails";
+    case HistoryEventType::kLambdaFunctionFailed:
+      return "lambdaFunctionFailedEventDetails";
+    case HistoryEventType::kLambdaFunctionTimedOut:
+      return "lambdaFunctionTimedOutEventDetails";
     case HistoryEventType::kMapStateStarted:
       return "mapStateStartedEventDetails";
     case HistoryEventType::kMapIterationStarted:
@@ -102,6 +156,7 @@ std::string_view DetailsKey(HistoryEventType type) {
       return "mapIterationFailedEventDetails";
     case HistoryEventType::kMapIterationAborted:
       return "mapIterationAbortedEventDetails";
+    case HistoryEventType::kLambdaFunctionStarted:
     case HistoryEventType::kParallelStateStarted:
     case HistoryEventType::kParallelStateSucceeded:
     case HistoryEventType::kParallelStateFailed:

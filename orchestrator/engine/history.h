@@ -27,6 +27,25 @@ enum class HistoryEventType {
   kTaskSucceeded,
   kTaskFailed,
   kTaskTimedOut,
+  kTaskStartFailed,
+  // A Task state that names an activity ARN (arn:aws:states:R:A:activity:N)
+  // emits Activity* events instead of Task* ones, as AWS does.
+  kActivityScheduled,
+  kActivityScheduleFailed,
+  kActivityStarted,
+  kActivitySucceeded,
+  kActivityFailed,
+  kActivityTimedOut,
+  // A Task state whose Resource is a Lambda function ARN itself
+  // (arn:aws:lambda:R:A:function:N) emits LambdaFunction* events; the
+  // lambda:invoke integration emits Task* events.
+  kLambdaFunctionScheduled,
+  kLambdaFunctionScheduleFailed,
+  kLambdaFunctionStarted,
+  kLambdaFunctionStartFailed,
+  kLambdaFunctionSucceeded,
+  kLambdaFunctionFailed,
+  kLambdaFunctionTimedOut,
   kParallelStateStarted,
   kParallelStateSucceeded,
   kParallelStateFailed,

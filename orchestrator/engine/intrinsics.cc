@@ -22,6 +22,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/asl/intrinsic_function.h"
 #include "orchestrator/asl/json_path.h"
+#include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/entropy.h"
 #include "orchestrator/engine/evaluation_context.h"
 #include "orchestrator/engine/intrinsics_internal.h"
@@ -487,11 +488,14 @@ class Evaluator {
   // A definite path (fields and indices) yields its node and fails if it is
   // missing; any other path yields the array of its matches, as Jayway does.
   Outcome<json::value> Select(const IntrinsicCall& call, const asl::JsonPath& path) {
-    static const json::value kEmptyObject = json::object();
-    const json::value& root =
-        path.context_object ? (context_.context_object ? *context_.context_object : kEmptyObject)
-                            : input_;
-    const std::vector<const json::value*> nodes = asl::EvaluateJsonPath(path, root);
+    const json::value* root = PathRoot(path, input_, context_);
+    if (root == nullptr) {
+      return StateError{
+          std::string(errors::kRuntime),
+          StrCat("The JSONPath '", path.text, "' in ", call.name, " references the variable '$",
+                 path.variable, "', which is not defined")};
+    }
+    const std::vector<const json::value*> nodes = asl::EvaluateJsonPath(path, *root);
     bool definite = true;
     for (const asl::PathSegment& segment : path.segments) {
       definite = definite && (segment.kind == asl::PathSegment::Kind::kField ||
@@ -502,7 +506,9 @@ class Evaluator {
         return StateError{
             std::string(errors::kRuntime),
             StrCat("The JSONPath '", path.text, "' in ", call.name, " could not be found in the ",
-                   path.context_object ? "context object" : "input")};
+                   path.context_object     ? "context object"
+                   : path.variable.empty() ? "input"
+                                           : "variable")};
       }
       if (!BoundedJsonSize(*nodes[0], kMaxValueBytes)) return TooLarge(call);
       return *nodes[0];

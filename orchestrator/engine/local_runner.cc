@@ -61,7 +61,8 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
     for (Effect& effect : step.effects) {
       if (auto* task = std::get_if<ScheduleTask>(&effect)) {
         TaskAnswer answer = handler(*task);
-        // A worker picks every task up at once (history: TaskStarted), except
+        // A worker picks every task up at once (history: TaskStarted, or
+        // ActivityStarted / LambdaFunctionStarted by resource), except
         // callbacks nobody answers.
         if (answer.kind != TaskAnswer::Kind::kNoAnswer) {
           ready.push_back(Event{now, "", TaskStarted{task->task_id}});

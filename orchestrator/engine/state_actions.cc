@@ -90,10 +90,15 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       STEPWISE_TRY(effective, EffectiveInput(state, frame.input, ctx));
       const auto& pass = std::get<asl::PassFields>(state.fields);
       json::value result = pass.result ? *pass.result : std::move(effective);
+      // Assign's `$` is the Pass state's result (Result, else the effective input).
+      std::optional<json::object> assigned;
+      STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, result, context));
       json::value output;
       STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
       STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
-      return StateOutcome::Transition(state, std::move(output));
+      StateOutcome outcome = StateOutcome::Transition(state, std::move(output));
+      outcome.assigned = std::move(assigned);
+      return outcome;
     }
     case asl::StateType::kTask: {
       const auto& task = std::get<asl::TaskFields>(state.fields);
@@ -115,12 +120,20 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
                     options().max_payload_bytes, " bytes")});
       }
       ResourceParts parts = SplitResource(task.resource);
-      json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
-      details["region"] = "local";
-      details["parameters"] = serialized;
+      json::object details = TaskEventDetails(parts, TaskPhase::kScheduled);
+      if (parts.family == ResourceParts::Family::kTask) {
+        details["region"] = "local";
+        details["parameters"] = serialized;
+      } else {
+        details["input"] = serialized;
+        details["inputDetails"] = json::object{{"truncated", false}};
+      }
       if (timeout >= 0) details["timeoutInSeconds"] = timeout;
-      if (heartbeat >= 0) details["heartbeatInSeconds"] = heartbeat;
-      Emit(&frame, HistoryEventType::kTaskScheduled, std::move(details));
+      // AWS's LambdaFunctionScheduledEventDetails has no heartbeat.
+      if (heartbeat >= 0 && parts.family != ResourceParts::Family::kLambdaFunction) {
+        details["heartbeatInSeconds"] = heartbeat;
+      }
+      Emit(&frame, TaskEventType(parts.family, TaskPhase::kScheduled), std::move(details));
       ScheduleTask schedule;
       schedule.task_id = frame.task_id;
       schedule.task_token = frame.task_token;
@@ -151,9 +164,17 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
             {std::string(errors::kNoChoiceMatched),
              StrCat("No Choice Rules matched in state '", state.name, "' and it has no Default")});
       }
+      // The matched rule's Assign, or the state's own when Default is taken;
+      // `$` is the effective input.
+      std::optional<json::object> assigned;
+      STEPWISE_TRY(assigned,
+                   EvaluateAssignment(state, chosen ? choice.choices[*chosen].assign : state.assign,
+                                      effective, context));
       json::value output;
       STEPWISE_TRY(output, ApplyOutputPath(state.output_path, effective, ctx));
-      return StateOutcome::Next(std::move(next), std::move(output));
+      StateOutcome outcome = StateOutcome::Next(std::move(next), std::move(output));
+      outcome.assigned = std::move(assigned);
+      return outcome;
     }
     case asl::StateType::kWait: {
       STEPWISE_TRY(frame.effective_input, ApplyInputPath(state.input_path, frame.input, ctx));
@@ -210,22 +231,33 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
 StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json::value result) {
   Context context = MakeContext(frame, state);
   const EvaluationContext ctx = context.evaluation();
+  // Assign's `$` is the raw result (the task's, or the branch/iteration
+  // results), before ResultSelector.
+  std::optional<json::object> assigned;
+  STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, result, context));
   if (state.result_selector) {
     STEPWISE_TRY(result, ApplyPayloadTemplate(*state.result_selector, result, ctx));
   }
   json::value output;
   STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
   STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
-  return StateOutcome::Transition(state, std::move(output));
+  StateOutcome outcome = StateOutcome::Transition(state, std::move(output));
+  outcome.assigned = std::move(assigned);
+  return outcome;
 }
 
 StateOutcome Step::FinishWait(Frame& frame, const asl::State& state) {
   Context context = MakeContext(frame, state);
+  // Assign's `$` is the effective input (after InputPath).
+  std::optional<json::object> assigned;
+  STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, frame.effective_input, context));
   json::value output;
   STEPWISE_TRY(output,
                ApplyOutputPath(state.output_path, frame.effective_input, context.evaluation()));
   frame.effective_input = nullptr;
-  return StateOutcome::Transition(state, std::move(output));
+  StateOutcome outcome = StateOutcome::Transition(state, std::move(output));
+  outcome.assigned = std::move(assigned);
+  return outcome;
 }
 
 }  // namespace stepwise::engine::internal

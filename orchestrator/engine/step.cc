@@ -65,29 +65,6 @@ size_t SerializedSize(const json::value& value, size_t stop_after) {
   return size;
 }
 
-ResourceParts SplitResource(std::string_view resource) {
-  // arn:aws:states:::lambda:invoke -> ("lambda", "invoke"); other ARNs keep
-  // the whole ARN as the resource, with their service as the type.
-  constexpr std::string_view kIntegration = "arn:aws:states:::";
-  if (resource.starts_with(kIntegration)) {
-    std::string_view rest = resource.substr(kIntegration.size());
-    size_t colon = rest.find(':');
-    if (colon != std::string_view::npos) {
-      return {std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
-    }
-  }
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (int i = 0; i < 3; ++i) {
-    size_t colon = resource.find(':', start);
-    if (colon == std::string_view::npos) break;
-    parts.push_back(resource.substr(start, colon - start));
-    start = colon + 1;
-  }
-  std::string type = parts.size() == 3 ? std::string(parts[2]) : "unknown";
-  return {type, std::string(resource)};
-}
-
 Step::Step(const asl::StateMachine& machine, const InterpreterOptions& options,
            const ContextUsage& context_usage, const ExpressionCache& expressions,
            ExecutionState& state, const Event& event)
@@ -115,10 +92,14 @@ void Step::Run() {
           OnTaskSucceeded(body);
         } else if constexpr (std::is_same_v<T, TaskFailed>) {
           OnTaskFailed(body);
+        } else if constexpr (std::is_same_v<T, TaskScheduleFailed>) {
+          OnTaskScheduleFailed(body);
         } else if constexpr (std::is_same_v<T, TimerFired>) {
           OnTimerFired(body);
         } else if constexpr (std::is_same_v<T, StopRequested>) {
           OnStopRequested(body);
+        } else if constexpr (std::is_same_v<T, FailRequested>) {
+          OnFailRequested(body);
         }
       },
       event_.body);
@@ -150,6 +131,7 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
   Context context;
   context.entropy = &entropy_;
   context.expressions = &expressions_;
+  if (context_usage_.UsesVariables(state)) context.variables = ScopeOf(frame);
   if (!context_usage_.Uses(state)) return context;
   if (!context_object_) {
     json::object execution;
@@ -283,10 +265,12 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
           continue;
         }
         frame.blocker = Blocker::kNone;
-        Emit(&frame, HistoryEventType::kStateExited,
-             options_.record_history ? NameAndPayload(state.name, "output", std::move(serialized))
-                                     : json::object(),
-             state.type);
+        json::object exited = options_.record_history
+                                  ? NameAndPayload(state.name, "output", std::move(serialized))
+                                  : json::object();
+        // Variables change only now, as the state exits (assign.cc).
+        if (outcome.assigned) CommitAssignment(frame, std::move(*outcome.assigned), exited);
+        Emit(&frame, HistoryEventType::kStateExited, std::move(exited), state.type);
         if (outcome.kind == StateOutcome::Kind::kEnd) {
           return {FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}};
         }
@@ -327,9 +311,17 @@ StateOutcome Step::HandleFailure(Frame& frame, const asl::State& state, const St
   for (const asl::Catcher& catcher : state.catch_) {
     if (!ErrorMatches(catcher.error_equals, error.error)) continue;
     json::value error_output = json::object{{"Error", error.error}, {"Cause", error.cause}};
+    // A Catcher's Assign reads the error output as `$`.
+    Outcome<std::optional<json::object>> assigned = std::optional<json::object>();
+    if (catcher.assign) {
+      assigned = EvaluateAssignment(state, catcher.assign, error_output, MakeContext(frame, state));
+    }
+    if (!assigned.ok()) return StateOutcome::Failed(assigned.error());
     Outcome<json::value> output = ApplyResultPath(catcher.result_path, frame.input, error_output);
     if (!output.ok()) return StateOutcome::Failed(output.error());
-    return StateOutcome::Next(catcher.next, std::move(output).value());
+    StateOutcome next = StateOutcome::Next(catcher.next, std::move(output).value());
+    next.assigned = std::move(assigned).value();
+    return next;
   }
   return StateOutcome::Failed(error);
 }
@@ -410,8 +402,8 @@ void Step::OnTaskStarted(const TaskStarted& started) {
 }
 
 void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts) {
-  Emit(&frame, HistoryEventType::kTaskStarted,
-       json::object{{"resourceType", parts.type}, {"resource", parts.resource}});
+  Emit(&frame, TaskEventType(parts.family, TaskPhase::kStarted),
+       TaskEventDetails(parts, TaskPhase::kStarted));
   frame.task_started = true;
 }
 
@@ -428,10 +420,10 @@ void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
   // succeeded (the late TaskStarted is ignored).
   if (!frame.task_started) EmitTaskStarted(frame, parts);
   std::string output = Serialize(succeeded.output);
-  json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
+  json::object details = TaskEventDetails(parts, TaskPhase::kSucceeded);
   details["output"] = output;
   details["outputDetails"] = json::object{{"truncated", false}};
-  Emit(&frame, HistoryEventType::kTaskSucceeded, std::move(details));
+  Emit(&frame, TaskEventType(parts.family, TaskPhase::kSucceeded), std::move(details));
   frame.blocker = Blocker::kNone;
   frame.task_started = false;
   StateOutcome outcome = output.size() > options_.max_payload_bytes
@@ -456,11 +448,30 @@ void Step::OnTaskFailed(const TaskFailed& failed) {
   // A worker's failure before its TaskStarted was recorded: started, then
   // failed. A timeout may hit a task no worker ever took: none then.
   if (!frame.task_started && !timed_out) EmitTaskStarted(frame, parts);
-  json::object details{{"resourceType", parts.type}, {"resource", parts.resource}};
+  const TaskPhase phase = timed_out ? TaskPhase::kTimedOut : TaskPhase::kFailed;
+  json::object details = TaskEventDetails(parts, phase);
   details["error"] = failed.error;
   details["cause"] = failed.cause;
-  Emit(&frame, timed_out ? HistoryEventType::kTaskTimedOut : HistoryEventType::kTaskFailed,
-       std::move(details));
+  Emit(&frame, TaskEventType(parts.family, phase), std::move(details));
+  frame.blocker = Blocker::kNone;
+  frame.task_started = false;
+  Resume(std::move(path), std::move(machines), StateOutcome::Failed({failed.error, failed.cause}));
+}
+
+void Step::OnTaskScheduleFailed(const TaskScheduleFailed& failed) {
+  std::vector<Frame*> path{&state_.root};
+  std::vector<const asl::StateMachine*> machines{&machine_};
+  if (!FindBlocked(failed.task_id, path, machines) || path.back()->blocker != Blocker::kTask) {
+    return;
+  }
+  Frame& frame = *path.back();
+  const asl::State& state = *machines.back()->Find(frame.state);
+  ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  // Never started: no worker could take a task that was not scheduled.
+  json::object details = TaskEventDetails(parts, TaskPhase::kScheduleFailed);
+  details["error"] = failed.error;
+  details["cause"] = failed.cause;
+  Emit(&frame, TaskEventType(parts.family, TaskPhase::kScheduleFailed), std::move(details));
   frame.blocker = Blocker::kNone;
   frame.task_started = false;
   Resume(std::move(path), std::move(machines), StateOutcome::Failed({failed.error, failed.cause}));
@@ -493,6 +504,12 @@ void Step::OnStopRequested(const StopRequested& stop) {
   CancelPending(state_.root);
   EndExecution(ExecutionStatus::kAborted, HistoryEventType::kExecutionAborted,
                {stop.error, stop.cause});
+}
+
+void Step::OnFailRequested(const FailRequested& fail) {
+  CancelPending(state_.root);
+  EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed,
+               {fail.error, fail.cause});
 }
 
 void Step::FinishExecution(const FrameOutcome& outcome) {

@@ -88,6 +88,14 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
   parts->options = options;
   if (parts->options.replica_id.empty()) parts->options.replica_id = DefaultReplicaId();
   ASSIGN_OR_RETURN(parts->host, ListenHost(options.listen));
+  if (options.task_lease_seconds < 3) {
+    return absl::InvalidArgumentError(
+        StrCat("--task-lease-seconds must be at least 3, got ", options.task_lease_seconds));
+  }
+  if (options.timer_lease_seconds < 1) {
+    return absl::InvalidArgumentError(
+        StrCat("--timer-lease-seconds must be at least 1, got ", options.timer_lease_seconds));
+  }
 
   // Storage first: nothing is served before the schema is current.
   parts->database_url = options.database_url;
@@ -123,15 +131,20 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
   executor_options.region = options.region;
   executor_options.account = options.account;
   executor_options.observer = &parts->fanout;
+  // As AWS: a Task on an activity that was never created fails (States.Runtime).
+  executor_options.check_activities = true;
   parts->executor = std::make_unique<service::ExecutionExecutor>(
       *parts->store, parts->clock, /*entropy=*/nullptr, executor_options);
   parts->waiter = std::make_unique<service::ExecutionWaiter>(*parts->store);
   dispatch::TimerLoopOptions timer_options;
   timer_options.owner = parts->options.replica_id;
+  timer_options.lease = absl::Seconds(options.timer_lease_seconds);
   parts->timer_loop = std::make_unique<dispatch::TimerLoop>(*parts->store, *parts->executor,
                                                             parts->clock, timer_options);
-  parts->dispatcher =
-      std::make_unique<dispatch::TaskDispatcher>(*parts->store, *parts->executor, parts->clock);
+  dispatch::TaskDispatcherOptions dispatcher_options;
+  dispatcher_options.task_lease = absl::Seconds(options.task_lease_seconds);
+  parts->dispatcher = std::make_unique<dispatch::TaskDispatcher>(*parts->store, *parts->executor,
+                                                                 parts->clock, dispatcher_options);
   // Before anything can commit: every commit from now on reaches all three.
   parts->fanout.Add(parts->waiter.get());
   parts->fanout.Add(parts->timer_loop.get());

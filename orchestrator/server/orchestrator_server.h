@@ -41,6 +41,13 @@ struct OrchestratorOptions {
   int max_connections = 16;
   // Identifies this replica in task and timer claims; default host/pid.
   std::string replica_id;
+  // Lease of a task delivered through Worker.PollTask (its worker heartbeats
+  // every third of it): a task whose worker, or whose claiming replica, died
+  // is handed out again after this long. >= 3.
+  int task_lease_seconds = 60;
+  // Lease of a claimed timer: a replica that dies holding timers delays them
+  // by this much at most. >= 1.
+  int timer_lease_seconds = 15;
 
   // Tests only: the embedded server without fsync, initialized from a
   // template cluster under this directory when set (see EmbeddedPostgresOptions).

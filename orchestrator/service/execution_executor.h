@@ -11,6 +11,14 @@
 // and retries, up to ExecutorOptions::max_attempts times. Interpreters are
 // cached per state machine revision; the cache is only a cache.
 //
+// Two things the engine cannot know are settled here, in the same commit:
+//   - a task event or timer of a STANDARD execution whose state machine is
+//     DELETING ends it FAILED instead (States.Runtime, "State machine NAME
+//     has been deleted."), as AWS does at the next state transition;
+//   - with ExecutorOptions::check_activities, a task scheduled on an
+//     activity ARN that names no activity fails at once
+//     (ActivityScheduleFailed, States.Runtime: the execution fails, as AWS).
+//
 // Thread-safe; concurrent calls for the same execution serialize through the
 // store's version check.
 #ifndef STEPWISE_ORCHESTRATOR_SERVICE_EXECUTION_EXECUTOR_H_
@@ -58,6 +66,17 @@ struct ExecutorOptions {
   engine::InterpreterOptions interpreter;
   // Not owned; may be null. Must outlive the executor.
   CommitObserver* observer = nullptr;
+  // AWS fails a Task state whose activity ARN names no activity: when set,
+  // every step that schedules an activity task looks the activity up
+  // (ExecutionStore::GetActivity) and, if it does not exist, applies the
+  // engine's TaskScheduleFailed{States.Runtime} in the same commit. Off by
+  // default so that tests (and embedders) may use activity ARNs without
+  // CreateActivity; the orchestrator server turns it on.
+  bool check_activities = false;
+  // Activities found are remembered this long (per replica), so a busy
+  // activity costs one lookup per TTL. A deleted activity may still get
+  // tasks for that long, as tasks scheduled before DeleteActivity do.
+  absl::Duration activity_cache_ttl = absl::Seconds(10);
 };
 
 // The events Apply accepts (StartExecution goes through StartExecution()).
@@ -90,6 +109,9 @@ struct TaskTimerRef {
 std::string TaskTimerId(TaskTimerKind kind, std::string_view task_id);
 // Inverse of TaskTimerId; nullopt for every other timer id (engine timers).
 std::optional<TaskTimerRef> ParseTaskTimerId(std::string_view timer_id);
+
+// True for arn:aws:states:REGION:ACCOUNT:activity:NAME.
+bool IsActivityArn(std::string_view resource);
 
 // The task queue a worker polls for `resource` (see README.md):
 //   arn:aws:states:::lambda:invoke[.waitForTaskToken] -> payload "FunctionName"
@@ -142,9 +164,10 @@ class ExecutionExecutor {
   // deletes the timer in the same step. Task timers (TaskTimerId):
   //   - task still open, TimeoutSeconds: applies TaskFailed States.Timeout,
   //     closing the task as TIMED_OUT (Retry/Catch apply as AWS);
-  //   - task still open, HeartbeatSeconds: if the last heartbeat (or the
-  //     scheduling) is younger than HeartbeatSeconds, re-arms the timer at
-  //     that instant + HeartbeatSeconds (RescheduleTimer, needs `owner`);
+  //   - task still open, HeartbeatSeconds: if the last heartbeat (the claim
+  //     counts as one) is younger than HeartbeatSeconds, or no worker took
+  //     the task yet, re-arms the timer at that instant (or now) +
+  //     HeartbeatSeconds (RescheduleTimer, needs `owner`);
   //     else applies TaskFailed States.HeartbeatTimeout the same way;
   //   - task already closed: deletes the timer (DeleteTimer, needs `owner`)
   //     and returns OK.
@@ -184,6 +207,22 @@ class ExecutionExecutor {
  private:
   absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterFor(
       const std::string& revision_id, std::string_view definition);
+  // The cached interpreter of `revision_id`, else the revision's from the store.
+  absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterForRevision(
+      const std::string& revision_id);
+  // With check_activities: while `result` schedules a task on an activity
+  // that does not exist, applies TaskScheduleFailed to it and merges the
+  // outcome into `result` (executor_internal::MergeStepResult). Errors are
+  // the store's (other than kNotFound).
+  absl::Status FailMissingActivities(const engine::Interpreter& interpreter, absl::Time now,
+                                     engine::StepResult& result);
+  // ExecutionStore::GetActivity, hits cached for activity_cache_ttl.
+  absl::StatusOr<bool> ActivityExists(const std::string& activity_arn);
+  // The FailRequested that replaces a task event or timer of `execution`
+  // when its state machine is DELETING (STANDARD executions only), else
+  // nullopt.
+  absl::StatusOr<std::optional<engine::FailRequested>> DeletedMachineFailure(
+      const persistence::ExecutionRecord& execution);
   // kFailedPrecondition when the task is closed; its message says "timed
   // out" for a TIMED_OUT task (the service answers TaskTimedOut).
   absl::Status CheckTaskOpen(std::string_view task_token);
@@ -206,6 +245,9 @@ class ExecutionExecutor {
   // Striped by execution ARN (see Apply).
   std::array<std::mutex, 64> apply_mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const engine::Interpreter>> cache_;
+  std::mutex activity_mu_;
+  // Activity ARN -> when the store last had it.
+  absl::flat_hash_map<std::string, absl::Time> activity_seen_;
 };
 
 }  // namespace stepwise::service

@@ -121,6 +121,8 @@ absl::StatusOr<ExecutionExecutor::RedriveResult> ExecutionExecutor::Redrive(
                                         persistence::ExecutionStatusName(snapshot.execution.status),
                                         " but its engine state did not redrive"));
     }
+    // The states run again may schedule an activity deleted since.
+    RETURN_IF_ERROR(FailMissingActivities(*interpreter, now, result));
     persistence::StepUpdate update = ToStepUpdate(execution_arn, result, now);
     update.redrive_date = now;
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);

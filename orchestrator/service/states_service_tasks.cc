@@ -113,12 +113,19 @@ grpc::Status StatesService::SendTaskHeartbeat(const v1::SendTaskHeartbeatRequest
                                 "' is already ", persistence::TaskStatusName(task->status))),
                      token);
   }
-  // The worker must beat again within HeartbeatSeconds, or the task times
-  // out anyway; without it the lease is what redelivers a dead worker's task.
+  // A heartbeat renews the lease the claim gave (lease_until - last_heartbeat:
+  // the claim and each heartbeat set both), e.g. a PollTask worker's short
+  // lease; the lease is what redelivers a dead worker's task. Without one
+  // (not claimed), as before: HeartbeatSeconds, else heartbeat_lease.
   const absl::Time now = clock_.Now();
-  absl::Time lease_until =
-      now + (task->heartbeat_seconds.has_value() ? absl::Seconds(*task->heartbeat_seconds)
-                                                 : options_.heartbeat_lease);
+  absl::Duration renew = task->heartbeat_seconds.has_value()
+                             ? absl::Seconds(*task->heartbeat_seconds)
+                             : options_.heartbeat_lease;
+  if (task->lease_until.has_value() && task->last_heartbeat.has_value() &&
+      *task->lease_until > *task->last_heartbeat) {
+    renew = *task->lease_until - *task->last_heartbeat;
+  }
+  absl::Time lease_until = now + renew;
   if (task->lease_until.has_value()) lease_until = std::max(lease_until, *task->lease_until);
   return TaskError(store_.RecordHeartbeat(token, now, lease_until).status(), token);
 }

@@ -376,7 +376,7 @@ absl::StatusOr<std::vector<HistoryRecord>> MemoryStore::ReadHistory(std::string_
 
 absl::StatusOr<std::optional<TaskRecord>> MemoryStore::ClaimTask(std::string_view queue,
                                                                  std::string_view worker_id,
-                                                                 absl::Time default_lease_until,
+                                                                 const TaskLeaseRule& rule,
                                                                  absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string queue_name(queue);
@@ -395,15 +395,8 @@ absl::StatusOr<std::optional<TaskRecord>> MemoryStore::ClaimTask(std::string_vie
   Unindex(task);
   task.status = TaskStatus::kClaimed;
   task.worker_id = std::string(worker_id);
-  // The lease counts from the claim: HeartbeatSeconds, else TimeoutSeconds,
-  // else the caller's default (ExecutionStore::ClaimTask).
-  if (task.heartbeat_seconds.has_value() && *task.heartbeat_seconds > 0) {
-    task.lease_until = now + absl::Seconds(*task.heartbeat_seconds);
-  } else if (task.timeout_seconds.has_value() && *task.timeout_seconds > 0) {
-    task.lease_until = now + absl::Seconds(*task.timeout_seconds);
-  } else {
-    task.lease_until = default_lease_until;
-  }
+  // The lease counts from the claim (ExecutionStore::ClaimTask).
+  task.lease_until = now + TaskLeaseFor(task, rule);
   task.last_heartbeat = now;
   task.delivery_count++;
   Index(task);

@@ -54,9 +54,10 @@ class MemoryStore final : public ExecutionStore {
   absl::StatusOr<std::vector<HistoryRecord>> ReadHistory(std::string_view execution_arn,
                                                          const HistoryQuery& query) override;
 
+  using ExecutionStore::ClaimTask;
   absl::StatusOr<std::optional<TaskRecord>> ClaimTask(std::string_view queue,
                                                       std::string_view worker_id,
-                                                      absl::Time lease_until,
+                                                      const TaskLeaseRule& rule,
                                                       absl::Time now) override;
   absl::StatusOr<TaskRecord> FindTaskByToken(std::string_view task_token) override;
   absl::StatusOr<TaskRecord> RecordHeartbeat(std::string_view task_token, absl::Time now,

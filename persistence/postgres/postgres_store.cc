@@ -320,16 +320,22 @@ absl::StatusOr<std::vector<HistoryRecord>> PostgresStore::ReadHistory(
 
 absl::StatusOr<std::optional<TaskRecord>> PostgresStore::ClaimTask(std::string_view queue,
                                                                    std::string_view worker_id,
-                                                                   absl::Time lease_until,
+                                                                   const TaskLeaseRule& rule,
                                                                    absl::Time now) {
+  // Durations in microseconds, bounded so that now + lease cannot overflow.
+  constexpr absl::Duration kLongest = absl::Hours(24 * 365 * 100);
+  auto micros = [&](absl::Duration d) {
+    return absl::ToInt64Microseconds(std::clamp(d, absl::ZeroDuration(), kLongest));
+  };
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::optional<TaskRecord>> {
     // The claim is on every task's way to its worker, so it does not wait for
     // its WAL flush: a claim lost to a PostgreSQL crash only makes the task
     // claimable again (at-least-once, as when a lease ends). WAL order still
     // holds: any later synchronous commit (the task's completion) flushes it.
     tx.exec0("SET LOCAL synchronous_commit TO OFF");
-    pqxx::result result = tx.exec_prepared(sql::kClaimTask.name, Str(queue), Str(worker_id),
-                                           ToMicros(lease_until), ToMicros(now));
+    pqxx::result result = tx.exec_prepared(
+        sql::kClaimTask.name, Str(queue), Str(worker_id), micros(rule.default_lease), ToMicros(now),
+        rule.use_timeout, rule.heartbeat_margin, micros(rule.max_lease));
     if (result.empty()) return std::optional<TaskRecord>();
     ASSIGN_OR_RETURN(TaskRecord task, rows::ToTask(result[0]));
     return std::optional<TaskRecord>(std::move(task));

@@ -149,12 +149,15 @@ inline constexpr Statement kClaimTask{
     " pending AS (SELECT execution_arn, task_id FROM tasks WHERE queue = $1"
     " AND status = 'PENDING' ORDER BY scheduled_at LIMIT 1 FOR UPDATE SKIP LOCKED),"
     " pick AS (SELECT * FROM expired UNION ALL SELECT * FROM pending LIMIT 1)"
-    // The lease counts from the claim (ExecutionStore::ClaimTask): HeartbeatSeconds, else
-    // TimeoutSeconds, else the caller's default.
-    " UPDATE tasks t SET status = 'CLAIMED', worker_id = $2, lease_until = stepwise_ts(CASE"
-    " WHEN t.heartbeat_seconds > 0 THEN $4::bigint + t.heartbeat_seconds * 1000000"
-    " WHEN t.timeout_seconds > 0 THEN $4::bigint + t.timeout_seconds * 1000000"
-    " ELSE $3::bigint END), last_heartbeat = stepwise_ts($4),"
+    // The lease counts from the claim, as TaskLeaseFor (store_rules.h) says: HeartbeatSeconds
+    // (+ HeartbeatLeaseMargin when $6), else TimeoutSeconds when $5, else the default ($3),
+    // at most $7 (durations in microseconds).
+    " UPDATE tasks t SET status = 'CLAIMED', worker_id = $2,"
+    " lease_until = stepwise_ts($4::bigint + LEAST($7::bigint, CASE"
+    " WHEN t.heartbeat_seconds > 0 THEN t.heartbeat_seconds * 1000000 + CASE WHEN $6::boolean"
+    " THEN GREATEST(5000000, t.heartbeat_seconds * 100000) ELSE 0 END"
+    " WHEN $5::boolean AND t.timeout_seconds > 0 THEN t.timeout_seconds * 1000000"
+    " ELSE $3::bigint END)), last_heartbeat = stepwise_ts($4),"
     " delivery_count = t.delivery_count + 1 FROM pick"
     " WHERE t.execution_arn = pick.execution_arn AND t.task_id = pick.task_id"
     " RETURNING " STEPWISE_TASK_COLUMNS};

@@ -85,7 +85,7 @@ struct Shape {
 std::vector<Shape> Shapes() {
   const auto started = [](int n) {
     return [n](const std::vector<v1::HistoryEvent>& history) {
-      return CountEvents(history, v1::HISTORY_EVENT_TYPE_TASK_STARTED) >= n;
+      return CountEvents(history, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_STARTED) >= n;
     };
   };
   return {

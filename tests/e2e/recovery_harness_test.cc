@@ -84,6 +84,23 @@ TEST(RecoveryHarnessTest, ReportsATaskClosedTwiceAndOneNeverClosed) {
   EXPECT_EQ(problems.size(), 2u);
 }
 
+TEST(RecoveryHarnessTest, ChecksActivityAndLambdaFunctionEventsToo) {
+  std::vector<v1::HistoryEvent> history = {
+      Event(1, 0, v1::HISTORY_EVENT_TYPE_EXECUTION_STARTED),
+      Event(2, 1, v1::HISTORY_EVENT_TYPE_TASK_STATE_ENTERED, "T"),
+      Event(3, 2, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SCHEDULED),
+      Event(4, 3, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_STARTED),
+      Event(5, 4, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_FAILED),
+      Event(6, 5, v1::HISTORY_EVENT_TYPE_ACTIVITY_SCHEDULED),
+      Event(7, 6, v1::HISTORY_EVENT_TYPE_ACTIVITY_STARTED),
+      Event(8, 7, v1::HISTORY_EVENT_TYPE_ACTIVITY_SUCCEEDED),
+      Event(9, 8, v1::HISTORY_EVENT_TYPE_TASK_STATE_EXITED, "T"),
+      Event(10, 9, v1::HISTORY_EVENT_TYPE_EXECUTION_SUCCEEDED)};
+  EXPECT_THAT(HistoryProblems(history), IsEmpty());
+  history[7] = Event(8, 7, v1::HISTORY_EVENT_TYPE_ACTIVITY_STARTED);
+  EXPECT_THAT(HistoryProblems(history), Contains(HasSubstr("TaskScheduled 6 is closed by 0")));
+}
+
 TEST(RecoveryHarnessTest, ReportsAStateEnteredTwice) {
   std::vector<v1::HistoryEvent> history = GoodHistory();
   EXPECT_THAT(StateCountProblems(history, {{"T", 2}}),

@@ -111,7 +111,8 @@ TEST(ReplicasTest, TwoReplicasOnOneDatabaseShareTheLoadWithoutDoubleTransitions)
     for (const std::string& problem : StateCountProblems(*history, entered)) {
       ADD_FAILURE() << problem;
     }
-    EXPECT_EQ(CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED), kTasksPerExecution);
+    EXPECT_EQ(CountEvents(*history, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SCHEDULED),
+              kTasksPerExecution);
   }
   absl::StatusOr<std::vector<std::string>> listed = ListExecutionArns((*a)->states(), *machine);
   ASSERT_TRUE(listed.ok()) << listed.status();

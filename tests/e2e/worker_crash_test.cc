@@ -37,10 +37,11 @@ std::vector<v1::HistoryEventType> TaskEventTypes(const std::vector<v1::HistoryEv
   std::vector<v1::HistoryEventType> types;
   for (const v1::HistoryEvent& event : history) {
     switch (event.type()) {
-      case v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED:
-      case v1::HISTORY_EVENT_TYPE_TASK_SUCCEEDED:
-      case v1::HISTORY_EVENT_TYPE_TASK_FAILED:
-      case v1::HISTORY_EVENT_TYPE_TASK_TIMED_OUT:
+      // kSleepArn is a Lambda function ARN: AWS's LambdaFunction* events.
+      case v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SCHEDULED:
+      case v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SUCCEEDED:
+      case v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_FAILED:
+      case v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_TIMED_OUT:
         types.push_back(event.type());
         break;
       default:
@@ -77,7 +78,7 @@ TEST(WorkerCrashTest, HeartbeatTimeoutRetriesTheTaskOnAnotherWorker) {
       [&] {
         absl::StatusOr<std::vector<v1::HistoryEvent>> history = ExecutionHistory(states, *arn);
         if (history.ok()) seen = *history;
-        return CountEvents(seen, v1::HISTORY_EVENT_TYPE_TASK_STARTED) == 1;
+        return CountEvents(seen, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_STARTED) == 1;
       },
       absl::Seconds(20)))
       << HistoryText(seen) << "--- orchestrator.log\n"
@@ -106,13 +107,14 @@ TEST(WorkerCrashTest, HeartbeatTimeoutRetriesTheTaskOnAnotherWorker) {
     ADD_FAILURE() << problem;
   }
   EXPECT_EQ(TaskEventTypes(*history),
-            (std::vector<v1::HistoryEventType>{
-                v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED, v1::HISTORY_EVENT_TYPE_TASK_TIMED_OUT,
-                v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED, v1::HISTORY_EVENT_TYPE_TASK_SUCCEEDED}))
+            (std::vector<v1::HistoryEventType>{v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SCHEDULED,
+                                               v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_TIMED_OUT,
+                                               v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SCHEDULED,
+                                               v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SUCCEEDED}))
       << HistoryText(*history);
   for (const v1::HistoryEvent& event : *history) {
-    if (event.type() != v1::HISTORY_EVENT_TYPE_TASK_TIMED_OUT) continue;
-    EXPECT_EQ(event.task_timed_out_event_details().error(), "States.HeartbeatTimeout");
+    if (event.type() != v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_TIMED_OUT) continue;
+    EXPECT_EQ(event.lambda_function_timed_out_event_details().error(), "States.HeartbeatTimeout");
   }
 
   absl::StatusOr<int> rescued = StopWorkerAndCountSucceeded(**rescuer);

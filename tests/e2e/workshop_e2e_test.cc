@@ -141,12 +141,22 @@ class WorkshopE2eTest : public ::testing::Test {
         << "\nexpected: " << GroupsToString(outcome.entered);
     // Every Task went through a worker: scheduled, picked up, answered
     // (except the callback Pending Review waits for, and a Parallel branch's
-    // task that the other branch's failure may have cut short).
-    const int scheduled = CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED);
+    // task that the other branch's failure may have cut short). The data
+    // checks and Approve/Reject name Lambda function ARNs (LambdaFunction*
+    // events, as AWS), the flag step uses lambda:invoke (Task* events).
+    auto count = [&](v1::HistoryEventType task, v1::HistoryEventType lambda) {
+      return CountEvents(*history, task) + CountEvents(*history, lambda);
+    };
+    const int scheduled = count(v1::HISTORY_EVENT_TYPE_TASK_SCHEDULED,
+                                v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SCHEDULED);
     EXPECT_GE(scheduled, 1);
-    const int started = CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_STARTED);
-    const int answered = CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_SUCCEEDED) +
-                         CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_FAILED);
+    const int started =
+        count(v1::HISTORY_EVENT_TYPE_TASK_STARTED, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_STARTED);
+    const int failed =
+        count(v1::HISTORY_EVENT_TYPE_TASK_FAILED, v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_FAILED);
+    const int answered = count(v1::HISTORY_EVENT_TYPE_TASK_SUCCEEDED,
+                               v1::HISTORY_EVENT_TYPE_LAMBDA_FUNCTION_SUCCEEDED) +
+                         failed;
     const bool running = outcome.status == v1::EXECUTION_STATUS_RUNNING;
     const bool branch_may_abort =
         !outcome.reason.empty() &&
@@ -162,7 +172,7 @@ class WorkshopE2eTest : public ::testing::Test {
       EXPECT_EQ(answered, scheduled - (running ? 1 : 0));
     }
     if (outcome.status == v1::EXECUTION_STATUS_SUCCEEDED && outcome.reason.empty()) {
-      EXPECT_EQ(CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_FAILED), 0);
+      EXPECT_EQ(failed, 0);
     }
     if (running) {
       EXPECT_EQ(entered.back(), "Pending Review");
@@ -174,11 +184,13 @@ class WorkshopE2eTest : public ::testing::Test {
     }
     if (!outcome.reason.empty() || outcome.error == "UnprocessableDataException") {
       // The data check's failure, as the worker SDK reported it.
-      ASSERT_EQ(CountEvents(*history, v1::HISTORY_EVENT_TYPE_TASK_FAILED), 1);
+      ASSERT_EQ(failed, 1);
       for (const v1::HistoryEvent& event : *history) {
-        if (!event.has_task_failed_event_details()) continue;
-        EXPECT_EQ(event.task_failed_event_details().error(), "UnprocessableDataException");
-        const boost::json::value cause = Json(event.task_failed_event_details().cause());
+        if (!event.has_lambda_function_failed_event_details()) continue;
+        const v1::LambdaFunctionFailedEventDetails& details =
+            event.lambda_function_failed_event_details();
+        EXPECT_EQ(details.error(), "UnprocessableDataException");
+        const boost::json::value cause = Json(details.cause());
         EXPECT_EQ(cause.at("errorMessage"), kUnprocessableReason);
       }
     }

@@ -1,20 +1,18 @@
 #include "tests/e2e/workshop_stack.h"
 
-#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <iterator>
-#include <utility>
+#include <map>
 
 #include "absl/status/status.h"
-#include "absl/time/clock.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
-#include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "tests/e2e/grpc_call.h"
 #include "tests/testing/postgres_fixture.h"
 
 namespace stepwise::e2e {
@@ -23,30 +21,10 @@ namespace {
 namespace pb = ::workshop::v1;
 using testing::ChildProcess;
 
-// Generous: a loaded 2-core machine runs these tests next to builds.
-constexpr absl::Duration kStartTimeout = absl::Seconds(60);
-constexpr absl::Duration kCallTimeout = absl::Seconds(20);
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
-  return context;
-}
-
-absl::Status FromGrpc(const grpc::Status& status, std::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      StrCat(what, ": ", status.error_message()));
-}
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(StrCat("cannot read ", path));
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string Tail(const std::string& text, size_t max = 3000) {
-  return text.size() <= max ? text : "..." + text.substr(text.size() - max);
 }
 
 // Single quotes for /bin/sh: ' becomes '\''.
@@ -64,26 +42,14 @@ std::string ShellQuote(const std::string& arg) {
 
 }  // namespace
 
-std::string EndpointInReadyLine(const std::string& line) {
-  constexpr std::string_view kMarker = "serving on ";
-  const size_t at = line.find(kMarker);
-  if (at == std::string::npos) return "";
-  const size_t begin = at + kMarker.size();
-  const size_t end = line.find_first_of(" ,", begin);
-  return line.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-}
-
 absl::StatusOr<std::unique_ptr<WorkshopStack>> WorkshopStack::Start(const std::string& dir) {
   ASSIGN_OR_RETURN(const std::string database_url, testing::CreateTestDatabase());
   std::unique_ptr<WorkshopStack> stack(new WorkshopStack());
 
   ASSIGN_OR_RETURN(stack->orchestrator_,
-                   ChildProcess::Start({STEPWISE_ORCHESTRATOR_BIN, "--listen", "127.0.0.1:0",
-                                        "--database-url", database_url},
-                                       dir + "/orchestrator.log"));
-  ASSIGN_OR_RETURN(const std::string orchestrator_line,
-                   stack->orchestrator_->WaitForLine("serving on", kStartTimeout));
-  const std::string orchestrator = EndpointInReadyLine(orchestrator_line);
+                   OrchestratorProcess::Start(/*port=*/0, {"--database-url", database_url},
+                                              dir + "/orchestrator.log"));
+  const std::string& orchestrator = stack->orchestrator_->endpoint();
 
   // Both workers start at once; each waits for its own ready line.
   ASSIGN_OR_RETURN(stack->data_checking_,
@@ -99,17 +65,15 @@ absl::StatusOr<std::unique_ptr<WorkshopStack>> WorkshopStack::Start(const std::s
                    stack->account_applications_->WaitForLine("serving on", kStartTimeout));
   stack->applications_endpoint_ = EndpointInReadyLine(applications_line);
 
-  stack->states_ =
-      v1::States::NewStub(grpc::CreateChannel(orchestrator, grpc::InsecureChannelCredentials()));
   stack->applications_ = pb::AccountApplications::NewStub(
       grpc::CreateChannel(stack->applications_endpoint_, grpc::InsecureChannelCredentials()));
   return stack;
 }
 
 std::string WorkshopStack::LogTails() const {
-  return StrCat("--- orchestrator.log\n", Tail(orchestrator_->Log()), "\n--- data-checking.log\n",
-                Tail(data_checking_->Log()), "\n--- account-applications.log\n",
-                Tail(account_applications_->Log()));
+  return StrCat("--- orchestrator.log\n", Tail(orchestrator_->process().Log()),
+                "\n--- data-checking.log\n", Tail(data_checking_->Log()),
+                "\n--- account-applications.log\n", Tail(account_applications_->Log()));
 }
 
 absl::StatusOr<std::string> DeployWorkshopVersion(v1::States::Stub& states,
@@ -124,21 +88,16 @@ absl::StatusOr<std::string> DeployWorkshopVersion(v1::States::Stub& states,
   if (error || !substitutions.is_object()) {
     return absl::InvalidArgumentError("tests/workshop/substitutions.json is not a JSON object");
   }
-  v1::CreateStateMachineRequest request;
-  request.set_name(StrCat("workshop-", version.substr(0, version.find('-'))));
-  request.set_definition(definition);
+  std::map<std::string, std::string> definition_substitutions;
   for (const auto& [key, value] : substitutions.as_object()) {
     if (!value.is_string()) {
       return absl::InvalidArgumentError(
           StrCat("substitution ", std::string(key), " is not a string"));
     }
-    (*request.mutable_definition_substitutions())[std::string(key)] = value.as_string().c_str();
+    definition_substitutions[std::string(key)] = value.as_string().c_str();
   }
-  v1::CreateStateMachineResponse response;
-  auto context = Context();
-  RETURN_IF_ERROR(FromGrpc(states.CreateStateMachine(context.get(), request, &response),
-                           StrCat("CreateStateMachine ", version)));
-  return response.state_machine_arn();
+  return CreateMachine(states, StrCat("workshop-", version.substr(0, version.find('-'))),
+                       definition, definition_substitutions);
 }
 
 absl::StatusOr<pb::Application> SubmitApplication(pb::AccountApplications::Stub& applications,
@@ -150,7 +109,7 @@ absl::StatusOr<pb::Application> SubmitApplication(pb::AccountApplications::Stub&
   request.set_address(address);
   request.set_state_machine_arn(state_machine_arn);
   pb::SubmitApplicationResponse response;
-  auto context = Context();
+  auto context = CallContext();
   RETURN_IF_ERROR(FromGrpc(applications.SubmitApplication(context.get(), request, &response),
                            StrCat("SubmitApplication ", name)));
   return response.application();
@@ -161,7 +120,7 @@ absl::StatusOr<pb::Application> GetApplication(pb::AccountApplications::Stub& ap
   pb::GetApplicationRequest request;
   request.set_id(id);
   pb::GetApplicationResponse response;
-  auto context = Context();
+  auto context = CallContext();
   RETURN_IF_ERROR(FromGrpc(applications.GetApplication(context.get(), request, &response),
                            StrCat("GetApplication ", id)));
   return response.application();
@@ -174,62 +133,10 @@ absl::StatusOr<pb::Application> ReviewApplication(pb::AccountApplications::Stub&
   request.set_id(id);
   request.set_decision(decision);
   pb::ReviewApplicationResponse response;
-  auto context = Context();
+  auto context = CallContext();
   RETURN_IF_ERROR(FromGrpc(applications.ReviewApplication(context.get(), request, &response),
                            StrCat("ReviewApplication ", id)));
   return response.application();
-}
-
-absl::StatusOr<v1::DescribeExecutionResponse> DescribeExecution(v1::States::Stub& states,
-                                                                const std::string& arn) {
-  v1::DescribeExecutionRequest request;
-  request.set_execution_arn(arn);
-  v1::DescribeExecutionResponse response;
-  auto context = Context();
-  RETURN_IF_ERROR(FromGrpc(states.DescribeExecution(context.get(), request, &response),
-                           StrCat("DescribeExecution ", arn)));
-  return response;
-}
-
-absl::StatusOr<std::vector<v1::HistoryEvent>> ExecutionHistory(v1::States::Stub& states,
-                                                               const std::string& arn) {
-  std::vector<v1::HistoryEvent> events;
-  v1::GetExecutionHistoryRequest request;
-  request.set_execution_arn(arn);
-  request.set_max_results(1000);
-  do {
-    v1::GetExecutionHistoryResponse response;
-    auto context = Context();
-    RETURN_IF_ERROR(FromGrpc(states.GetExecutionHistory(context.get(), request, &response),
-                             StrCat("GetExecutionHistory ", arn)));
-    for (v1::HistoryEvent& event : *response.mutable_events()) events.push_back(std::move(event));
-    request.set_next_token(response.next_token());
-  } while (!request.next_token().empty());
-  return events;
-}
-
-std::vector<std::string> StatesEntered(const std::vector<v1::HistoryEvent>& history) {
-  std::vector<std::string> names;
-  for (const v1::HistoryEvent& event : history) {
-    if (event.has_state_entered_event_details()) {
-      names.push_back(event.state_entered_event_details().name());
-    }
-  }
-  return names;
-}
-
-int CountEvents(const std::vector<v1::HistoryEvent>& history, v1::HistoryEventType type) {
-  return static_cast<int>(std::count_if(
-      history.begin(), history.end(), [&](const v1::HistoryEvent& e) { return e.type() == type; }));
-}
-
-bool AwaitTrue(const std::function<bool()>& done, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return true;
 }
 
 absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,

@@ -1,7 +1,8 @@
 // WorkshopStack: the workshop's three processes for e2e tests —
 // stepwise-orchestrator, data-checking and account-applications — on one
 // fresh database of the test binary's embedded PostgreSQL, plus gRPC
-// clients for them and the calls the e2e tests make.
+// clients for them and the AccountApplications calls the e2e tests make
+// (the States calls are in states_calls.h).
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<WorkshopStack> stack, WorkshopStack::Start(dir.path()));
 //   ASSIGN_OR_RETURN(std::string arn, DeployWorkshopVersion(stack->states(), "8-parallel-steps"));
@@ -9,14 +10,13 @@
 //                    SubmitApplication(stack->applications(), "Spock", "123 Street", arn));
 //   stack->orchestrator().Signal(SIGTERM);
 //
-// Binary paths come from compile definitions (STEPWISE_ORCHESTRATOR_BIN,
-// DATA_CHECKING_BIN, ACCOUNT_APPLICATIONS_BIN), the workshop's files from
-// STEPWISE_SOURCE_DIR. Every call has a deadline; errors carry the gRPC code
-// and message as an absl::Status.
+// Binary paths come from compile definitions (STEPWISE_ORCHESTRATOR_BIN for
+// orchestrator_process.h, DATA_CHECKING_BIN, ACCOUNT_APPLICATIONS_BIN), the
+// workshop's files from STEPWISE_SOURCE_DIR. Every call has a deadline;
+// errors carry the gRPC code and message as an absl::Status.
 #ifndef STEPWISE_TESTS_E2E_WORKSHOP_STACK_H_
 #define STEPWISE_TESTS_E2E_WORKSHOP_STACK_H_
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +24,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "stepwise/v1/states.grpc.pb.h"
+#include "tests/e2e/orchestrator_process.h"
+#include "tests/e2e/states_calls.h"
+#include "tests/testing/await.h"
 #include "tests/testing/child_process.h"
 #include "workshop/v1/account_applications.grpc.pb.h"
 
@@ -36,11 +39,11 @@ class WorkshopStack {
   // `dir`/{orchestrator,data-checking,account-applications}.log.
   static absl::StatusOr<std::unique_ptr<WorkshopStack>> Start(const std::string& dir);
 
-  testing::ChildProcess& orchestrator() { return *orchestrator_; }
+  testing::ChildProcess& orchestrator() { return orchestrator_->process(); }
   testing::ChildProcess& data_checking() { return *data_checking_; }
   testing::ChildProcess& account_applications() { return *account_applications_; }
 
-  v1::States::Stub& states() { return *states_; }
+  v1::States::Stub& states() { return orchestrator_->states(); }
   workshop::v1::AccountApplications::Stub& applications() { return *applications_; }
   // "127.0.0.1:PORT" of the AccountApplications API (for the CLI's --endpoint).
   const std::string& applications_endpoint() const { return applications_endpoint_; }
@@ -49,7 +52,7 @@ class WorkshopStack {
   // be used after), so that a server's shutdown does not wait for an idle
   // client of the test to see its GOAWAY.
   void CloseClients() {
-    states_.reset();
+    orchestrator_->CloseClient();
     applications_.reset();
   }
 
@@ -59,16 +62,13 @@ class WorkshopStack {
  private:
   WorkshopStack() = default;
 
-  std::unique_ptr<testing::ChildProcess> orchestrator_;
+  // Destroyed last (a clean stop, after the workers' SIGKILL).
+  std::unique_ptr<OrchestratorProcess> orchestrator_;
   std::unique_ptr<testing::ChildProcess> data_checking_;
   std::unique_ptr<testing::ChildProcess> account_applications_;
-  std::unique_ptr<v1::States::Stub> states_;
   std::unique_ptr<workshop::v1::AccountApplications::Stub> applications_;
   std::string applications_endpoint_;
 };
-
-// The "HOST:PORT" after "serving on " in a ready line.
-std::string EndpointInReadyLine(const std::string& line);
 
 // Creates state machine "workshop-<version's number>" from
 // examples/workshop/<version>__account-application-workflow.asl.json with
@@ -85,20 +85,8 @@ absl::StatusOr<workshop::v1::Application> ReviewApplication(
     workshop::v1::AccountApplications::Stub& applications, const std::string& id,
     workshop::v1::ReviewDecision decision);
 
-absl::StatusOr<v1::DescribeExecutionResponse> DescribeExecution(v1::States::Stub& states,
-                                                                const std::string& arn);
-// Every event, oldest first.
-absl::StatusOr<std::vector<v1::HistoryEvent>> ExecutionHistory(v1::States::Stub& states,
-                                                               const std::string& arn);
-
-// The names of the states entered, in history order.
-std::vector<std::string> StatesEntered(const std::vector<v1::HistoryEvent>& history);
-// How many events of `type` the history has.
-int CountEvents(const std::vector<v1::HistoryEvent>& history, v1::HistoryEventType type);
-
-// Polls `done` every 50 ms until it returns true or `timeout` passes;
-// returns its last answer.
-bool AwaitTrue(const std::function<bool()>& done, absl::Duration timeout);
+// The tests wait for what they cannot be signalled about with it.
+using ::stepwise::testing::AwaitTrue;
 
 // A command's exit code and what it wrote to stdout and stderr.
 struct CommandResult {

@@ -1,6 +1,7 @@
 // ChildProcess: a program under test run as a real process (e2e tests): its
 // stdout and stderr go to a log file the test can wait on, and it never
 // outlives the test (SIGKILL when the test process dies, and on destruction).
+// Also a free port to give such a program, and log tails for failure messages.
 //
 //   ASSIGN_OR_RETURN(auto orchestrator,
 //                    ChildProcess::Start({kOrchestratorBin, "--listen", "127.0.0.1:0"}, log_path));
@@ -8,6 +9,7 @@
 //                    orchestrator->WaitForLine("serving on", absl::Seconds(30)));
 //   orchestrator->Signal(SIGTERM);
 //   ASSIGN_OR_RETURN(int code, orchestrator->Wait(absl::Seconds(10)));
+//   EXPECT_EQ(code, 0) << Tail(orchestrator->Log());
 #ifndef STEPWISE_TESTS_TESTING_CHILD_PROCESS_H_
 #define STEPWISE_TESTS_TESTING_CHILD_PROCESS_H_
 
@@ -59,6 +61,15 @@ class ChildProcess {
   std::string log_path_;
   std::optional<int> exit_code_;
 };
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, then released),
+// for a process that must listen on a port known in advance (e.g. the same
+// one again after a restart). kInternal when no socket can be bound.
+absl::StatusOr<int> PickFreePort();
+
+// The last `max` characters of `text` (a log), "..."-prefixed when cut, for
+// failure messages.
+std::string Tail(const std::string& text, size_t max = 3000);
 
 }  // namespace stepwise::testing
 

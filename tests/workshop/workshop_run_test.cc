@@ -314,12 +314,15 @@ TEST(WorkshopDetailTest, RetryAfterServiceExceptionSucceeds) {
     ++runs;
     RunResult r = RunStepwise(c);
     ASSERT_TRUE(r.output.is_object());
-    std::vector<const json::object*> failed = EventsOfType(r.output, "TaskFailed");
+    // Check Name is a Lambda function ARN used as the Resource: AWS records
+    // LambdaFunction* events for it (Task* only for lambda:invoke).
+    std::vector<const json::object*> failed = EventsOfType(r.output, "LambdaFunctionFailed");
     ASSERT_EQ(failed.size(), 1u);
-    EXPECT_EQ(failed[0]->at("taskFailedEventDetails").at("error"), "Lambda.ServiceException");
+    EXPECT_EQ(failed[0]->at("lambdaFunctionFailedEventDetails").at("error"),
+              "Lambda.ServiceException");
     // Check Name twice, Check Address, Approve Application.
-    EXPECT_EQ(EventsOfType(r.output, "TaskScheduled").size(), 4u);
-    EXPECT_EQ(EventsOfType(r.output, "TaskSucceeded").size(), 3u);
+    EXPECT_EQ(EventsOfType(r.output, "LambdaFunctionScheduled").size(), 4u);
+    EXPECT_EQ(EventsOfType(r.output, "LambdaFunctionSucceeded").size(), 3u);
   }
   EXPECT_EQ(runs, 3);  // Versions 6, 7, 8.
 }

@@ -2,7 +2,9 @@
 // a Stepwise orchestrator (stepwise.v1.Worker/PollTask), runs the registered
 // handler for each task, and reports the result with SendTaskSuccess /
 // SendTaskFailure (stepwise.v1.States). While a handler runs, heartbeats are
-// sent automatically for tasks that declare HeartbeatSeconds.
+// sent automatically: every third of the task's lease (Task.lease_seconds,
+// 60 s by default: the orchestrator hands a task out again when its lease
+// ends without news) or of its HeartbeatSeconds, whichever is shorter.
 //
 //   stepwise::worker::WorkerOptions options;
 //   options.endpoint = "localhost:7400";
@@ -86,14 +88,17 @@ struct WorkerOptions {
   std::string endpoint = "localhost:7400";
   // Shown to operators (PollTask.worker_name); default "<hostname>/pid-<pid>".
   std::string identity;
-  // Tasks run at most this many at once (one poll per free slot).
+  // Tasks run at most this many at once. While a slot is free, every
+  // registered queue has a poll outstanding (more, up to one per free slot),
+  // so no queue waits behind another's long poll; when the last slot fills,
+  // the outstanding polls are withdrawn.
   int concurrency = 4;
   // PollTask wait_time_seconds, 0..60 (the server caps it at 60). The call's
   // gRPC deadline is a few seconds longer. Shutdown cancels waiting polls.
   int poll_wait_seconds = 20;
   // (Heartbeats need no option: while a handler runs, SendTaskHeartbeat goes
-  // out every HeartbeatSeconds / 3 for tasks that declare HeartbeatSeconds,
-  // none for the others.)
+  // out every lease_seconds / 3 or HeartbeatSeconds / 3, whichever is
+  // shorter; none for a task with neither.)
   // Reconnect backoff when the orchestrator is unreachable: from initial,
   // doubling, up to max, with jitter; one log line per outage. Reports
   // (SendTaskSuccess / SendTaskFailure) are retried with the same backoff.

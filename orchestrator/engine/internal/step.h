@@ -23,6 +23,7 @@
 #include "orchestrator/engine/interpreter.h"
 #include "orchestrator/engine/randomness.h"
 #include "orchestrator/engine/state_error.h"
+#include "orchestrator/engine/variables.h"
 
 namespace stepwise::engine::internal {
 
@@ -33,16 +34,19 @@ struct StateOutcome {
   std::string next;
   boost::json::value output;
   StateError error;
+  // kNext/kEnd: the variables the state's (or Catcher's, or Choice rule's)
+  // Assign evaluated to; written to the frame's scope when the state exits.
+  std::optional<boost::json::object> assigned;
 
   static StateOutcome Blocked() { return {}; }
   static StateOutcome Next(std::string next, boost::json::value output) {
-    return {Kind::kNext, std::move(next), std::move(output), {}};
+    return {Kind::kNext, std::move(next), std::move(output), {}, std::nullopt};
   }
   static StateOutcome End(boost::json::value output) {
-    return {Kind::kEnd, "", std::move(output), {}};
+    return {Kind::kEnd, "", std::move(output), {}, std::nullopt};
   }
   static StateOutcome Failed(StateError error) {
-    return {Kind::kFailed, "", nullptr, std::move(error)};
+    return {Kind::kFailed, "", nullptr, std::move(error), std::nullopt};
   }
   // Next or End, as the state says.
   static StateOutcome Transition(const asl::State& state, boost::json::value output) {
@@ -104,11 +108,30 @@ class Step {
     const boost::json::value* object = nullptr;  // Null when the state does not read $$.
     Entropy* entropy = nullptr;
     const ExpressionCache* expressions = nullptr;
-    EvaluationContext evaluation() const { return EvaluationContext{object, entropy, expressions}; }
+    VariableScope variables;  // Empty when the state uses no variables.
+    EvaluationContext evaluation() const {
+      return EvaluationContext{object, entropy, expressions, &variables};
+    }
   };
   Context MakeContext(const Frame& frame, const asl::State& state,
                       const boost::json::value* map_item = nullptr, int64_t map_index = 0,
                       std::string_view task_token = {});
+
+  // --- assign.cc ---
+  // The variables `frame` sees: its own scope, then its parents' (up to a
+  // Distributed Map, whose iterations see no outer scope).
+  VariableScope ScopeOf(const Frame& frame);
+  // Evaluates a JSONPath `assign` (state, Catcher or Choice rule) with `$`
+  // as `input`; checks AWS's size limits (States.DataLimitExceeded) and
+  // that no name of an enclosing scope is assigned (States.Runtime). Null
+  // `assign` gives nullopt.
+  Outcome<std::optional<boost::json::object>> EvaluateAssignment(
+      const asl::State& state, const std::optional<boost::json::value>& assign,
+      const boost::json::value& input, const Context& context);
+  // Writes `assigned` into `frame`'s scope and adds assignedVariables
+  // (name -> JSON text) and assignedVariablesDetails to `exited_details`.
+  void CommitAssignment(Frame& frame, boost::json::object assigned,
+                        boost::json::object& exited_details);
 
   // --- state_actions.cc ---
   // Performs the action of the frame's current state (also on each retry).
@@ -142,8 +165,10 @@ class Step {
   void EmitTaskStarted(Frame& frame, const ResourceParts& parts);
   void OnTaskSucceeded(const TaskSucceeded& succeeded);
   void OnTaskFailed(const TaskFailed& failed);
+  void OnTaskScheduleFailed(const TaskScheduleFailed& failed);
   void OnTimerFired(const TimerFired& fired);
   void OnStopRequested(const StopRequested& stop);
+  void OnFailRequested(const FailRequested& fail);
   void OnRedriveRequested(const RedriveRequested& redrive);  // redrive.cc
   // A Parallel or Map frame's redrive: resumes the branches/iterations that
   // did not succeed and starts those that never started (redrive.cc).
@@ -185,12 +210,28 @@ class Step {
   std::vector<HistoryEvent> history_;
 };
 
-// "lambda" / "invoke" style split of a Task resource for history events.
+// "lambda" / "invoke" style split of a Task resource for history events,
+// and which family of events the resource gets (history.h): Activity* for
+// an activity ARN, LambdaFunction* for a Lambda function ARN used as the
+// Resource itself, Task* for everything else (service integrations).
 struct ResourceParts {
+  enum class Family { kTask, kActivity, kLambdaFunction };
   std::string type;
   std::string resource;
+  Family family = Family::kTask;
 };
 ResourceParts SplitResource(std::string_view resource);
+
+// The phases of a task that history records.
+enum class TaskPhase { kScheduled, kScheduleFailed, kStarted, kSucceeded, kFailed, kTimedOut };
+// The event type of `phase` for a resource of `family` (TaskScheduled,
+// ActivityScheduled, LambdaFunctionScheduled, ...). A failure to schedule a
+// Task* resource is TaskStartFailed (AWS has no TaskScheduleFailed).
+HistoryEventType TaskEventType(ResourceParts::Family family, TaskPhase phase);
+// The details every event of `phase` starts with: resourceType and resource
+// for Task* events; resource for ActivityScheduled/LambdaFunctionScheduled;
+// nothing for the others (AWS's shapes).
+boost::json::object TaskEventDetails(const ResourceParts& parts, TaskPhase phase);
 
 // Compact JSON text.
 std::string Serialize(const boost::json::value& value);

@@ -100,7 +100,8 @@ TEST_F(ExecutionCommandsTest, StartDescribeHistoryStop) {
   const std::vector<std::string> types = EventTypes(history.Json());
   ASSERT_GE(types.size(), 3u);
   EXPECT_EQ(types.front(), "ExecutionStarted");
-  EXPECT_THAT(types, ::testing::Contains("TaskScheduled"));
+  // A Lambda function ARN as the Resource: AWS's LambdaFunction* events.
+  EXPECT_THAT(types, ::testing::Contains("LambdaFunctionScheduled"));
   const json::value first = history.Json().at("events").at(0);
   EXPECT_EQ(first.at("id"), 1);
   EXPECT_EQ(first.at("previousEventId"), 0);

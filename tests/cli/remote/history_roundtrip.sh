@@ -4,30 +4,8 @@
 # --watch on a closed execution, and bad input.
 #   history_roundtrip.sh STEPWISE TEST_ORCHESTRATOR EXPECT_EXIT   (from the repo root)
 set -euo pipefail
-
-stepwise="$1"
-orchestrator="$2"
-expect_exit="$3"
-data=tests/cli/remote/testdata
-
-work="$(mktemp -d)"
-mkfifo "$work/port"
-"$orchestrator" --lifetime 60 >"$work/port" 2>"$work/orchestrator.log" &
-orchestrator_pid=$!
-cleanup() {
-  kill "$orchestrator_pid" 2>/dev/null || true
-  wait "$orchestrator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# The first line is the port; a blocking read with a deadline, no polling.
-if ! read -r -t 20 port <"$work/port"; then
-  echo "FAILED: the test orchestrator printed no port" >&2
-  cat "$work/orchestrator.log" >&2
-  exit 1
-fi
-export STEPWISE_ENDPOINT="127.0.0.1:$port"
+# Arguments, the test orchestrator, STEPWISE_ENDPOINT and cleanup on exit.
+source "$(dirname "${BASH_SOURCE[0]}")/roundtrip_preamble.sh" "$@"
 
 machine=arn:aws:states:us-east-1:123456789012:stateMachine:Greeter
 execution=arn:aws:states:us-east-1:123456789012:execution:Greeter:run-1

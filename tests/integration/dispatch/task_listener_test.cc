@@ -204,7 +204,7 @@ TEST_F(TaskListenerTest, TaskCommittedElsewhereWakesAWaitingPoll) {
   // Recorded by replica A right after the delivery.
   EXPECT_TRUE(AwaitTrue([&] {
     std::vector<std::string> types = service::testing::HistoryTypes(*store_b, *arn);
-    return std::find(types.begin(), types.end(), "TaskStarted") != types.end();
+    return std::find(types.begin(), types.end(), "LambdaFunctionStarted") != types.end();
   }));
   listener.Stop();
 }

@@ -135,7 +135,7 @@ TEST_F(TimerLoopPostgresTest, TwoReplicasFireEachTimerExactlyOnce) {
   RaceLoops();
   for (const std::string& arn : arns) {
     EXPECT_EQ(service::testing::CountEvents(store, arn, "WaitStateExited"), 3) << arn;
-    EXPECT_EQ(service::testing::CountEvents(store, arn, "TaskScheduled"), 1) << arn;
+    EXPECT_EQ(service::testing::CountEvents(store, arn, "ActivityScheduled"), 1) << arn;
     EXPECT_EQ(store.GetExecution(arn)->status, ExecutionStatus::kRunning) << arn;
   }
 
@@ -146,7 +146,7 @@ TEST_F(TimerLoopPostgresTest, TwoReplicasFireEachTimerExactlyOnce) {
     ASSERT_THAT(record, IsOk());
     EXPECT_EQ(record->status, ExecutionStatus::kFailed) << arn;
     EXPECT_EQ(record->error, "States.Timeout") << arn;
-    EXPECT_EQ(service::testing::CountEvents(store, arn, "TaskTimedOut"), 1) << arn;
+    EXPECT_EQ(service::testing::CountEvents(store, arn, "ActivityTimedOut"), 1) << arn;
   }
 
   const std::map<std::string, int> fired = fired_.fired();
@@ -183,7 +183,7 @@ TEST_F(TimerLoopPostgresTest, TimedOutTaskRefusesLateCompletion) {
   auto record = store.GetExecution(*arn);
   ASSERT_THAT(record, IsOk());
   EXPECT_EQ(record->status, ExecutionStatus::kFailed);
-  EXPECT_EQ(service::testing::CountEvents(store, *arn, "TaskTimedOut"), 1);
+  EXPECT_EQ(service::testing::CountEvents(store, *arn, "ActivityTimedOut"), 1);
   auto found = store.FindTaskByToken((*task)->task_token);
   ASSERT_THAT(found, IsOk());
   EXPECT_EQ(found->status, persistence::TaskStatus::kTimedOut);

@@ -109,6 +109,7 @@ TEST_F(OrchestratorServerTest, HandsATaskToAPollingWorkerAndFiresTimers) {
   EXPECT_EQ(polled.task().input(), R"({"a":2,"b":3})");
   EXPECT_EQ(polled.task().state_name(), "Work");
   EXPECT_EQ(polled.task().timeout_seconds(), 60);
+  EXPECT_EQ(polled.task().lease_seconds(), 60);  // --task-lease-seconds' default.
 
   v1::SendTaskSuccessRequest success;
   success.set_task_token(polled.task().task_token());
@@ -148,6 +149,22 @@ TEST(OrchestratorServerOptionsTest, RejectsAListenAddressWithoutPort) {
   absl::StatusOr<std::unique_ptr<OrchestratorServer>> server = OrchestratorServer::Start(options);
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(server.status().message()).find("HOST:PORT"), std::string::npos);
+}
+
+TEST(OrchestratorServerOptionsTest, RejectsLeasesTooShortToHeartbeatIn) {
+  OrchestratorOptions options;
+  options.listen = "127.0.0.1:0";
+  options.database_url = "postgresql://unused";
+  options.task_lease_seconds = 2;
+  absl::StatusOr<std::unique_ptr<OrchestratorServer>> server = OrchestratorServer::Start(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(server.status().message()).find("--task-lease-seconds"), std::string::npos);
+  options.task_lease_seconds = 60;
+  options.timer_lease_seconds = 0;
+  server = OrchestratorServer::Start(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(server.status().message()).find("--timer-lease-seconds"),
+            std::string::npos);
 }
 
 TEST(OrchestratorServerOptionsTest, NamesTheDatabaseItCannotReach) {

@@ -4,8 +4,10 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "persistence/store_rules.h"
 #include "tests/integration/store/execution_store_conformance.h"
 
 namespace stepwise::persistence::testing {
@@ -82,6 +84,57 @@ TYPED_TEST(ExecutionStoreConformance, ExpiredLeaseMakesTaskClaimableAgain) {
   EXPECT_EQ((*again)->delivery_count, 2);
   EXPECT_EQ((*again)->lease_until, T(20));
   EXPECT_EQ((*again)->last_heartbeat, T(10));
+}
+
+// The lease rule of a claim (TaskLeaseRule): HeartbeatSeconds + margin,
+// TimeoutSeconds only when asked, the default, and the cap; the backends
+// agree with TaskLeaseFor.
+TYPED_TEST(ExecutionStoreConformance, ClaimAppliesTheLeaseRule) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  TaskRecord short_beat = MakeTask(arn, "short", "q", T(0));
+  short_beat.heartbeat_seconds = 10;  // + 5 s (the margin's minimum).
+  TaskRecord long_beat = MakeTask(arn, "long", "q", T(1));
+  long_beat.heartbeat_seconds = 200;                              // + 20 s (10%), capped at 60 s.
+  TaskRecord timeout_only = MakeTask(arn, "timeout", "q", T(2));  // TimeoutSeconds 30: ignored.
+  execution.first_step.new_tasks = {short_beat, long_beat, timeout_only};
+  this->Start(execution);
+
+  TaskLeaseRule worker_rule;
+  worker_rule.default_lease = absl::Seconds(60);
+  worker_rule.use_timeout = false;
+  worker_rule.heartbeat_margin = true;
+  worker_rule.max_lease = absl::Seconds(60);
+  for (const auto& [task_id, lease] :
+       std::vector<std::pair<std::string, absl::Duration>>{{"short", absl::Seconds(15)},
+                                                           {"long", absl::Seconds(60)},
+                                                           {"timeout", absl::Seconds(60)}}) {
+    absl::StatusOr<std::optional<TaskRecord>> claimed =
+        this->store().ClaimTask("q", "w1", worker_rule, T(100));
+    ASSERT_THAT(claimed, IsOk());
+    ASSERT_TRUE(claimed->has_value());
+    EXPECT_EQ((*claimed)->task_id, task_id);
+    EXPECT_EQ((*claimed)->lease_until, T(100) + lease) << task_id;
+    EXPECT_EQ(TaskLeaseFor(**claimed, worker_rule), lease) << task_id;
+    EXPECT_EQ((*claimed)->last_heartbeat, T(100));
+  }
+
+  // Once the leases end: uncapped, with the margin (200 s + 20 s), and
+  // TimeoutSeconds when asked.
+  TaskLeaseRule activity_rule;
+  activity_rule.default_lease = absl::Minutes(5);
+  activity_rule.heartbeat_margin = true;
+  std::map<std::string, absl::Time> leases;
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<std::optional<TaskRecord>> again =
+        this->store().ClaimTask("q", "w2", activity_rule, T(160));
+    ASSERT_THAT(again, IsOk());
+    ASSERT_TRUE(again->has_value());
+    leases[(*again)->task_id] = *(*again)->lease_until;
+  }
+  EXPECT_EQ(leases["short"], T(175));
+  EXPECT_EQ(leases["long"], T(380));
+  EXPECT_EQ(leases["timeout"], T(190));
 }
 
 TYPED_TEST(ExecutionStoreConformance, ClaimLeasesForHeartbeatElseTimeoutElseDefault) {

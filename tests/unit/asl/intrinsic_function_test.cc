@@ -253,7 +253,7 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"States.Array(1e999)", "number out of range"},
         InvalidCase{"States.Array($.)", "States.Array argument 1 at position 13: invalid JSONPath"},
         InvalidCase{"States.Array(1, $.a[)", "argument 2"},
-        InvalidCase{"States.Array($a)", "invalid JSONPath"},
+        InvalidCase{"States.Array($1)", "invalid JSONPath"},
         InvalidCase{"States.Array(@.a)", "expected an argument"},
         InvalidCase{"States.Array() x", "unexpected text after the call"},
         InvalidCase{"States.Array()(", "unexpected text after the call"},

@@ -11,6 +11,7 @@
 #include "boost/json/value.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "orchestrator/asl/payload_template.h"
 #include "tests/testing/status_matchers.h"
 
 namespace stepwise::asl {
@@ -203,6 +204,75 @@ TEST(JsonPathFilter, Literals) {
 }
 
 // ---------------------------------------------------------------------------
+// Workflow variables: `$name` roots.
+
+struct VariableCase {
+  std::string text;
+  std::string variable;
+  std::vector<Kind> kinds;
+};
+
+void PrintTo(const VariableCase& c, std::ostream* os) { *os << c.text; }
+
+class JsonPathVariableTest : public ::testing::TestWithParam<VariableCase> {};
+
+TEST_P(JsonPathVariableTest, ParsesTheNameThenTheSegments) {
+  const VariableCase& c = GetParam();
+  absl::StatusOr<JsonPath> path = ParseJsonPath(c.text);
+  ASSERT_THAT(path, IsOk()) << c.text;
+  EXPECT_EQ(path->variable, c.variable);
+  EXPECT_FALSE(path->context_object);
+  EXPECT_EQ(KindsOf(*path), c.kinds);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    JsonPathVariables, JsonPathVariableTest,
+    ::testing::Values(VariableCase{"$x", "x", {}}, VariableCase{"$_x9", "_x9", {}},
+                      VariableCase{"$order.numItems", "order", {Kind::kField}},
+                      VariableCase{"$v[0]", "v", {Kind::kIndex}},
+                      VariableCase{
+                          "$v['a b'].c[-1]", "v", {Kind::kField, Kind::kField, Kind::kIndex}},
+                      VariableCase{"$v..name", "v", {Kind::kRecursiveDescent}},
+                      VariableCase{"$v[?(@.n > 1)]", "v", {Kind::kFilter}},
+                      VariableCase{"$states.input", "states", {Kind::kField}}));
+
+TEST(JsonPathVariables, DollarAndContextRootsAreUnchanged) {
+  for (std::string_view text : {"$", "$.a", "$[0]", "$$", "$$.Execution.Id"}) {
+    absl::StatusOr<JsonPath> path = ParseJsonPath(text);
+    ASSERT_THAT(path, IsOk()) << text;
+    EXPECT_EQ(path->variable, "") << text;
+  }
+  EXPECT_TRUE(ParseJsonPath("$$.a")->context_object);
+}
+
+TEST(JsonPathVariables, ReferencePathsMayStartAtAVariable) {
+  EXPECT_THAT(ParseReferencePath("$v.a[0]"), IsOk());
+  EXPECT_THAT(ParseReferencePath("$v[*]"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(JsonPathVariables, FilterRootStaysTheDocument) {
+  // Inside a filter `$` is the document the path started from; `$x` there is
+  // not a variable (AWS documents variables only as path roots).
+  EXPECT_THAT(ParseJsonPath("$v[?(@.a == $.b)]"), IsOk());
+  EXPECT_THAT(ParseJsonPath("$.a[?(@.b == $x)]"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(JsonPathVariables, ResultPathMayNotNameAVariable) {
+  EXPECT_EQ(PathProblem("$v", PathKind::kPath), "");
+  EXPECT_EQ(PathProblem("$v.a", PathKind::kReferencePath), "");
+  EXPECT_EQ(PathProblem("$v.a", PathKind::kResultPath), "'$v.a' must not refer to a variable ($v)");
+}
+
+TEST(JsonPathVariables, EvaluatesAgainstTheValueTheCallerPicks) {
+  absl::StatusOr<JsonPath> path = ParseJsonPath("$v.list[1]");
+  ASSERT_THAT(path, IsOk());
+  boost::json::value value = boost::json::parse(R"({"list": [10, 20]})");
+  std::vector<const boost::json::value*> nodes = EvaluateJsonPath(*path, value);
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(*nodes[0], boost::json::value(20));
+}
+
+// ---------------------------------------------------------------------------
 // Invalid paths.
 
 class JsonPathInvalidTest : public ::testing::TestWithParam<std::string> {};
@@ -217,17 +287,17 @@ TEST_P(JsonPathInvalidTest, IsRejected) {
 
 INSTANTIATE_TEST_SUITE_P(
     JsonPathInvalid, JsonPathInvalidTest,
-    ::testing::Values("", "a", " $", "$ ", "$\n", "@.a", "$$$", "$a", "$.", "$.a.", "$.a b", "$.a]",
-                      "$[", "$.a[", "$.a[0", "$.a['x", "$.a['x']x", "$['a' 'b']", "$...a", "$..",
-                      "$..[0]", "$..['']", "$.a[?()]", "$.a[?( )]", "$.a[?(@.b ==)]",
-                      "$.a[?(@.b = 1)]", "$.a[?(@.b === 1)]", "$.a[?(@.b)", "$.a[?(@.b)x]",
-                      "$.a[?@.b]", "$.a[1:2:0]", "$.a[99999999999999999999]", "$.a[-]", "$.a[0,]",
-                      "$.a['x',]", "$.a['x',0]", "$.a[0,'x']", "$.a[*", "$.a[**]", "$.a[?(1)]",
-                      "$.a[?('x')]", "$.a[?($$.x == 1)]", "$['\\q']", "$['\\u12']", "$['\\ud800']",
-                      "$.a[?((@.b)]", "$.a[?(@.b && )]", "$.a[?(@.b || || @.c)]",
-                      "$.a[?(@.b == 'x)]", "$.a[?(@.b == tru)]", "$.a[?(@.b == 1.)]",
-                      "$.a[?(@.b == 1e)]", "$.a[?(@.)]", "$.a[?(@.b < 1e999)]", "$.a.*b",
-                      "$.a[1 2]", "$['a'"));
+    ::testing::Values("", "a", " $", "$ ", "$\n", "@.a", "$$$", "$1", "$-a", "$a b", "$a.", "$é",
+                      "$.", "$.a.", "$.a b", "$.a]", "$[", "$.a[", "$.a[0", "$.a['x", "$.a['x']x",
+                      "$['a' 'b']", "$...a", "$..", "$..[0]", "$..['']", "$.a[?()]", "$.a[?( )]",
+                      "$.a[?(@.b ==)]", "$.a[?(@.b = 1)]", "$.a[?(@.b === 1)]", "$.a[?(@.b)",
+                      "$.a[?(@.b)x]", "$.a[?@.b]", "$.a[1:2:0]", "$.a[99999999999999999999]",
+                      "$.a[-]", "$.a[0,]", "$.a['x',]", "$.a['x',0]", "$.a[0,'x']", "$.a[*",
+                      "$.a[**]", "$.a[?(1)]", "$.a[?('x')]", "$.a[?($$.x == 1)]", "$['\\q']",
+                      "$['\\u12']", "$['\\ud800']", "$.a[?((@.b)]", "$.a[?(@.b && )]",
+                      "$.a[?(@.b || || @.c)]", "$.a[?(@.b == 'x)]", "$.a[?(@.b == tru)]",
+                      "$.a[?(@.b == 1.)]", "$.a[?(@.b == 1e)]", "$.a[?(@.)]", "$.a[?(@.b < 1e999)]",
+                      "$.a.*b", "$.a[1 2]", "$['a'"));
 
 TEST(JsonPathErrors, MessageNamesPositionAndExpectation) {
   absl::StatusOr<JsonPath> p = ParseJsonPath("$.a[");

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "persistence/memory/memory_store.h"
+#include "persistence/store_rules.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/dispatch/dispatch_test_util.h"
 #include "tests/unit/service/executor_test_util.h"
@@ -119,18 +120,20 @@ TEST_F(TaskDispatcherTest, WaitingPollGetsATaskAsSoonAsItCommits) {
   EXPECT_EQ(task.attempt(), 0);
   EXPECT_EQ(task.deadline().seconds(), absl::ToUnixSeconds(clock_.Now() + absl::Seconds(300)));
 
-  // Claimed by this worker, leased for HeartbeatSeconds from the claim, with
-  // the claim as first heartbeat; history shows the start.
+  // Claimed by this worker, leased for HeartbeatSeconds + 5 s from the claim
+  // (less than the 60 s task lease), with the claim as first heartbeat;
+  // history shows the start.
+  EXPECT_EQ(task.lease_seconds(), 35);
   persistence::TaskRecord stored = StoredTask(task.task_token());
   EXPECT_EQ(stored.status, persistence::TaskStatus::kClaimed);
   EXPECT_EQ(stored.worker_id, "worker-1");
-  EXPECT_EQ(stored.lease_until, clock_.Now() + absl::Seconds(30));
+  EXPECT_EQ(stored.lease_until, clock_.Now() + absl::Seconds(35));
   EXPECT_EQ(stored.last_heartbeat, clock_.Now());
   EXPECT_EQ(stored.delivery_count, 1);
-  // TaskStarted is recorded right after the delivery.
+  // LambdaFunctionStarted (a Lambda function ARN) right after the delivery.
   EXPECT_TRUE(AwaitTrue([&] {
     std::vector<std::string> types = service::testing::HistoryTypes(store_, arn);
-    return std::find(types.begin(), types.end(), "TaskStarted") != types.end();
+    return std::find(types.begin(), types.end(), "LambdaFunctionStarted") != types.end();
   }));
 }
 
@@ -229,7 +232,12 @@ TEST_F(TaskDispatcherTest, ExpiredLeaseIsDeliveredAgain) {
   ASSERT_TRUE(too_soon->Wait());
   EXPECT_FALSE(too_soon->response.has_task());
 
-  clock_.Advance(absl::Seconds(31));  // HeartbeatSeconds passed without a heartbeat.
+  // The lease (HeartbeatSeconds 30 + 5 s margin) ended without a heartbeat.
+  clock_.Advance(absl::Seconds(34));
+  std::unique_ptr<PollCall> still = server_->StartPoll("greeter", 0);
+  ASSERT_TRUE(still->Wait());
+  EXPECT_FALSE(still->response.has_task());
+  clock_.Advance(absl::Seconds(1));
   std::unique_ptr<PollCall> again = server_->StartPoll("greeter", 0, "worker-2");
   ASSERT_TRUE(again->Wait());
   ASSERT_TRUE(again->response.has_task());
@@ -344,15 +352,33 @@ TEST_F(TaskDispatcherTest, GetActivityTaskServesTheActivityQueue) {
   }
 }
 
-TEST(TaskLeaseTest, HeartbeatElseTimeoutElseDefault) {
+TEST(TaskLeaseTest, ActivityPollsHeartbeatPlusMarginElseTimeoutElseDefault) {
+  TaskDispatcherOptions options;
+  const persistence::TaskLeaseRule rule = ClaimLeaseRule(/*worker_heartbeats=*/false, options);
   persistence::TaskRecord task;
-  EXPECT_EQ(TaskLease(task, absl::Minutes(5)), absl::Minutes(5));
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Minutes(5));
   task.timeout_seconds = 300;
-  EXPECT_EQ(TaskLease(task, absl::Minutes(5)), absl::Seconds(300));
-  task.heartbeat_seconds = 20;
-  EXPECT_EQ(TaskLease(task, absl::Minutes(5)), absl::Seconds(20));
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(300));
+  task.heartbeat_seconds = 20;  // The heartbeat timeout comes 5 s before the lease ends.
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(25));
+  task.heartbeat_seconds = 600;  // 10% when that is more.
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(660));
   task.heartbeat_seconds = 0;
-  EXPECT_EQ(TaskLease(task, absl::Minutes(5)), absl::Seconds(300));
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(300));
+}
+
+TEST(TaskLeaseTest, WorkerPollsGetTheShortTaskLease) {
+  TaskDispatcherOptions options;
+  options.task_lease = absl::Seconds(60);
+  const persistence::TaskLeaseRule rule = ClaimLeaseRule(/*worker_heartbeats=*/true, options);
+  persistence::TaskRecord task;
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(60));
+  task.timeout_seconds = 3600;  // The worker heartbeats: TimeoutSeconds does not matter.
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(60));
+  task.heartbeat_seconds = 10;
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(15));
+  task.heartbeat_seconds = 300;
+  EXPECT_EQ(persistence::TaskLeaseFor(task, rule), absl::Seconds(60));
 }
 
 TEST(StateMachineArnOfTest, DerivesTheMachineFromAnExecutionArn) {

@@ -120,9 +120,10 @@ TEST_F(TaskStartedRaceTest, CompletionBeforeTaskStartedKeepsHistoryWellFormed) {
   EXPECT_EQ(server_->dispatcher->stats().started, 0);
   EXPECT_EQ(server_->dispatcher->stats().started_skipped, 2);
   EXPECT_THAT(History(*arn),
-              ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                          "TaskSucceeded", "TaskStateExited", "TaskStateEntered", "TaskScheduled",
-                          "TaskStarted", "TaskFailed", "ExecutionFailed"));
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+                          "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionFailed", "ExecutionFailed"));
   const std::vector<persistence::HistoryRecord> records = service::testing::History(store_, *arn);
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(records[i].id, static_cast<int64_t>(i + 1));
@@ -142,7 +143,7 @@ TEST_F(TaskStartedRaceTest, TaskStartedBeforeCompletionIsRecordedOnce) {
   });
   ASSERT_TRUE(AwaitTrue([&] {
     std::vector<std::string> types = History(*arn);
-    return types.size() == 4 && types.back() == "TaskStarted";
+    return types.size() == 4 && types.back() == "LambdaFunctionStarted";
   }));
   std::string token;
   {
@@ -153,8 +154,9 @@ TEST_F(TaskStartedRaceTest, TaskStartedBeforeCompletionIsRecordedOnce) {
   ASSERT_THAT(server_->executor->CompleteTask(token, "{}"), IsOk());
   EXPECT_EQ(server_->dispatcher->stats().started, 1);
   EXPECT_THAT(History(*arn),
-              ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                          "TaskSucceeded", "TaskStateExited", "TaskStateEntered", "TaskScheduled"));
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+                          "TaskStateEntered", "LambdaFunctionScheduled"));
 }
 
 }  // namespace

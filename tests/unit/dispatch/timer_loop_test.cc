@@ -1,5 +1,6 @@
 #include "orchestrator/dispatch/timer_loop.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "orchestrator/service/execution_executor.h"
 #include "persistence/memory/memory_store.h"
+#include "tests/testing/forwarding_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/service/executor_test_util.h"
 
@@ -158,7 +160,7 @@ TEST_F(TimerLoopTest, TaskTimeoutRetriesThroughTheLoop) {
   clock_.Advance(absl::Seconds(5));
   EXPECT_EQ(loop.RunOnce().value_or(-1), 1);  // Timed out again: retries exhausted.
   EXPECT_EQ(Status(arn), ExecutionStatus::kFailed);
-  EXPECT_EQ(service::testing::CountEvents(store_, arn, "TaskTimedOut"), 2);
+  EXPECT_EQ(service::testing::CountEvents(store_, arn, "ActivityTimedOut"), 2);
   EXPECT_EQ(loop.RunOnce().value_or(-1), 0);
 }
 
@@ -188,6 +190,66 @@ TEST_F(TimerLoopTest, TimersOfEndedExecutionsAreDropped) {
   EXPECT_EQ(loop.RunOnce().value_or(-1), 0);
 }
 
+// A store whose next `failures` CommitStep calls fail as if the database
+// were away.
+class FlakyCommits final : public ::stepwise::testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  absl::StatusOr<int64_t> CommitStep(const persistence::StepUpdate& update,
+                                     int64_t expected_version) override {
+    if (failures.load() > 0) {
+      --failures;
+      return absl::UnavailableError("the database is away");
+    }
+    return ForwardingStore::CommitStep(update, expected_version);
+  }
+  std::atomic<int> failures{0};
+};
+
+// A fire that fails gives the timer back, due again after retry_delay
+// (doubling while it keeps failing), instead of holding it for the lease.
+TEST_F(TimerLoopTest, AFailedFireIsRetriedSoonNotWhenTheLeaseEnds) {
+  const std::string arn = Start(kWaitMachine, "w");
+  FlakyCommits flaky(store_);
+  service::ExecutionExecutor executor(flaky, clock_, service::testing::CountingEntropy(), {});
+  TimerLoopOptions options = Options();
+  options.lease = absl::Seconds(15);
+  options.retry_delay = absl::Seconds(1);
+  TimerLoop loop(flaky, executor, clock_, options);
+
+  clock_.Advance(absl::Seconds(10));
+  flaky.failures = 2;
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 1);  // Fails: due again in 1 s.
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 0);
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 1);  // Fails again: due in 2 s.
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 0);
+  EXPECT_EQ(Status(arn), ExecutionStatus::kRunning);
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 1);  // Well before the 15 s lease.
+  EXPECT_EQ(Status(arn), ExecutionStatus::kSucceeded);
+  EXPECT_EQ(flaky.failures.load(), 0);
+}
+
+// A replica that claimed timers and died: they come back when its claim's
+// lease ends, which is short (15 s by default).
+TEST_F(TimerLoopTest, TimersOfADeadReplicaComeBackAfterTheShortLease) {
+  EXPECT_EQ(TimerLoopOptions().lease, absl::Seconds(15));
+  const std::string arn = Start(kWaitMachine, "w");
+  clock_.Advance(absl::Seconds(10));
+  auto dead = store_.ClaimDueTimers(clock_.Now(), 10, "dead-replica",
+                                    clock_.Now() + TimerLoopOptions().lease);
+  ASSERT_THAT(dead, IsOk());
+  ASSERT_EQ(dead->size(), 1u);
+  TimerLoop loop(store_, executor_, clock_, Options());
+  clock_.Advance(absl::Seconds(14));
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 0);
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(loop.RunOnce().value_or(-1), 1);
+  EXPECT_EQ(Status(arn), ExecutionStatus::kSucceeded);
+}
+
 TEST_F(TimerLoopTest, BadOptionsAreRefused) {
   TimerLoopOptions no_owner = Options();
   no_owner.owner.clear();
@@ -196,11 +258,14 @@ TEST_F(TimerLoopTest, BadOptionsAreRefused) {
   no_poll.poll_interval = absl::ZeroDuration();
   TimerLoopOptions no_lease = Options();
   no_lease.lease = absl::InfiniteDuration();
+  TimerLoopOptions no_retry = Options();
+  no_retry.retry_delay = absl::ZeroDuration();
   for (const auto& [options, field] :
        std::vector<std::pair<TimerLoopOptions, std::string>>{{no_owner, "owner"},
                                                              {no_batch, "batch_limit"},
                                                              {no_poll, "poll_interval"},
-                                                             {no_lease, "lease"}}) {
+                                                             {no_lease, "lease"},
+                                                             {no_retry, "retry_delay"}}) {
     TimerLoop loop(store_, executor_, clock_, options);
     absl::Status started = loop.Start();
     EXPECT_THAT(started, StatusIs(absl::StatusCode::kInvalidArgument)) << field;

@@ -111,7 +111,7 @@ TEST(InterpreterTest, RetryBacksOffOnTheVirtualClockThenCatches) {
   absl::Time start = r.history.front().timestamp;
   std::vector<int64_t> failures;
   for (const HistoryEvent& e : r.history) {
-    if (e.type == HistoryEventType::kTaskFailed) {
+    if (e.type == HistoryEventType::kLambdaFunctionFailed) {
       failures.push_back(absl::ToInt64Seconds(e.timestamp - start));
     }
   }

@@ -384,8 +384,9 @@ TEST(RedriveTest, HistoryOfATaskRedriveReentersOnlyTheFailedState) {
   EXPECT_EQ(driver.state().error, "Boom");
   driver.Redrive();
   EXPECT_THAT(driver.RedriveTypes(),
-              ElementsAre("ExecutionRedriven", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                          "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"));
+              ElementsAre("ExecutionRedriven", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+                          "ExecutionSucceeded"));
   EXPECT_EQ(driver.state().error, "");
   EXPECT_EQ(driver.state().cause, "");
 }
@@ -402,9 +403,9 @@ TEST(RedriveTest, ParallelHistoryStartsOnlyTheFailedBranch) {
   driver.Redrive();
   EXPECT_THAT(driver.RedriveTypes(),
               ElementsAre("ExecutionRedriven", "ParallelStateEntered", "ParallelStateStarted",
-                          "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded",
-                          "TaskStateExited", "ParallelStateSucceeded", "ParallelStateExited",
-                          "ExecutionSucceeded"));
+                          "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionSucceeded", "TaskStateExited", "ParallelStateSucceeded",
+                          "ParallelStateExited", "ExecutionSucceeded"));
   EXPECT_EQ(driver.state().output, json::parse("[{},{}]"));
 }
 
@@ -418,11 +419,12 @@ TEST(RedriveTest, MapHistoryStartsOnlyTheFailedIteration) {
   driver.Start("[1,2]");
   ASSERT_EQ(driver.state().status, ExecutionStatus::kFailed);
   driver.Redrive();
-  EXPECT_THAT(driver.RedriveTypes(),
-              ElementsAre("ExecutionRedriven", "MapStateEntered", "MapStateStarted",
-                          "MapIterationStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                          "TaskSucceeded", "TaskStateExited", "MapIterationSucceeded",
-                          "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"));
+  EXPECT_THAT(
+      driver.RedriveTypes(),
+      ElementsAre("ExecutionRedriven", "MapStateEntered", "MapStateStarted", "MapIterationStarted",
+                  "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                  "LambdaFunctionSucceeded", "TaskStateExited", "MapIterationSucceeded",
+                  "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"));
   const HistoryEvent& iteration = driver.history()[driver.history().size() - 10];
   ASSERT_EQ(TypeName(iteration), "MapIterationStarted");
   EXPECT_EQ(iteration.details.at("index"), 1);
@@ -465,7 +467,7 @@ TEST(RedriveTest, TimedOutRedriveRestartsTheExecutionTimeout) {
   EXPECT_EQ(driver.state().status, ExecutionStatus::kTimedOut);
   EXPECT_EQ(driver.now() - timed_out, absl::Seconds(5));
   EXPECT_THAT(driver.RedriveTypes(), ElementsAre("ExecutionRedriven", "TaskStateEntered",
-                                                 "TaskScheduled", "ExecutionTimedOut"));
+                                                 "LambdaFunctionScheduled", "ExecutionTimedOut"));
 }
 
 TEST(RedriveTest, RunningSucceededOrUnstartedExecutionsAreNotRedriven) {

@@ -94,9 +94,10 @@ TEST_F(TaskStartedTest, StartedThenCompletedAsRecorded) {
   Apply(TaskFailed{task_ids_[1], "Boom", "broke"});
   EXPECT_EQ(state_.status, ExecutionStatus::kSucceeded);
   EXPECT_THAT(Types(),
-              ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                          "TaskSucceeded", "TaskStateExited", "TaskStateEntered", "TaskScheduled",
-                          "TaskStarted", "TaskFailed", "TaskStateExited", "PassStateEntered",
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+                          "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionFailed", "TaskStateExited", "PassStateEntered",
                           "PassStateExited", "ExecutionSucceeded"));
   ExpectWellFormed();
 }
@@ -106,8 +107,8 @@ TEST_F(TaskStartedTest, CompletionBeforeTaskStartedEmitsItFirstAndTheLateOneIsIg
   ASSERT_EQ(task_ids_.size(), 1u);
   StepResult succeeded = Apply(TaskSucceeded{task_ids_[0], json::object{{"v", 1}}});
   ASSERT_GE(succeeded.history.size(), 2u);
-  EXPECT_EQ(TypeName(succeeded.history[0]), "TaskStarted");
-  EXPECT_EQ(TypeName(succeeded.history[1]), "TaskSucceeded");
+  EXPECT_EQ(TypeName(succeeded.history[0]), "LambdaFunctionStarted");
+  EXPECT_EQ(TypeName(succeeded.history[1]), "LambdaFunctionSucceeded");
   EXPECT_EQ(succeeded.history[1].previous_event_id, succeeded.history[0].id);
 
   // The dispatcher's TaskStarted arrives late: nothing happens at all.
@@ -123,9 +124,10 @@ TEST_F(TaskStartedTest, CompletionBeforeTaskStartedEmitsItFirstAndTheLateOneIsIg
   Apply(TaskStarted{task_ids_[1]});
   EXPECT_EQ(state_.status, ExecutionStatus::kSucceeded);
   EXPECT_THAT(Types(),
-              ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                          "TaskSucceeded", "TaskStateExited", "TaskStateEntered", "TaskScheduled",
-                          "TaskStarted", "TaskFailed", "TaskStateExited", "PassStateEntered",
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+                          "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionFailed", "TaskStateExited", "PassStateEntered",
                           "PassStateExited", "ExecutionSucceeded"));
   ExpectWellFormed();
 }
@@ -137,9 +139,11 @@ TEST_F(TaskStartedTest, EachDeliveryRecordsItsOwnTaskStarted) {
   Apply(TaskStarted{task_ids_[0]});
   Apply(TaskStarted{task_ids_[0]});
   Apply(TaskSucceeded{task_ids_[0], json::object{}});
-  EXPECT_THAT(Types(), ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
-                                   "TaskStarted", "TaskStarted", "TaskSucceeded", "TaskStateExited",
-                                   "TaskStateEntered", "TaskScheduled"));
+  EXPECT_THAT(
+      Types(),
+      ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                  "LambdaFunctionStarted", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
+                  "TaskStateExited", "TaskStateEntered", "LambdaFunctionScheduled"));
 }
 
 TEST_F(TaskStartedTest, ATimeoutOfATaskNobodyStartedAddsNoTaskStarted) {
@@ -147,8 +151,9 @@ TEST_F(TaskStartedTest, ATimeoutOfATaskNobodyStartedAddsNoTaskStarted) {
   ASSERT_EQ(task_ids_.size(), 1u);
   Apply(TaskFailed{task_ids_[0], std::string(errors::kTimeout), "too slow"});
   EXPECT_EQ(state_.status, ExecutionStatus::kFailed);
-  EXPECT_THAT(Types(), ElementsAre("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
-                                   "TaskTimedOut", "ExecutionFailed"));
+  EXPECT_THAT(Types(),
+              ElementsAre("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                          "LambdaFunctionTimedOut", "ExecutionFailed"));
 }
 
 TEST_F(TaskStartedTest, DocumentsWithoutTheFlagCountAWaitingTaskAsStarted) {
@@ -162,7 +167,7 @@ TEST_F(TaskStartedTest, DocumentsWithoutTheFlagCountAWaitingTaskAsStarted) {
   state_ = *std::move(old);
   StepResult succeeded = Apply(TaskSucceeded{task_ids_[0], json::object{}});
   ASSERT_FALSE(succeeded.history.empty());
-  EXPECT_EQ(TypeName(succeeded.history[0]), "TaskSucceeded");
+  EXPECT_EQ(TypeName(succeeded.history[0]), "LambdaFunctionSucceeded");
 
   document = ToJson(state_);
   document.at("root").as_object()["task_started"] = "yes";

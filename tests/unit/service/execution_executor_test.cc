@@ -338,7 +338,7 @@ TEST_F(ExecutionExecutorTest, ConcurrentCompletionsLoseNothing) {
   int iterations = 0;
   std::set<std::string> task_ids;
   for (const HistoryRecord& r : history) {
-    if (r.type == "TaskSucceeded") ++succeeded;
+    if (r.type == "ActivitySucceeded") ++succeeded;
     if (r.type == "MapIterationSucceeded") ++iterations;
   }
   EXPECT_EQ(succeeded, kItems);

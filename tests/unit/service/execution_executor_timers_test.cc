@@ -197,8 +197,8 @@ TEST_F(ExecutorTimersTest, TimeoutRetriesWithANewTask) {
   EXPECT_EQ(closed->status, TaskStatus::kTimedOut);
   std::vector<persistence::HistoryRecord> history = testing::History(store_, arn);
   ASSERT_FALSE(history.empty());
-  EXPECT_EQ(history.back().type, "TaskTimedOut");
-  json::value details = json::parse(history.back().event_json).at("taskTimedOutEventDetails");
+  EXPECT_EQ(history.back().type, "ActivityTimedOut");
+  json::value details = json::parse(history.back().event_json).at("activityTimedOutEventDetails");
   EXPECT_EQ(details.at("error").as_string(), "States.Timeout");
   EXPECT_EQ(details.at("cause").as_string(),
             "The task did not finish within its TimeoutSeconds of 5 seconds");
@@ -268,7 +268,7 @@ TEST_F(ExecutorTimersTest, FreshHeartbeatReArmsStaleOneIsCaught) {
   EXPECT_EQ(output.at("error").at("Error").as_string(), "States.HeartbeatTimeout");
   EXPECT_EQ(output.at("error").at("Cause").as_string(),
             "The task sent no heartbeat for its HeartbeatSeconds of 10 seconds");
-  EXPECT_EQ(testing::CountEvents(store_, arn, "TaskTimedOut"), 1);
+  EXPECT_EQ(testing::CountEvents(store_, arn, "ActivityTimedOut"), 1);
   auto closed = store_.FindTaskByToken(task->task_token);
   ASSERT_THAT(closed, IsOk());
   EXPECT_EQ(closed->status, TaskStatus::kTimedOut);
@@ -309,7 +309,7 @@ TEST_F(ExecutorTimersTest, SimultaneousTimeoutsApplyOnce) {
   EXPECT_THAT(FireDue(), ElementsAre(TaskTimerId(TaskTimerKind::kHeartbeat, task->task_id),
                                      TaskTimerId(TaskTimerKind::kTimeout, task->task_id)));
   EXPECT_EQ(Status(arn), ExecutionStatus::kRunning);
-  EXPECT_EQ(testing::CountEvents(store_, arn, "TaskTimedOut"), 1);
+  EXPECT_EQ(testing::CountEvents(store_, arn, "ActivityTimedOut"), 1);
   const std::vector<std::string> types = testing::HistoryTypes(store_, arn);
   ASSERT_FALSE(types.empty());
   EXPECT_EQ(types.back(), "WaitStateEntered");

@@ -135,12 +135,16 @@ TEST_F(ExecutionsTest, HistoryWithoutExecutionDataLeavesPayloadsOut) {
       EXPECT_FALSE(full.execution_started_event_details().input().empty());
       EXPECT_TRUE(bare.execution_started_event_details().input().empty());
     }
-    if (full.has_task_scheduled_event_details()) {
+    // The task is a Lambda function ARN: LambdaFunctionScheduled, whose
+    // payload is `input` (AWS's shape).
+    if (full.has_lambda_function_scheduled_event_details()) {
       saw_scheduled = true;
-      EXPECT_FALSE(full.task_scheduled_event_details().parameters().empty());
-      EXPECT_TRUE(bare.task_scheduled_event_details().parameters().empty());
-      EXPECT_EQ(bare.task_scheduled_event_details().resource(),
-                full.task_scheduled_event_details().resource());
+      EXPECT_FALSE(full.lambda_function_scheduled_event_details().input().empty());
+      EXPECT_TRUE(bare.lambda_function_scheduled_event_details().input().empty());
+      EXPECT_EQ(bare.lambda_function_scheduled_event_details().resource(),
+                full.lambda_function_scheduled_event_details().resource());
+      EXPECT_EQ(bare.lambda_function_scheduled_event_details().resource(),
+                "arn:aws:lambda:us-east-1:123456789012:function:greeter");
     }
     if (full.has_execution_succeeded_event_details()) {
       saw_succeeded = true;

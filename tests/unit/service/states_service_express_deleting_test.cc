@@ -208,11 +208,16 @@ TEST_F(DeletingTest, MachineIsDeletingWhileItsExecutionsRun) {
   ASSERT_TRUE(service_->ListExecutions(list, &listed).ok());
   EXPECT_EQ(listed.executions_size(), 1);
 
-  // The running execution finishes; then the machine is gone and its name free.
+  // As AWS, the running execution ends at its next state transition (here
+  // its task's completion): FAILED, States.Runtime. Then the machine is gone
+  // and its name free.
   std::optional<persistence::TaskRecord> task = ClaimGreeter();
   ASSERT_TRUE(task.has_value());
   ASSERT_TRUE(Succeed(task->task_token, "{}").ok());
-  EXPECT_EQ(Describe(run).status(), v1::EXECUTION_STATUS_SUCCEEDED);
+  const v1::DescribeExecutionResponse ended = Describe(run);
+  EXPECT_EQ(ended.status(), v1::EXECUTION_STATUS_FAILED);
+  EXPECT_EQ(ended.error(), "States.Runtime");
+  EXPECT_EQ(ended.cause(), "State machine M has been deleted.");
   ExpectError(DescribeMachine(sm, &described), grpc::StatusCode::NOT_FOUND,
               "StateMachineDoesNotExist", {{"resource", sm}});
   EXPECT_THAT(ListedMachines(), ElementsAre());

@@ -103,7 +103,7 @@ TEST_F(StateMachinesTest, RunningExecutionsKeepTheirRevisionAcrossAnUpdate) {
   EXPECT_EQ(json::parse(new_done.output()), json::parse(R"({"version": 2})"));
 }
 
-TEST_F(StateMachinesTest, DeleteIsIdempotentAndRunningExecutionsFinish) {
+TEST_F(StateMachinesTest, DeleteIsIdempotentAndRunningExecutionsEndAtTheNextTransition) {
   const std::string arn = CreateMachine("M", kTaskMachine);
   const std::string run = Start(arn, "run");
 
@@ -124,12 +124,15 @@ TEST_F(StateMachinesTest, DeleteIsIdempotentAndRunningExecutionsFinish) {
   ExpectError(service_->StartExecution(start, &started), grpc::StatusCode::FAILED_PRECONDITION,
               "StateMachineDeleting", {{"resource", arn}});
 
-  // The execution that was running finishes on its revision; then the
-  // machine is gone.
+  // The execution that was running ends at its next transition (its task's
+  // completion), FAILED as AWS does; then the machine is gone.
   std::optional<persistence::TaskRecord> task = ClaimGreeter();
   ASSERT_TRUE(task.has_value());
   ASSERT_TRUE(Succeed(task->task_token, R"({"done": true})").ok());
-  EXPECT_EQ(Describe(run).status(), v1::EXECUTION_STATUS_SUCCEEDED);
+  const v1::DescribeExecutionResponse ended = Describe(run);
+  EXPECT_EQ(ended.status(), v1::EXECUTION_STATUS_FAILED);
+  EXPECT_EQ(ended.error(), "States.Runtime");
+  EXPECT_EQ(ended.cause(), "State machine M has been deleted.");
   v1::DescribeStateMachineRequest describe;
   describe.set_state_machine_arn(arn);
   v1::DescribeStateMachineResponse described;

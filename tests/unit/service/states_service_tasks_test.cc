@@ -67,16 +67,17 @@ TEST_F(TasksTest, HeartbeatNeverShortensALease) {
   EXPECT_EQ(Reread(task->task_token).lease_until, task->lease_until);
 }
 
-TEST_F(TasksTest, HeartbeatWithoutHeartbeatSecondsUsesTheConfiguredLease) {
+TEST_F(TasksTest, HeartbeatRenewsTheLeaseTheClaimGave) {
   StatesServiceOptions options;
-  options.heartbeat_lease = absl::Minutes(7);
+  options.heartbeat_lease = absl::Minutes(7);  // Only for tasks without a lease.
   Rebuild(options);
   Start(CreateMachine("M", kTaskMachineNoHeartbeat), "run");
   std::optional<persistence::TaskRecord> task = ClaimGreeter(absl::Minutes(1));
   ASSERT_TRUE(task.has_value());
   ASSERT_FALSE(task->heartbeat_seconds.has_value());
+  clock_.Advance(absl::Seconds(40));
   ASSERT_TRUE(Heartbeat(task->task_token).ok());
-  EXPECT_EQ(Reread(task->task_token).lease_until, clock_.Now() + absl::Minutes(7));
+  EXPECT_EQ(Reread(task->task_token).lease_until, clock_.Now() + absl::Minutes(1));
 }
 
 TEST_F(TasksTest, HeartbeatOnAPendingTaskRecordsItOnly) {

@@ -47,23 +47,12 @@ void Execute(HandlerRun& run) {
   run.sync->cv.notify_all();
 }
 
-grpc::Status SendHeartbeat(WorkerContext& context, const std::string& task_token,
-                           absl::Duration timeout) {
-  grpc::ClientContext rpc;
-  rpc.set_deadline(absl::ToChronoTime(std::min(context.CallDeadline(), absl::Now() + timeout)));
-  v1::SendTaskHeartbeatRequest request;
-  request.set_task_token(task_token);
-  v1::SendTaskHeartbeatResponse response;
-  return context.states_stub->SendTaskHeartbeat(&rpc, request, &response);
-}
-
-// Waits for the handler, heartbeating every HeartbeatSeconds / 3 when the
-// task has HeartbeatSeconds. Returns false when the shutdown grace period
-// ended first. Sets `*gone` when a heartbeat learns that the orchestrator no
-// longer wants the task (the handler still runs to its end).
-bool Supervise(WorkerContext& context, HandlerRun& run, int heartbeat_seconds, std::string* gone) {
-  const absl::Duration interval =
-      heartbeat_seconds > 0 ? absl::Seconds(heartbeat_seconds) / 3 : absl::InfiniteDuration();
+// Waits for the handler, heartbeating every `interval` (HeartbeatInterval).
+// Returns false when the shutdown grace period ended first. Sets `*gone`
+// when a heartbeat learns that the orchestrator no longer wants the task
+// (the handler still runs to its end).
+bool Supervise(WorkerContext& context, HandlerRun& run, absl::Duration interval,
+               std::string* gone) {
   absl::Time next_heartbeat = absl::Now() + interval;
   SharedSync& sync = *context.sync;
   std::unique_lock<std::mutex> lock(sync.mu);
@@ -95,6 +84,25 @@ bool Supervise(WorkerContext& context, HandlerRun& run, int heartbeat_seconds, s
 }
 
 }  // namespace
+
+absl::Duration HeartbeatInterval(const v1::Task& task) {
+  absl::Duration interval = absl::InfiniteDuration();
+  if (task.lease_seconds() > 0) interval = absl::Seconds(task.lease_seconds()) / 3;
+  if (task.heartbeat_seconds() > 0) {
+    interval = std::min(interval, absl::Seconds(task.heartbeat_seconds()) / 3);
+  }
+  return interval;
+}
+
+grpc::Status SendHeartbeat(WorkerContext& context, const std::string& task_token,
+                           absl::Duration timeout) {
+  grpc::ClientContext rpc;
+  rpc.set_deadline(absl::ToChronoTime(std::min(context.CallDeadline(), absl::Now() + timeout)));
+  v1::SendTaskHeartbeatRequest request;
+  request.set_task_token(task_token);
+  v1::SendTaskHeartbeatResponse response;
+  return context.states_stub->SendTaskHeartbeat(&rpc, request, &response);
+}
 
 absl::StatusOr<Task> ToTask(const std::string& queue, const v1::Task& task) {
   Task out;
@@ -138,7 +146,7 @@ void RunTask(WorkerContext& context, const std::string& queue, const v1::Task& t
     run->handler = std::move(handler);
     run->task = *std::move(parsed);
     std::thread thread([run] { Execute(*run); });
-    if (!Supervise(context, *run, task.heartbeat_seconds(), &dropped)) {
+    if (!Supervise(context, *run, HeartbeatInterval(task), &dropped)) {
       // The handler cannot be stopped; it finishes (or not) on its own.
       thread.detach();
       dropped = "the shutdown grace period ended with the handler still running";
