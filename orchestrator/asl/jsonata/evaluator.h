@@ -1,0 +1,73 @@
+// The JSONata tree-walking evaluator (a port of jsonata-js's evaluate()).
+// One Evaluator per evaluation; it holds the injected clock and random
+// source and a recursion budget.
+#ifndef STEPWISE_ORCHESTRATOR_ASL_JSONATA_EVALUATOR_H_
+#define STEPWISE_ORCHESTRATOR_ASL_JSONATA_EVALUATOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "orchestrator/asl/jsonata/ast.h"
+#include "orchestrator/asl/jsonata/function.h"
+#include "orchestrator/asl/jsonata/value.h"
+
+namespace stepwise::jsonata::internal {
+
+class Evaluator {
+ public:
+  Evaluator(int64_t now_millis, std::function<double()> random)
+      : now_millis_(now_millis), random_(std::move(random)) {}
+  // Clears every frame still alive (see Frame::Clear): no closure outlives
+  // the evaluation, results leave as JSON.
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // A new variable scope; the evaluator tracks it to break cycles later.
+  FramePtr NewFrame(FramePtr parent);
+
+  // Throws JsonataException on a runtime error.
+  Value Evaluate(const NodePtr& expr, const Value& input, const FramePtr& env);
+  // Calls a function value. Throws T1006 if `proc` is not a function.
+  Value Apply(const Value& proc, std::vector<Value> args, const Value& input, int position);
+  // How many arguments a higher-order function passes to `fn`.
+  static int Arity(const Value& fn);
+  // The arguments a higher-order built-in passes: value, index, array, cut
+  // to `fn`'s arity.
+  Value CallWithItem(const Value& fn, const Value& item, int index, const Value& array,
+                     int position);
+
+  int64_t now_millis() const { return now_millis_; }
+  double Random() { return random_(); }
+
+ private:
+  Value EvaluateInner(const NodePtr& expr, const Value& input, const FramePtr& env);
+  Value EvaluatePath(const NodePtr& expr, const Value& input, const FramePtr& env);
+  Value EvaluateStep(const NodePtr& step, const Value& input, const FramePtr& env, bool last);
+  Value EvaluateFilter(const NodePtr& predicate, const Value& input, const FramePtr& env);
+  Value EvaluateGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
+                      const Value& input, const FramePtr& env);
+  Value EvaluateSort(const NodePtr& expr, const Value& input, const FramePtr& env);
+  Value EvaluateBinary(const NodePtr& expr, const Value& input, const FramePtr& env);
+  Value EvaluateUnary(const NodePtr& expr, const Value& input, const FramePtr& env);
+  Value EvaluateFunction(const NodePtr& expr, const Value& input, const FramePtr& env,
+                         const Value* apply_to);
+  Value EvaluatePartial(const NodePtr& expr, const Value& input, const FramePtr& env);
+  Value EvaluateApply(const NodePtr& expr, const Value& input, const FramePtr& env);
+
+  int64_t now_millis_;
+  std::function<double()> random_;
+  int depth_ = 0;
+  std::vector<std::weak_ptr<Frame>> frames_;
+};
+
+// Wildcard and descendant steps, and field lookup over sequences.
+Value LookupField(const Value& input, const std::string& key);
+Value Wildcard(const Value& input);
+Value Descendants(const Value& input);
+
+}  // namespace stepwise::jsonata::internal
+
+#endif  // STEPWISE_ORCHESTRATOR_ASL_JSONATA_EVALUATOR_H_
