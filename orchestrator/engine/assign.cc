@@ -68,8 +68,27 @@ Outcome<std::optional<json::object>> Step::EvaluateAssignment(
   }
   Outcome<json::object> evaluated = EvaluateAssign(*assign, input, context.evaluation());
   if (!evaluated.ok()) return evaluated.error();
-  json::object& values = evaluated.value();
-  const VariableScope& scope = context.variables;
+  return CheckAssignment(state, std::move(evaluated).value(), context.variables);
+}
+
+Outcome<std::optional<json::object>> Step::EvaluateJsonataAssignment(
+    const asl::State& state, const std::optional<json::value>& assign, JsonataFields& fields,
+    const VariableScope& scope) {
+  if (!assign) return std::optional<json::object>();
+  // Every value reads the variables from before this Assign: `fields` was
+  // bound once, so assignments are parallel as in JSONPath mode.
+  Outcome<json::value> evaluated = fields.Value(*assign, "Assign");
+  if (!evaluated.ok()) return evaluated.error();
+  if (!evaluated.value().is_object()) {
+    return StateError{std::string(errors::kQueryEvaluationError),
+                      std::string("The field 'Assign' must be an object of variable names")};
+  }
+  return CheckAssignment(state, std::move(evaluated.value().get_object()), scope);
+}
+
+Outcome<std::optional<json::object>> Step::CheckAssignment(const asl::State& state,
+                                                           json::object values,
+                                                           const VariableScope& scope) {
   size_t assign_bytes = 0;
   size_t replaced_bytes = 0;
   for (const auto& [key, value] : values) {

@@ -78,6 +78,18 @@ StateOutcome Step::StartMap(Frame& frame, const asl::State& state, json::value i
   }
   Context context = MakeContext(frame, state);
   json::value items = input;
+  const bool jsonata = state.query_language == asl::QueryLanguage::kJsonata;
+  if (jsonata && map.items) {
+    JsonataFields fields = MakeJsonata(input, context);
+    Outcome<json::value> evaluated = fields.Value(*map.items, "Items");
+    if (!evaluated.ok()) return StateOutcome::Failed(evaluated.error());
+    items = std::move(evaluated).value();
+  }
+  if (jsonata && !items.is_array()) {
+    return StateOutcome::Failed({std::string(errors::kQueryEvaluationError),
+                                 StrCat("The field 'Items' must evaluate to a JSON array, but was ",
+                                        Serialize(items).substr(0, 200))});
+  }
   if (map.items_path) {
     Outcome<json::value> selected =
         SelectPath(*map.items_path, input, context.evaluation(), "ItemsPath");
@@ -128,6 +140,17 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
   if (is_map) {
     const auto& map = std::get<asl::MapFields>(state.fields);
     int64_t limit = map.max_concurrency.value.value_or(0);
+    if (map.max_concurrency.expression) {
+      Context context = MakeContext(frame, state);
+      JsonataFields fields = MakeJsonata(frame.effective_input, context);
+      Outcome<int64_t> evaluated = fields.Int(map.max_concurrency, "MaxConcurrency");
+      if (!evaluated.ok()) {
+        CancelPending(frame);
+        Emit(&frame, HistoryEventType::kMapStateFailed, {});
+        return StateOutcome::Failed(evaluated.error());
+      }
+      limit = evaluated.value();
+    }
     if (map.max_concurrency.path) {
       Context context = MakeContext(frame, state);
       Outcome<json::value> selected = SelectPath(*map.max_concurrency.path, frame.effective_input,
@@ -141,8 +164,15 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
       json::value item_input = frame.items[static_cast<size_t>(index)];
       if (map.item_selector) {
         Context context = MakeContext(frame, state, &item_input, index);
-        Outcome<json::value> selected =
-            ApplyPayloadTemplate(*map.item_selector, frame.effective_input, context.evaluation());
+        Outcome<json::value> selected = json::value();
+        if (state.query_language == asl::QueryLanguage::kJsonata) {
+          // $states.input is the Map's input; the item is $states.context.Map.Item.Value.
+          JsonataFields fields = MakeJsonata(frame.effective_input, context);
+          selected = fields.Value(*map.item_selector, "ItemSelector");
+        } else {
+          selected =
+              ApplyPayloadTemplate(*map.item_selector, frame.effective_input, context.evaluation());
+        }
         if (!selected.ok()) {
           CancelPending(frame);
           Emit(&frame, HistoryEventType::kMapStateFailed, {});

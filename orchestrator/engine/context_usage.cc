@@ -111,8 +111,10 @@ void ContextUsage::Scan(const asl::StateMachine& machine) {
   const Scanner context(MentionsContext);
   const Scanner variables(MentionsVariable);
   for (const asl::State& state : machine.states) {
-    if (context.State(state)) states_.insert(&state);
-    if (Assigns(state) || variables.State(state)) variable_states_.insert(&state);
+    // JSONata states bind $states.context and every visible variable.
+    const bool jsonata = state.query_language == asl::QueryLanguage::kJsonata;
+    if (jsonata || context.State(state)) states_.insert(&state);
+    if (jsonata || Assigns(state) || variables.State(state)) variable_states_.insert(&state);
     if (const auto* parallel = std::get_if<asl::ParallelFields>(&state.fields)) {
       for (const auto& branch : parallel->branches) Scan(*branch);
     }

@@ -1,5 +1,7 @@
 #include "orchestrator/engine/expression_cache.h"
 
+#include "orchestrator/asl/payload_template.h"
+
 namespace stepwise::engine {
 namespace {
 
@@ -17,6 +19,29 @@ const asl::JsonPath* ExpressionCache::Path(std::string_view text) const {
 const asl::IntrinsicCall* ExpressionCache::Intrinsic(std::string_view text) const {
   auto it = intrinsics_.find(absl::string_view(text.data(), text.size()));
   return it == intrinsics_.end() ? nullptr : &it->second;
+}
+
+const jsonata::Expression* ExpressionCache::Jsonata(std::string_view text) const {
+  auto it = jsonata_.find(absl::string_view(text.data(), text.size()));
+  return it == jsonata_.end() ? nullptr : it->second.get();
+}
+
+void ExpressionCache::AddJsonataText(const std::optional<std::string>& text) {
+  if (!text || jsonata_.contains(*text) || !asl::IsJsonataExpression(*text)) return;
+  // A text that does not parse stays out: evaluation reports the error.
+  absl::StatusOr<std::shared_ptr<const jsonata::Expression>> parsed =
+      jsonata::Parse(std::string_view(*text).substr(2, text->size() - 4));
+  if (parsed.ok()) jsonata_.emplace(*text, std::move(*parsed));
+}
+
+void ExpressionCache::AddJsonata(const json::value& value) {
+  if (const json::string* text = value.if_string()) {
+    AddJsonataText(std::string(text->data(), text->size()));
+  } else if (const json::array* array = value.if_array()) {
+    for (const json::value& element : *array) AddJsonata(element);
+  } else if (const json::object* object = value.if_object()) {
+    for (const auto& member : *object) AddJsonata(member.value());
+  }
 }
 
 void ExpressionCache::AddPath(const std::string& text) {
@@ -61,7 +86,39 @@ void ExpressionCache::AddMachine(const asl::StateMachine& machine) {
   auto add_optional = [this](const std::optional<std::string>& text) {
     if (text) AddPath(*text);
   };
+  auto add_jsonata = [this](const std::optional<json::value>& value) {
+    if (value) AddJsonata(*value);
+  };
   for (const asl::State& state : machine.states) {
+    if (state.query_language == asl::QueryLanguage::kJsonata) {
+      add_jsonata(state.arguments);
+      add_jsonata(state.output);
+      add_jsonata(state.assign);
+      for (const asl::Catcher& catcher : state.catch_) {
+        add_jsonata(catcher.output);
+        add_jsonata(catcher.assign);
+      }
+      if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
+        AddJsonataText(task->timeout_seconds.expression);
+        AddJsonataText(task->heartbeat_seconds.expression);
+      } else if (const auto* choice = std::get_if<asl::ChoiceFields>(&state.fields)) {
+        for (const asl::ChoiceRule& rule : choice->choices) {
+          AddJsonata(rule.condition);
+          add_jsonata(rule.assign);
+          add_jsonata(rule.output);
+        }
+      } else if (const auto* wait = std::get_if<asl::WaitFields>(&state.fields)) {
+        AddJsonataText(wait->seconds.expression);
+        AddJsonataText(wait->timestamp.expression);
+      } else if (const auto* fail = std::get_if<asl::FailFields>(&state.fields)) {
+        AddJsonataText(fail->error.expression);
+        AddJsonataText(fail->cause.expression);
+      } else if (const auto* map = std::get_if<asl::MapFields>(&state.fields)) {
+        add_jsonata(map->items);
+        add_jsonata(map->item_selector);
+        AddJsonataText(map->max_concurrency.expression);
+      }
+    }
     add_field(state.input_path);
     add_field(state.output_path);
     if (state.parameters) AddTemplate(*state.parameters);

@@ -73,15 +73,7 @@ Outcome<std::string> ResolveString(const asl::DynamicString& field, std::string_
 }  // namespace
 
 StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
-  if (state.query_language == asl::QueryLanguage::kJsonata) {
-    // Validated, but not evaluated yet: refuse rather than run JSONata fields
-    // (Arguments, Output, Condition...) as if they were absent.
-    return StateOutcome::Failed(
-        {std::string(errors::kQueryEvaluationError),
-         StrCat("State '", state.name,
-                "' uses QueryLanguage JSONata, which this version of Stepwise validates but "
-                "cannot run yet")});
-  }
+  if (state.query_language == asl::QueryLanguage::kJsonata) return ExecuteJsonata(frame, state);
   Context context = MakeContext(frame, state);
   const EvaluationContext ctx = context.evaluation();
   switch (state.type) {
@@ -112,41 +104,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       int64_t heartbeat = -1;
       STEPWISE_TRY(timeout, ResolveInt(task.timeout_seconds, "TimeoutSeconds", payload, ctx));
       STEPWISE_TRY(heartbeat, ResolveInt(task.heartbeat_seconds, "HeartbeatSeconds", payload, ctx));
-      std::string serialized = Serialize(payload);
-      if (serialized.size() > options().max_payload_bytes) {
-        return StateOutcome::Failed(
-            {std::string(errors::kDataLimitExceeded),
-             StrCat("The task input of ", serialized.size(), " bytes exceeds the limit of ",
-                    options().max_payload_bytes, " bytes")});
-      }
-      ResourceParts parts = SplitResource(task.resource);
-      json::object details = TaskEventDetails(parts, TaskPhase::kScheduled);
-      if (parts.family == ResourceParts::Family::kTask) {
-        details["region"] = "local";
-        details["parameters"] = serialized;
-      } else {
-        details["input"] = serialized;
-        details["inputDetails"] = json::object{{"truncated", false}};
-      }
-      if (timeout >= 0) details["timeoutInSeconds"] = timeout;
-      // AWS's LambdaFunctionScheduledEventDetails has no heartbeat.
-      if (heartbeat >= 0 && parts.family != ResourceParts::Family::kLambdaFunction) {
-        details["heartbeatInSeconds"] = heartbeat;
-      }
-      Emit(&frame, TaskEventType(parts.family, TaskPhase::kScheduled), std::move(details));
-      ScheduleTask schedule;
-      schedule.task_id = frame.task_id;
-      schedule.task_token = frame.task_token;
-      schedule.state_name = state.name;
-      schedule.resource = task.resource;
-      schedule.payload = std::move(payload);
-      if (timeout >= 0) schedule.timeout_seconds = timeout;
-      if (heartbeat >= 0) schedule.heartbeat_seconds = heartbeat;
-      schedule.attempt = frame.retry_count;
-      AddEffect(std::move(schedule));
-      frame.blocker = Blocker::kTask;
-      frame.task_started = false;
-      return StateOutcome::Blocked();
+      return ScheduleTaskFor(frame, state, std::move(payload), timeout, heartbeat);
     }
     case asl::StateType::kChoice: {
       json::value effective;
@@ -228,7 +186,50 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
   return StateOutcome::Failed({std::string(errors::kRuntime), "unknown state type"});
 }
 
+StateOutcome Step::ScheduleTaskFor(Frame& frame, const asl::State& state, json::value payload,
+                                   int64_t timeout, int64_t heartbeat) {
+  const auto& task = std::get<asl::TaskFields>(state.fields);
+  std::string serialized = Serialize(payload);
+  if (serialized.size() > options().max_payload_bytes) {
+    return StateOutcome::Failed(
+        {std::string(errors::kDataLimitExceeded),
+         StrCat("The task input of ", serialized.size(), " bytes exceeds the limit of ",
+                options().max_payload_bytes, " bytes")});
+  }
+  ResourceParts parts = SplitResource(task.resource);
+  json::object details = TaskEventDetails(parts, TaskPhase::kScheduled);
+  if (parts.family == ResourceParts::Family::kTask) {
+    details["region"] = "local";
+    details["parameters"] = serialized;
+  } else {
+    details["input"] = serialized;
+    details["inputDetails"] = json::object{{"truncated", false}};
+  }
+  if (timeout >= 0) details["timeoutInSeconds"] = timeout;
+  // AWS's LambdaFunctionScheduledEventDetails has no heartbeat.
+  if (heartbeat >= 0 && parts.family != ResourceParts::Family::kLambdaFunction) {
+    details["heartbeatInSeconds"] = heartbeat;
+  }
+  Emit(&frame, TaskEventType(parts.family, TaskPhase::kScheduled), std::move(details));
+  ScheduleTask schedule;
+  schedule.task_id = frame.task_id;
+  schedule.task_token = frame.task_token;
+  schedule.state_name = state.name;
+  schedule.resource = task.resource;
+  schedule.payload = std::move(payload);
+  if (timeout >= 0) schedule.timeout_seconds = timeout;
+  if (heartbeat >= 0) schedule.heartbeat_seconds = heartbeat;
+  schedule.attempt = frame.retry_count;
+  AddEffect(std::move(schedule));
+  frame.blocker = Blocker::kTask;
+  frame.task_started = false;
+  return StateOutcome::Blocked();
+}
+
 StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json::value result) {
+  if (state.query_language == asl::QueryLanguage::kJsonata) {
+    return FinishJsonataResult(frame, state, std::move(result));
+  }
   Context context = MakeContext(frame, state);
   const EvaluationContext ctx = context.evaluation();
   // Assign's `$` is the raw result (the task's, or the branch/iteration
@@ -247,6 +248,7 @@ StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json:
 }
 
 StateOutcome Step::FinishWait(Frame& frame, const asl::State& state) {
+  if (state.query_language == asl::QueryLanguage::kJsonata) return FinishJsonataWait(frame, state);
   Context context = MakeContext(frame, state);
   // Assign's `$` is the effective input (after InputPath).
   std::optional<json::object> assigned;

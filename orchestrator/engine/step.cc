@@ -230,7 +230,10 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         // "An error occurred while executing the state 'X' (entered at the
         // event id #7). The JSONPath '$.a' specified for the field ...".
         constexpr std::string_view kPrefix = "An error occurred while executing the state '";
-        if (outcome.error.error == errors::kRuntime && state.type != asl::StateType::kFail &&
+        // So does States.QueryEvaluationError (JSONata fields).
+        const bool own_error = outcome.error.error == errors::kRuntime ||
+                               outcome.error.error == errors::kQueryEvaluationError;
+        if (own_error && state.type != asl::StateType::kFail &&
             !outcome.error.cause.starts_with(kPrefix)) {
           outcome.error.cause = StrCat(kPrefix, state.name, "' (entered at the event id #",
                                        frame.entered_event_id, "). ", outcome.error.cause);
@@ -311,6 +314,9 @@ StateOutcome Step::HandleFailure(Frame& frame, const asl::State& state, const St
   for (const asl::Catcher& catcher : state.catch_) {
     if (!ErrorMatches(catcher.error_equals, error.error)) continue;
     json::value error_output = json::object{{"Error", error.error}, {"Cause", error.cause}};
+    if (state.query_language == asl::QueryLanguage::kJsonata) {
+      return CatchJsonata(frame, state, catcher, std::move(error_output));
+    }
     // A Catcher's Assign reads the error output as `$`.
     Outcome<std::optional<json::object>> assigned = std::optional<json::object>();
     if (catcher.assign) {

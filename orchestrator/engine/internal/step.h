@@ -21,6 +21,7 @@
 #include "orchestrator/engine/history.h"
 #include "orchestrator/engine/internal/context_usage.h"
 #include "orchestrator/engine/interpreter.h"
+#include "orchestrator/engine/jsonata_fields.h"
 #include "orchestrator/engine/randomness.h"
 #include "orchestrator/engine/state_error.h"
 #include "orchestrator/engine/variables.h"
@@ -128,6 +129,14 @@ class Step {
   Outcome<std::optional<boost::json::object>> EvaluateAssignment(
       const asl::State& state, const std::optional<boost::json::value>& assign,
       const boost::json::value& input, const Context& context);
+  // A JSONata-mode `assign` evaluated by `fields`, with the same checks.
+  Outcome<std::optional<boost::json::object>> EvaluateJsonataAssignment(
+      const asl::State& state, const std::optional<boost::json::value>& assign,
+      JsonataFields& fields, const VariableScope& scope);
+  // AWS's size limits and the outer-scope rule for `values` assigned by `state`.
+  Outcome<std::optional<boost::json::object>> CheckAssignment(const asl::State& state,
+                                                              boost::json::object values,
+                                                              const VariableScope& scope);
   // Writes `assigned` into `frame`'s scope and adds assignedVariables
   // (name -> JSON text) and assignedVariablesDetails to `exited_details`.
   void CommitAssignment(Frame& frame, boost::json::object assigned,
@@ -141,6 +150,23 @@ class Step {
   StateOutcome FinishWithResult(Frame& frame, const asl::State& state, boost::json::value result);
   // A Wait timer fired.
   StateOutcome FinishWait(Frame& frame, const asl::State& state);
+
+  // --- jsonata_actions.cc (QueryLanguage JSONata) ---
+  // A JSONata field evaluator: `$states.input` is `input`, `$states.context`
+  // the context object of `context` (from MakeContext), `$name` its
+  // variables. Use it at once, like the Context.
+  JsonataFields MakeJsonata(const boost::json::value& input, const Context& context);
+  StateOutcome ExecuteJsonata(Frame& frame, const asl::State& state);
+  // Output and Assign with `$states.result` (Task, Parallel, Map).
+  StateOutcome FinishJsonataResult(Frame& frame, const asl::State& state,
+                                   boost::json::value result);
+  StateOutcome FinishJsonataWait(Frame& frame, const asl::State& state);
+  // A Catcher's Output and Assign with `$states.errorOutput`.
+  StateOutcome CatchJsonata(Frame& frame, const asl::State& state, const asl::Catcher& catcher,
+                            boost::json::value error_output);
+  // Schedules the task of `state` with `payload` (both languages).
+  StateOutcome ScheduleTaskFor(Frame& frame, const asl::State& state, boost::json::value payload,
+                               int64_t timeout, int64_t heartbeat);
 
   // --- children.cc ---
   StateOutcome StartParallel(Frame& frame, const asl::State& state, boost::json::value input);

@@ -257,15 +257,6 @@ TEST(InterpreterTest, LateAndDuplicateEventsChangeNothing) {
   EXPECT_EQ(again.state.output, json::value(5));
 }
 
-TEST(InterpreterTest, JsonataStatesAreRefusedClearly) {
-  LocalRunResult r = RunMachine(R"j({"QueryLanguage":"JSONata","StartAt":"A","States":{
-      "A":{"Type":"Pass","Output":"{% $states.input %}","End":true}}})j",
-                                "{}");
-  EXPECT_EQ(r.state.status, ExecutionStatus::kFailed);
-  EXPECT_EQ(r.state.error, "States.QueryEvaluationError");
-  EXPECT_THAT(r.state.cause, ::testing::HasSubstr("JSONata"));
-}
-
 TEST(InterpreterTest, DistributedMapReaderIsRefusedClearly) {
   LocalRunResult r = RunMachine(R"j({"StartAt":"M","States":{"M":{"Type":"Map",
       "ItemReader":{"Resource":"arn:aws:states:::s3:getObject",
