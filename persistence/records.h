@@ -145,6 +145,12 @@ struct ExecutionRecord {
 struct ExecutionSnapshot {
   ExecutionRecord execution;
   std::string state_document;  // engine::ExecutionState as JSON text.
+  // The execution's state machine, read with the row (so the step path
+  // needs no GetStateMachine): DELETING ends STANDARD executions at their
+  // next transition. Empty name when the machine row is gone.
+  StateMachineStatus machine_status = StateMachineStatus::kActive;
+  std::string machine_name;
+  std::string machine_type;
 };
 
 struct ExecutionFilter {
@@ -233,6 +239,12 @@ struct StepUpdate {
   std::vector<std::string> completed_task_ids;  // Results consumed by this step.
   std::vector<std::string> cancelled_task_ids;
   std::vector<std::string> timed_out_task_ids;  // Closed as TIMED_OUT by this step.
+  // When true, every task of completed_task_ids and timed_out_task_ids must
+  // be open (PENDING, CLAIMED or INVOKED) when the step commits, else
+  // CommitStep fails with kFailedPrecondition and writes nothing: a task's
+  // result is consumed once, checked in the step's own transaction. When
+  // false a closed task stays as it is and the step commits.
+  bool consumed_tasks_must_be_open = false;
   // Upserted: an existing id gets the new fire_at and loses its lease.
   std::vector<TimerRecord> new_timers;
   std::vector<std::string> fired_timer_ids;  // Applied by this step: deleted.

@@ -123,19 +123,20 @@ ExecutionExecutor::InterpreterForRevision(const std::string& revision_id) {
   return InterpreterFor(revision.revision_id, revision.definition);
 }
 
-absl::StatusOr<std::optional<engine::FailRequested>> ExecutionExecutor::DeletedMachineFailure(
-    const persistence::ExecutionRecord& execution) {
-  absl::StatusOr<persistence::StateMachineRecord> machine =
-      store_.GetStateMachine(execution.state_machine_arn);
-  // Gone altogether cannot happen while this execution runs; let it be.
-  if (machine.status().code() == absl::StatusCode::kNotFound) return std::nullopt;
-  RETURN_IF_ERROR(machine.status());
-  // AWS: EXPRESS executions may go on after DeleteStateMachine.
-  if (machine->status != persistence::StateMachineStatus::kDeleting || machine->type == "EXPRESS") {
+std::optional<engine::FailRequested> ExecutionExecutor::DeletedMachineFailure(
+    const persistence::ExecutionSnapshot& snapshot) {
+  // The machine comes with the snapshot (LoadExecution reads it in the same
+  // query), so this costs no round trip. Gone altogether cannot happen while
+  // the execution runs; let it be. AWS: EXPRESS executions may go on after
+  // DeleteStateMachine.
+  if (snapshot.machine_name.empty() ||
+      snapshot.machine_status != persistence::StateMachineStatus::kDeleting ||
+      snapshot.machine_type == "EXPRESS") {
     return std::nullopt;
   }
-  return engine::FailRequested{std::string(engine::errors::kRuntime),
-                               StrCat("State machine ", machine->name, " has been deleted.")};
+  return engine::FailRequested{
+      std::string(engine::errors::kRuntime),
+      StrCat("State machine ", snapshot.machine_name, " has been deleted.")};
 }
 
 absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view state_machine_arn,
@@ -206,7 +207,12 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
       apply_mu_[std::hash<std::string_view>{}(execution_arn) % apply_mu_.size()]);
   absl::Status last = absl::AbortedError("no attempt made");
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    if (!consumes.task_token.empty()) RETURN_IF_ERROR(CheckTaskOpen(consumes.task_token));
+    if (!consumes.task_token.empty()) {
+      // A retry re-reads: the conflicting step may have closed the task.
+      RETURN_IF_ERROR(attempt == 0 && consumes.task != nullptr
+                          ? TaskOpen(*consumes.task)
+                          : CheckTaskOpen(consumes.task_token));
+    }
     ASSIGN_OR_RETURN(persistence::ExecutionSnapshot snapshot, store_.LoadExecution(execution_arn));
     if (snapshot.execution.status != persistence::ExecutionStatus::kRunning) {
       return ExecutionClosed(snapshot.execution);
@@ -221,9 +227,7 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     ASSIGN_OR_RETURN(std::shared_ptr<const engine::Interpreter> interpreter,
                      InterpreterForRevision(snapshot.execution.revision_id));
     std::optional<engine::FailRequested> terminate;
-    if (IsTransition(body)) {
-      ASSIGN_OR_RETURN(terminate, DeletedMachineFailure(snapshot.execution));
-    }
+    if (IsTransition(body)) terminate = DeletedMachineFailure(snapshot);
 
     engine::Event event;
     event.now = clock_.Now();
@@ -260,8 +264,15 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
       update.timed_out_task_ids.push_back(consumes.timed_out_task_id);
       CancelTaskTimers(consumes.timed_out_task_id, update);
     }
+    // The check above ran in another transaction: CommitStep repeats it in
+    // the step's own (no extra round trip), so no completion is applied twice.
+    update.consumed_tasks_must_be_open = !consumes.task_token.empty();
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) NotifyCommitted(update);
+    if (version.status().code() == absl::StatusCode::kFailedPrecondition &&
+        !consumes.task_token.empty()) {
+      RETURN_IF_ERROR(CheckTaskOpen(consumes.task_token));  // Say why, as the check above.
+    }
     if (version.ok() || version.status().code() != absl::StatusCode::kAborted) return version;
     last = version.status();
   }

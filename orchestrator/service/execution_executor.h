@@ -87,12 +87,18 @@ using EventBody = std::variant<engine::TaskStarted, engine::TaskSucceeded, engin
 struct Consumes {
   std::string completed_task_id;  // -> StepUpdate::completed_task_ids.
   std::string fired_timer_id;     // -> StepUpdate::fired_timer_ids.
-  // When set, every attempt first checks that this task is still open
-  // (kFailedPrecondition otherwise), so a duplicate completion changes nothing.
+  // When set, the task must still be open (kFailedPrecondition otherwise),
+  // so a duplicate completion changes nothing: each attempt checks it before
+  // stepping, and CommitStep re-checks it in the step's own transaction
+  // (StepUpdate::consumed_tasks_must_be_open), which closes the race with a
+  // concurrent completion.
   std::string task_token;
   // A task timer applies States.Timeout / States.HeartbeatTimeout: the task
   // closes as TIMED_OUT (-> StepUpdate::timed_out_task_ids).
   std::string timed_out_task_id;
+  // The task of task_token as the caller just read it (optional, not
+  // owned): the first attempt checks it instead of reading it again.
+  const persistence::TaskRecord* task = nullptr;
 };
 
 // The durable timers that enforce a Task's TimeoutSeconds and
@@ -221,11 +227,12 @@ class ExecutionExecutor {
   // The FailRequested that replaces a task event or timer of `execution`
   // when its state machine is DELETING (STANDARD executions only), else
   // nullopt.
-  absl::StatusOr<std::optional<engine::FailRequested>> DeletedMachineFailure(
-      const persistence::ExecutionRecord& execution);
+  static std::optional<engine::FailRequested> DeletedMachineFailure(
+      const persistence::ExecutionSnapshot& snapshot);
   // kFailedPrecondition when the task is closed; its message says "timed
   // out" for a TIMED_OUT task (the service answers TaskTimedOut).
   absl::Status CheckTaskOpen(std::string_view task_token);
+  static absl::Status TaskOpen(const persistence::TaskRecord& task);
   absl::Status FireTaskTimer(std::string_view execution_arn, std::string_view timer_id,
                              const TaskTimerRef& ref, std::string_view owner);
   // Drops a timer that has nothing left to act on (see FireTimer).

@@ -27,6 +27,10 @@ constexpr int kMaxScheduleFailuresPerStep = 1000;
 
 absl::Status ExecutionExecutor::CheckTaskOpen(std::string_view task_token) {
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  return TaskOpen(task);
+}
+
+absl::Status ExecutionExecutor::TaskOpen(const persistence::TaskRecord& task) {
   if (task.status == persistence::TaskStatus::kTimedOut) {
     return absl::FailedPreconditionError(
         StrCat("Task '", task.task_id, "' of execution '", task.execution_arn, "' timed out"));
@@ -52,7 +56,8 @@ absl::Status ExecutionExecutor::CompleteTask(std::string_view task_token,
   Consumes consumes{.completed_task_id = task.task_id,
                     .fired_timer_id = {},
                     .task_token = std::string(task_token),
-                    .timed_out_task_id = {}};
+                    .timed_out_task_id = {},
+                    .task = &task};
   if (task.resource == "arn:aws:states:::lambda:invoke") {
     output = json::object{
         {"ExecutedVersion", "$LATEST"}, {"Payload", std::move(output)}, {"StatusCode", 200}};
@@ -67,7 +72,8 @@ absl::Status ExecutionExecutor::FailTask(std::string_view task_token, std::strin
   Consumes consumes{.completed_task_id = task.task_id,
                     .fired_timer_id = {},
                     .task_token = std::string(task_token),
-                    .timed_out_task_id = {}};
+                    .timed_out_task_id = {},
+                    .task = &task};
   return Apply(task.execution_arn,
                engine::TaskFailed{task.task_id, std::string(error), std::string(cause)}, consumes)
       .status();

@@ -21,7 +21,8 @@ absl::Status ExecutionExecutor::FireTimer(std::string_view execution_arn, std::s
   Consumes consumes{.completed_task_id = {},
                     .fired_timer_id = std::string(timer_id),
                     .task_token = {},
-                    .timed_out_task_id = {}};
+                    .timed_out_task_id = {},
+                    .task = nullptr};
   absl::Status fired =
       Apply(execution_arn, engine::TimerFired{std::string(timer_id)}, consumes).status();
   if (fired.code() == absl::StatusCode::kFailedPrecondition) {
@@ -69,7 +70,8 @@ absl::Status ExecutionExecutor::FireTaskTimer(std::string_view execution_arn,
   Consumes consumes{.completed_task_id = {},
                     .fired_timer_id = std::string(timer_id),
                     .task_token = task.task_token,
-                    .timed_out_task_id = task.task_id};
+                    .timed_out_task_id = task.task_id,
+                    .task = &task};
   absl::Status applied =
       Apply(execution_arn, engine::TaskFailed{task.task_id, error, cause}, consumes).status();
   if (applied.code() == absl::StatusCode::kFailedPrecondition) {

@@ -194,7 +194,16 @@ absl::StatusOr<ExecutionSnapshot> MemoryStore::LoadExecution(std::string_view ex
   std::lock_guard<std::mutex> lock(mu_);
   auto it = executions_.find(execution_arn);
   if (it == executions_.end()) return NoExecution(execution_arn);
-  return ExecutionSnapshot{it->second.record, it->second.state_document};
+  ExecutionSnapshot snapshot;
+  snapshot.execution = it->second.record;
+  snapshot.state_document = it->second.state_document;
+  auto machine = state_machines_.find(it->second.record.state_machine_arn);
+  if (machine != state_machines_.end()) {
+    snapshot.machine_status = machine->second.status;
+    snapshot.machine_name = machine->second.name;
+    snapshot.machine_type = machine->second.type;
+  }
+  return snapshot;
 }
 
 absl::StatusOr<ExecutionPage> MemoryStore::ListExecutions(const ExecutionFilter& filter,
@@ -257,6 +266,17 @@ absl::Status MemoryStore::ValidateStep(const Execution& execution, const StepUpd
         task_tokens_.contains(task.task_token) ||
         (!task.invocation_token.empty() && task_tokens_.contains(task.invocation_token))) {
       return absl::AlreadyExistsError(StrCat("Task '", task.task_id, "' or its token exists"));
+    }
+  }
+  if (update.consumed_tasks_must_be_open) {
+    for (const auto* ids : {&update.completed_task_ids, &update.timed_out_task_ids}) {
+      for (const std::string& id : *ids) {
+        auto it = tasks_.find(Key(update.execution_arn, id));
+        if (it == tasks_.end() || !IsOpen(it->second.status)) {
+          return absl::FailedPreconditionError(StrCat("A task consumed by the step on '",
+                                                      update.execution_arn, "' is no longer open"));
+        }
+      }
     }
   }
   int64_t last_id = execution.history.empty() ? 0 : execution.history.back().id;

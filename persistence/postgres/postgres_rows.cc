@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "common/status_macros.h"
+#include "common/str_cat.h"
 #include "persistence/postgres/pg_array.h"
 #include "persistence/postgres/statements.h"
 #include "persistence/store_rules.h"
@@ -29,11 +30,14 @@ std::optional<int64_t> OptionalInt(const pqxx::field& field) {
 
 absl::Status Corrupt(const absl::Status& status) { return absl::InternalError(status.message()); }
 
-void CloseTasks(pqxx::work& tx, const std::string& arn, const std::vector<std::string>& ids,
-                TaskStatus status) {
-  if (ids.empty()) return;
-  tx.exec_prepared(sql::kCloseTasks.name, arn, PgTextArray(ids),
-                   std::string(TaskStatusName(status)));
+// Returns how many of `ids` were open (and are now closed).
+size_t CloseTasks(pqxx::work& tx, const std::string& arn, const std::vector<std::string>& ids,
+                  TaskStatus status) {
+  if (ids.empty()) return 0;
+  return tx
+      .exec_prepared(sql::kCloseTasks.name, arn, PgTextArray(ids),
+                     std::string(TaskStatusName(status)))
+      .affected_rows();
 }
 
 }  // namespace
@@ -109,7 +113,7 @@ TimerRecord ToTimer(const pqxx::row& row) {
   return TimerRecord{Text(row[0]), Text(row[1]), Time(row[2]), Text(row[3]), OptionalTime(row[4])};
 }
 
-void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
+absl::Status WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
   const std::string& arn = update.execution_arn;
   if (!update.history.empty()) {
     PgArray ids, previous, types, timestamps, events;
@@ -148,9 +152,15 @@ void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
     std::vector<std::string> names(queue_names.begin(), queue_names.end());
     tx.exec_prepared(sql::kNotifyQueues.name, PgTextArray(names));
   }
-  CloseTasks(tx, arn, update.completed_task_ids, TaskStatus::kCompleted);
+  const size_t consumed = CloseTasks(tx, arn, update.completed_task_ids, TaskStatus::kCompleted) +
+                          CloseTasks(tx, arn, update.timed_out_task_ids, TaskStatus::kTimedOut);
+  if (update.consumed_tasks_must_be_open &&
+      consumed != update.completed_task_ids.size() + update.timed_out_task_ids.size()) {
+    // The caller's transaction rolls back: nothing of the step is written.
+    return absl::FailedPreconditionError(
+        StrCat("A task consumed by the step on '", arn, "' is no longer open"));
+  }
   CloseTasks(tx, arn, update.cancelled_task_ids, TaskStatus::kCancelled);
-  CloseTasks(tx, arn, update.timed_out_task_ids, TaskStatus::kTimedOut);
   std::vector<std::string> deleted = update.fired_timer_ids;
   deleted.insert(deleted.end(), update.cancelled_timer_ids.begin(),
                  update.cancelled_timer_ids.end());
@@ -163,6 +173,7 @@ void WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
     }
     tx.exec_prepared(sql::kUpsertTimers.name, arn, ids.Literal(), fire_at.Literal());
   }
+  return absl::OkStatus();
 }
 
 }  // namespace stepwise::persistence::rows

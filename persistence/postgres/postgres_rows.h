@@ -28,8 +28,10 @@ absl::StatusOr<TaskRecord> ToTask(const pqxx::row& row);
 TimerRecord ToTimer(const pqxx::row& row);
 
 // Writes the history, tasks (+ NOTIFY), task closings and timers of
-// `update` (everything but the executions row).
-void WriteStepRows(pqxx::work& tx, const StepUpdate& update);
+// `update` (everything but the executions row). kFailedPrecondition when
+// update.consumed_tasks_must_be_open and a consumed task is closed: the
+// caller must not commit.
+absl::Status WriteStepRows(pqxx::work& tx, const StepUpdate& update);
 
 }  // namespace stepwise::persistence::rows
 

@@ -213,7 +213,7 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
     // waited for it): answer as if it had come first.
     if (inserted.empty()) return existing_or_conflict();
     ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(inserted[0]));
-    rows::WriteStepRows(tx, step);
+    RETURN_IF_ERROR(rows::WriteStepRows(tx, step));
     return CreateExecutionResult{std::move(record), true};
   });
 }
@@ -231,7 +231,18 @@ absl::StatusOr<ExecutionSnapshot> PostgresStore::LoadExecution(std::string_view 
     pqxx::result result = tx.exec_prepared(sql::kLoadExecution.name, Str(execution_arn));
     if (result.empty()) return NoExecution(execution_arn);
     ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(result[0]));
-    return ExecutionSnapshot{std::move(record), result[0][14].as<std::string>()};
+    const pqxx::row row = result[0];
+    ExecutionSnapshot snapshot;
+    snapshot.execution = std::move(record);
+    snapshot.state_document = row[14].as<std::string>();
+    if (!row[15].is_null()) {
+      if (row[15].as<std::string>() == "DELETING") {
+        snapshot.machine_status = StateMachineStatus::kDeleting;
+      }
+      snapshot.machine_name = row[16].as<std::string>();
+      snapshot.machine_type = row[17].as<std::string>();
+    }
+    return snapshot;
   });
 }
 
@@ -292,7 +303,7 @@ absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
       RETURN_IF_ERROR(CheckStepAllowed(*status, update));
       return absl::InternalError("Commit matched no row for no known reason");
     }
-    rows::WriteStepRows(tx, update);
+    RETURN_IF_ERROR(rows::WriteStepRows(tx, update));
     return updated[0][0].as<int64_t>();
   });
 }

@@ -74,8 +74,12 @@ inline constexpr Statement kGetExecution{"get_execution",
                                          "SELECT " STEPWISE_EXECUTION_COLUMNS
                                          " FROM executions WHERE execution_arn = $1"};
 inline constexpr Statement kLoadExecution{
-    "load_execution", "SELECT " STEPWISE_EXECUTION_COLUMNS
-                      ", state_document FROM executions WHERE execution_arn = $1"};
+    "load_execution",
+    "SELECT " STEPWISE_EXECUTION_COLUMNS
+    ", state_document, m.m_status, m.m_name, m.m_type FROM executions"
+    " LEFT JOIN LATERAL (SELECT status AS m_status, name AS m_name, type AS m_type"
+    " FROM state_machines WHERE arn = executions.state_machine_arn) m ON true"
+    " WHERE execution_arn = $1"};
 inline constexpr Statement kInsertExecution{
     "insert_execution",
     "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"

@@ -78,6 +78,22 @@ TYPED_TEST(DeletingConformance, MachineWithARunningExecutionStaysDeletingUntilIt
   EXPECT_THAT(this->store().GetStateMachineRevision(machine.revision_id), IsOk());
 }
 
+// The step path learns of DELETING from LoadExecution, with no extra read.
+TYPED_TEST(DeletingConformance, LoadExecutionCarriesTheMachineStatus) {
+  const StateMachineRecord machine = this->Machine("orders");
+  const NewExecution run = MakeExecution(machine, "run-1");
+  this->Start(run);
+  const std::string& arn = run.execution.execution_arn;
+  absl::StatusOr<ExecutionSnapshot> before = this->store().LoadExecution(arn);
+  ASSERT_THAT(before, IsOk());
+  EXPECT_EQ(before->machine_status, StateMachineStatus::kActive);
+  EXPECT_EQ(before->machine_name, machine.name);
+  EXPECT_EQ(before->machine_type, machine.type);
+  ASSERT_THAT(this->store().DeleteStateMachine(machine.arn), IsOk());
+  EXPECT_THAT(this->store().LoadExecution(arn),
+              HasValue(Field(&ExecutionSnapshot::machine_status, StateMachineStatus::kDeleting)));
+}
+
 TYPED_TEST(DeletingConformance, NameIsFreeOnceTheDeletionFinished) {
   const StateMachineRecord machine = this->Machine("orders");
   const NewExecution run = MakeExecution(machine, "run-1");

@@ -299,6 +299,37 @@ TYPED_TEST(ExecutionStoreConformance, TimedOutTasksAreClosed) {
               HasValue(Field(&TaskRecord::status, TaskStatus::kTimedOut)));
 }
 
+// A task's result is consumed once: the step that must find its task open
+// (consumed_tasks_must_be_open) fails as a whole when another step closed it.
+TYPED_TEST(ExecutionStoreConformance, ConsumingAClosedTaskWritesNothing) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  TaskRecord task = MakeTask(arn, "t", "q", T(0));
+  execution.first_step.new_tasks = {task};
+  this->Start(execution);
+
+  StepUpdate first = MakeStep(arn, 2, 2);
+  first.completed_task_ids = {"t"};
+  first.consumed_tasks_must_be_open = true;
+  ASSERT_THAT(this->store().CommitStep(first, 1), IsOk());
+
+  StepUpdate again = MakeStep(arn, 3, 3);
+  again.completed_task_ids = {"t"};
+  again.consumed_tasks_must_be_open = true;
+  again.new_tasks = {MakeTask(arn, "next", "q", T(1))};
+  EXPECT_THAT(this->store().CommitStep(again, 2), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(this->store().LoadExecution(arn),
+              HasValue(Field(&ExecutionSnapshot::execution, Field(&ExecutionRecord::version, 2))));
+  EXPECT_EQ(ClaimId(this->store(), "q", "w1", T(10), T(2)), "");  // "next" never landed.
+
+  // Timed out counts as closed too; without the flag the step commits.
+  again.timed_out_task_ids = {"t"};
+  again.completed_task_ids.clear();
+  EXPECT_THAT(this->store().CommitStep(again, 2), StatusIs(absl::StatusCode::kFailedPrecondition));
+  again.consumed_tasks_must_be_open = false;
+  EXPECT_THAT(this->store().CommitStep(again, 2), HasValue(3));
+}
+
 // --- Timers -----------------------------------------------------------------
 
 std::vector<std::string> TimerIds(const absl::StatusOr<std::vector<TimerRecord>>& timers) {
