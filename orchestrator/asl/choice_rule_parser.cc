@@ -92,6 +92,9 @@ std::optional<ChoiceRule> ParseJsonataRule(const json::object& object, const std
                  (condition->is_string() && IsJsonataExpression({condition->get_string().data(),
                                                                  condition->get_string().size()}));
     if (valid) {
+      if (condition->is_string()) {
+        CheckJsonataTemplate(*condition, fields.At("Condition"), diagnostics);
+      }
       rule.condition = *condition;
     } else {
       fields.TypeError("Condition", "a boolean or a JSONata expression '{% ... %}'");

@@ -1,8 +1,11 @@
 #include "orchestrator/asl/payload_template.h"
 
+#include <memory>
+
 #include "common/str_cat.h"
 #include "orchestrator/asl/intrinsic_function.h"
 #include "orchestrator/asl/json_path.h"
+#include "orchestrator/asl/jsonata/jsonata.h"
 #include "orchestrator/asl/names.h"
 
 namespace stepwise::asl {
@@ -121,11 +124,25 @@ bool IsJsonataExpression(std::string_view text) {
   return body.find_first_not_of(" \t\r\n") != std::string_view::npos;
 }
 
+bool CheckJsonataSyntax(std::string_view text, const std::string& location,
+                        DiagnosticList& diagnostics) {
+  absl::StatusOr<std::shared_ptr<const jsonata::Expression>> parsed =
+      jsonata::Parse(text.substr(2, text.size() - 4));
+  if (parsed.ok()) return true;
+  // The message carries JSONata's code and position ("S0202 at position 5: ...").
+  diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, location,
+                    StrCat("The JSONata expression '", text,
+                           "' is invalid: ", std::string(parsed.status().message())));
+  return false;
+}
+
 void CheckJsonataTemplate(const json::value& value, const std::string& location,
                           DiagnosticList& diagnostics) {
   if (value.is_string()) {
     std::string_view text = View(value.get_string());
-    if (std::string_view(text).starts_with("{%") && !IsJsonataExpression(text)) {
+    if (IsJsonataExpression(text)) {
+      CheckJsonataSyntax(text, location, diagnostics);
+    } else if (std::string_view(text).starts_with("{%")) {
       diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, location,
                         "A JSONata expression must have the form '{% expression %}'");
     }

@@ -37,11 +37,18 @@ std::optional<PathField> ReadPath(FieldReader& fields, std::string_view key, Pat
 void CheckJsonPathTemplate(const boost::json::value& value, const std::string& location,
                            DiagnosticList& diagnostics);
 
-// `{% expr %}` (non-empty expr). JSONata itself is evaluated, not parsed, here.
+// `{% expr %}` (non-empty expr); CheckJsonataSyntax parses expr.
 bool IsJsonataExpression(std::string_view text);
 
+// `text` is a `{% expr %}` string (IsJsonataExpression): reports a
+// SCHEMA_VALIDATION_FAILED error at `location` with JSONata's code and
+// position if expr does not parse, as AWS rejects such definitions.
+// Returns whether it parsed.
+bool CheckJsonataSyntax(std::string_view text, const std::string& location,
+                        DiagnosticList& diagnostics);
+
 // A JSONata-mode value (Arguments, Output, Items, ...): every string that
-// starts with `{%` must be a complete JSONata expression.
+// starts with `{%` must be a complete JSONata expression that parses.
 void CheckJsonataTemplate(const boost::json::value& value, const std::string& location,
                           DiagnosticList& diagnostics);
 

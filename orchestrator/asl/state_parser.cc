@@ -227,6 +227,7 @@ DynamicString ReadDynamicString(FieldReader& fields, std::string_view key, PathK
     fields.Reject(path_key, kJsonPathOnly);
     if (std::optional<std::string> text = fields.String(key)) {
       if (IsJsonataExpression(*text)) {
+        CheckJsonataSyntax(*text, fields.At(key), diagnostics);
         result.expression = std::move(text);
       } else {
         CheckJsonataTemplate(json::value(*text), fields.At(key), diagnostics);
@@ -302,6 +303,7 @@ DynamicInt ReadDynamicInt(FieldReader& fields, std::string_view key, int64_t min
     if (value == nullptr) return result;
     if (value->is_string() && IsJsonataExpression(std::string_view(value->get_string()))) {
       result.expression = std::string(value->get_string());
+      CheckJsonataSyntax(*result.expression, fields.At(key), diagnostics);
     } else {
       result.value = fields.Int(key, min, max);
     }

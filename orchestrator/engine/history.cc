@@ -87,6 +87,8 @@ std::string_view BaseName(HistoryEventType type) {
       return "MapIterationFailed";
     case HistoryEventType::kMapIterationAborted:
       return "MapIterationAborted";
+    case HistoryEventType::kEvaluationFailed:
+      return "EvaluationFailed";
   }
   return "Unknown";
 }
@@ -156,6 +158,8 @@ std::string_view DetailsKey(HistoryEventType type) {
       return "mapIterationFailedEventDetails";
     case HistoryEventType::kMapIterationAborted:
       return "mapIterationAbortedEventDetails";
+    case HistoryEventType::kEvaluationFailed:
+      return "evaluationFailedEventDetails";
     case HistoryEventType::kLambdaFunctionStarted:
     case HistoryEventType::kParallelStateStarted:
     case HistoryEventType::kParallelStateSucceeded:

@@ -58,6 +58,9 @@ enum class HistoryEventType {
   kMapIterationSucceeded,
   kMapIterationFailed,
   kMapIterationAborted,
+  // A JSONata expression failed (States.QueryEvaluationError), recorded
+  // before the state's failure is handled.
+  kEvaluationFailed,
 };
 
 struct HistoryEvent {

@@ -50,6 +50,20 @@ json::object NameAndPayload(std::string_view name, std::string_view key, std::st
   return details;
 }
 
+// The field a JSONata failure names ("... specified for the field 'Output'
+// ...", "The field 'Items' must ..."): AWS's EvaluationFailed location. The
+// most specific wording first, so a quoted expression rarely misleads it.
+std::string FieldOf(std::string_view cause) {
+  for (std::string_view marker : {"' specified for the field '", "of the field '", "field '"}) {
+    const size_t start = cause.find(marker);
+    if (start == std::string_view::npos) continue;
+    const size_t begin = start + marker.size();
+    const size_t end = cause.find('\'', begin);
+    if (end != std::string_view::npos) return std::string(cause.substr(begin, end - begin));
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string Serialize(const json::value& value) { return json::serialize(value); }
@@ -237,6 +251,16 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
             !outcome.error.cause.starts_with(kPrefix)) {
           outcome.error.cause = StrCat(kPrefix, state.name, "' (entered at the event id #",
                                        frame.entered_event_id, "). ", outcome.error.cause);
+          // AWS records where a JSONata expression failed before the state
+          // fails (or retries/catches). Only here, where the state raised the
+          // error itself: a branch's failure was recorded in the branch.
+          if (outcome.error.error == errors::kQueryEvaluationError) {
+            Emit(&frame, HistoryEventType::kEvaluationFailed,
+                 json::object{{"error", outcome.error.error},
+                              {"cause", outcome.error.cause},
+                              {"location", FieldOf(outcome.error.cause)},
+                              {"state", state.name}});
+          }
         }
         outcome = HandleFailure(frame, state, outcome.error);
         if (outcome.kind == StateOutcome::Kind::kFailed) {

@@ -248,6 +248,20 @@ const std::vector<ViewCase>& Cases() {
          h.ExecutionFailed(e, "States.Runtime", "The JSONPath '$.x' could not be found");
        },
        "Pick Pass FAILED error=States.Runtime\n", v1::EXECUTION_STATUS_FAILED},
+      {"JsonataEvaluationFailedInAPass",
+       [](HistoryScript& h) {
+         int64_t e = h.ExecutionStarted("{}");
+         e = h.Entered(kPassEntered, e, "Sum", "{}");
+         e = h.Add(v1::HISTORY_EVENT_TYPE_EVALUATION_FAILED, e);
+         v1::EvaluationFailedEventDetails* details =
+             h.last().mutable_evaluation_failed_event_details();
+         details->set_error("States.QueryEvaluationError");
+         details->set_cause("T2002");
+         details->set_location("Output");
+         details->set_state("Sum");
+         h.ExecutionFailed(e, "States.QueryEvaluationError", "T2002");
+       },
+       "Sum Pass FAILED error=States.QueryEvaluationError\n", v1::EXECUTION_STATUS_FAILED},
       {"TaskTimedOut",
        [](HistoryScript& h) {
          int64_t e = h.ExecutionStarted("{}");
