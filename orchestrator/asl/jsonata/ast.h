@@ -36,14 +36,28 @@ enum class NodeType {
   kPartial,   // a call with ? placeholders
   kVariable,  // $name; "" is the context, "$" the root
   kLambda,
-  kApply,     // ~>
-  kSort,      // ^( ) step
-  kOperator,  // raw-parse only: `and`/`or`/`in` used as names, `?` placeholder
-  kParent,    // %
+  kApply,       // ~>
+  kSort,        // ^( ) step
+  kOperator,    // raw-parse only: `and`/`or`/`in` used as names, `?` placeholder
+  kParent,      // %
+  kTransform,   // | lhs (pattern) | rhs (update) [, expression (delete)] |
+  kIndexStage,  // a stage binding the position `#$value` (after predicates)
   // raw-parse only (turned into the forms above by ProcessAst):
   kRawBinary,  // value '.', '[', '{', '^', ':=', '~>', ...
   kRawUnary,
 };
+
+// The parent operator `%`: the ancestor a `%` refers to is bound in the
+// tuple stream under `label` by the step it resolves to (jsonata-js's slot).
+struct AncestorSlot {
+  std::string label;
+  int level = 1;  // how many steps up it still has to go
+  int index = 0;  // into the parse's list of `%` nodes
+};
+using SlotPtr = std::shared_ptr<AncestorSlot>;
+// Shared, as jsonata-js's arrays are, between a node and the nodes it was
+// passed up to.
+using SlotList = std::shared_ptr<std::vector<SlotPtr>>;
 
 struct SortTerm {
   bool descending = false;
@@ -74,6 +88,14 @@ struct Node {
   std::shared_ptr<const Signature> signature;  // lambda, optional
   std::vector<SortTerm> terms;                 // sort
   std::shared_ptr<const std::regex> regex;     // regex
+
+  // Tuple streams (`@$v`, `#$i`, `%`): the step binds the focus / index
+  // variable; `tuple` marks steps and paths evaluated as tuple streams.
+  std::string focus, index_var;
+  bool tuple = false;
+  SlotPtr ancestor;         // a step binding the ancestor that `%` nodes look up
+  SlotPtr slot;             // kParent
+  SlotList seeking_parent;  // `%` slots not yet resolved to a step
 
   bool keep_array = false;            // `[]` after a step
   bool cons_array = false;            // array constructor as the first/last path step

@@ -29,6 +29,10 @@ const std::map<std::string_view, std::string_view>& Messages() {
       {"S0211", "The symbol {} cannot be used as a unary operator"},
       {"S0212", "The left side of := must be a variable name (start with $)"},
       {"S0213", "The literal value {} cannot be used as a step within a path expression"},
+      {"S0214", "The right side of {} must be a variable name (start with $)"},
+      {"S0215", "A context variable binding must precede any predicates on a step"},
+      {"S0216", "A context variable binding must precede the 'order-by' clause on a step"},
+      {"S0217", "The object representing the 'parent' cannot be derived from this expression"},
       {"S0301", "Empty regular expressions are not allowed"},
       {"S0302", "No terminating / in regular expression"},
       {"S0303", "Unsupported regular expression: {}"},
@@ -62,6 +66,14 @@ const std::map<std::string_view, std::string_view>& Messages() {
       {"T2010",
        "The expressions either side of operator {} must evaluate to numeric or string "
        "values"},
+      {"T2011",
+       "The insert/update clause of the transform expression must evaluate to an object: {}"},
+      {"T2012",
+       "The delete clause of the transform expression must evaluate to a string or array of "
+       "strings: {}"},
+      {"T2013",
+       "The transform expression clones the input object using the $clone() function. This has "
+       "been overridden in the current scope by a non-function."},
       {"D2014",
        "The size of the sequence allocated by the range operator (..) must not exceed "
        "1e7. Attempted to allocate {}"},
@@ -88,7 +100,20 @@ const std::map<std::string_view, std::string_view>& Messages() {
       {"D3110",
        "The argument of the toMillis function must be an ISO 8601 formatted "
        "timestamp. Given {}"},
-      {"D3133", "Unsupported date/time picture: {}"},
+      {"D3120", "Syntax error in expression passed to function eval: {}"},
+      {"D3121", "Dynamic error evaluating the expression passed to function eval: {}"},
+      {"D3130",
+       "Formatting or parsing an integer as a sequence starting with {} is not supported by "
+       "this implementation"},
+      {"D3131", "In a decimal digit pattern, all digits must be from the same decimal group"},
+      {"D3132", "Unknown component specifier {} in date/time picture string"},
+      {"D3133",
+       "The 'name' modifier can only be applied to months and days in the date/time picture "
+       "string, not {}"},
+      {"D3134", "The timezone integer format specifier cannot have more than four digits"},
+      {"D3135", "No matching closing bracket ']' in date/time picture string"},
+      {"D3136",
+       "The date/time picture string is missing specifiers required to parse the timestamp"},
       {"D3137", "{}"},
       {"D3138",
        "The $single() function expected exactly 1 matching result. Instead it matched "

@@ -11,6 +11,14 @@ namespace {
 // inputs, shallow enough to fail (U1001) well before the native stack.
 constexpr int kMaxDepth = 900;
 
+// Sets the evaluator's call frame for the duration of a call.
+struct CallFrameGuard {
+  CallFrameGuard(FramePtr& s, const FramePtr& frame) : slot(s), saved(s) { slot = frame; }
+  ~CallFrameGuard() { slot = saved; }
+  FramePtr& slot;
+  FramePtr saved;
+};
+
 struct DepthGuard {
   explicit DepthGuard(int& d) : depth(d) { ++depth; }
   ~DepthGuard() { --depth; }
@@ -49,7 +57,7 @@ Value Evaluator::Evaluate(const NodePtr& expr, const Value& input, const FramePt
   if (expr->type != NodeType::kPath && expr->has_group) {
     result = EvaluateGroup(expr->group, expr->group_position, result, env);
   }
-  if (result.IsSequence()) {
+  if (result.IsSequence() && !result.array().tuple_stream) {
     Array& seq = result.array();
     if (expr->keep_array) seq.keep_singleton = true;
     if (seq.items.empty()) return Value();
@@ -126,6 +134,10 @@ Value Evaluator::EvaluateInner(const NodePtr& expr, const Value& input, const Fr
       return EvaluateApply(expr, input, env);
     case NodeType::kSort:
       return EvaluateSort(expr, input, env);
+    case NodeType::kTransform:
+      return MakeTransformer(expr, env);
+    case NodeType::kParent:
+      return env->Lookup(expr->slot->label);
     default:
       Fail("S0500", expr->position, expr->value);
   }
@@ -143,6 +155,7 @@ Value Evaluator::EvaluateFunction(const NodePtr& expr, const Value& input, const
   std::vector<Value> args;
   if (apply_to != nullptr) args.push_back(*apply_to);
   for (const NodePtr& arg : expr->arguments) args.push_back(Evaluate(arg, input, env));
+  CallFrameGuard call_frame(call_frame_, env);
   try {
     return Apply(proc, std::move(args), input, expr->position);
   } catch (JsonataException& e) {
@@ -188,6 +201,7 @@ Value Evaluator::EvaluateApply(const NodePtr& expr, const Value& input, const Fr
     f->arity = 1;
     return Value::Of(std::shared_ptr<const Function>(std::move(f)));
   }
+  CallFrameGuard call_frame(call_frame_, env);
   return Apply(func, {lhs}, Value::Null(), expr->position);
 }
 

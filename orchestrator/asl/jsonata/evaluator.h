@@ -40,6 +40,9 @@ class Evaluator {
                      int position);
 
   int64_t now_millis() const { return now_millis_; }
+  // The variable scope of the innermost function call being evaluated
+  // (jsonata-js's `this.environment`, which $eval evaluates in).
+  const FramePtr& call_frame() const { return call_frame_; }
   double Random() { return random_(); }
 
  private:
@@ -50,6 +53,12 @@ class Evaluator {
   Value EvaluateGroup(const std::vector<std::pair<NodePtr, NodePtr>>& pairs, int position,
                       const Value& input, const FramePtr& env);
   Value EvaluateSort(const NodePtr& expr, const Value& input, const FramePtr& env);
+  // Tuple streams (evaluator_tuple.cc).
+  Value EvaluateTupleStep(const NodePtr& step, const Value& input, const Value& tuple_bindings,
+                          const FramePtr& env);
+  Value EvaluateStages(const std::vector<NodePtr>& stages, const Value& input, const FramePtr& env);
+  // A scope binding each entry of `tuple` as a variable.
+  FramePtr FrameFromTuple(const FramePtr& env, const Value& tuple);
   Value EvaluateBinary(const NodePtr& expr, const Value& input, const FramePtr& env);
   Value EvaluateUnary(const NodePtr& expr, const Value& input, const FramePtr& env);
   Value EvaluateFunction(const NodePtr& expr, const Value& input, const FramePtr& env,
@@ -60,8 +69,18 @@ class Evaluator {
   int64_t now_millis_;
   std::function<double()> random_;
   int depth_ = 0;
+  FramePtr call_frame_;
   std::vector<std::weak_ptr<Frame>> frames_;
 };
+
+// The function a transform expression `| pattern | update, delete |`
+// evaluates to (evaluator_transform.cc).
+Value MakeTransformer(const NodePtr& expr, const FramePtr& env);
+
+// A tuple's "@" (its context value); undefined for anything else.
+Value TupleFocus(const Value& tuple);
+// Merges a group's tuples into one, appending the values of each entry.
+Value ReduceTupleStream(const Value& stream);
 
 // Wildcard and descendant steps, and field lookup over sequences.
 Value LookupField(const Value& input, const std::string& key);

@@ -92,18 +92,37 @@ Value Evaluator::EvaluatePath(const NodePtr& expr, const Value& input, const Fra
     input_sequence = NewSequence(input);
   }
   Value result_sequence;
+  bool is_tuple_stream = false;
+  Value tuple_bindings;
   for (size_t i = 0; i < expr->steps.size(); ++i) {
     const NodePtr& step = expr->steps[i];
+    if (step->tuple) is_tuple_stream = true;
     if (i == 0 && step->cons_array) {
       result_sequence = Evaluate(step, input_sequence, env);
+    } else if (is_tuple_stream) {
+      tuple_bindings = EvaluateTupleStep(step, input_sequence, tuple_bindings, env);
     } else {
       result_sequence = EvaluateStep(step, input_sequence, env, i == expr->steps.size() - 1);
     }
-    if (result_sequence.IsUndefined() ||
-        (result_sequence.IsArray() && result_sequence.array().items.empty())) {
+    if (!is_tuple_stream &&
+        (result_sequence.IsUndefined() ||
+         (result_sequence.IsArray() && result_sequence.array().items.empty()))) {
       break;
     }
-    input_sequence = result_sequence;
+    // A focus binding keeps the context for the next step.
+    if (step->focus.empty()) input_sequence = result_sequence;
+  }
+  if (is_tuple_stream) {
+    if (expr->tuple) {
+      result_sequence = tuple_bindings;  // carries ancestry up to an enclosing path
+    } else {
+      result_sequence = NewSequence();
+      if (tuple_bindings.IsArray()) {
+        for (const Value& t : tuple_bindings.array().items) {
+          result_sequence.array().items.push_back(TupleFocus(t));
+        }
+      }
+    }
   }
   if (expr->keep_singleton_array && !result_sequence.IsUndefined()) {
     if (result_sequence.IsArray() && result_sequence.array().cons &&
@@ -113,7 +132,8 @@ Value Evaluator::EvaluatePath(const NodePtr& expr, const Value& input, const Fra
     if (result_sequence.IsArray()) result_sequence.array().keep_singleton = true;
   }
   if (expr->has_group) {
-    result_sequence = EvaluateGroup(expr->group, expr->group_position, result_sequence, env);
+    result_sequence = EvaluateGroup(expr->group, expr->group_position,
+                                    is_tuple_stream ? tuple_bindings : result_sequence, env);
   }
   return result_sequence;
 }
@@ -122,13 +142,14 @@ Value Evaluator::EvaluateStep(const NodePtr& step, const Value& input, const Fra
                               bool last) {
   if (step->type == NodeType::kSort) {
     Value result = EvaluateSort(step, input, env);
-    for (const NodePtr& stage : step->stages) result = EvaluateFilter(stage, result, env);
-    return result;
+    return EvaluateStages(step->stages, result, env);
   }
   std::vector<Value> results;
   for (const Value& item : input.array().items) {
     Value res = Evaluate(step, item, env);
-    for (const NodePtr& stage : step->stages) res = EvaluateFilter(stage, res, env);
+    for (const NodePtr& stage : step->stages) {
+      if (stage->type != NodeType::kIndexStage) res = EvaluateFilter(stage, res, env);
+    }
     if (!res.IsUndefined()) results.push_back(res);
   }
   if (last && results.size() == 1 && results[0].IsArray() && !results[0].IsSequence()) {
@@ -147,6 +168,8 @@ Value Evaluator::EvaluateStep(const NodePtr& step, const Value& input, const Fra
 
 Value Evaluator::EvaluateFilter(const NodePtr& predicate, const Value& input, const FramePtr& env) {
   Value results = NewSequence();
+  bool tuples = input.IsArray() && input.array().tuple_stream;
+  if (tuples) results.array().tuple_stream = true;
   std::vector<Value> single;
   const std::vector<Value>* items;
   if (input.IsArray()) {
@@ -168,7 +191,8 @@ Value Evaluator::EvaluateFilter(const NodePtr& predicate, const Value& input, co
   }
   for (size_t index = 0; index < items->size(); ++index) {
     const Value& item = (*items)[index];
-    Value res = Evaluate(predicate, item, env);
+    Value res = tuples ? Evaluate(predicate, TupleFocus(item), FrameFromTuple(env, item))
+                       : Evaluate(predicate, item, env);
     if (IsNumeric(res)) res = MakeArray({res});
     if (IsArrayOfNumbers(res) && !res.array().items.empty()) {
       for (const Value& r : res.array().items) {
@@ -191,7 +215,8 @@ Value Evaluator::EvaluateGroup(const std::vector<std::pair<NodePtr, NodePtr>>& p
   } else {
     items.push_back(input);
   }
-  if (items.empty()) items.push_back(Value());
+  bool reduce = input.IsArray() && input.array().tuple_stream;
+  if (items.empty() && !reduce) items.push_back(Value());
   struct Group {
     std::string key;
     Value data;
@@ -200,8 +225,9 @@ Value Evaluator::EvaluateGroup(const std::vector<std::pair<NodePtr, NodePtr>>& p
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> index;
   for (const Value& item : items) {
+    FramePtr item_env = reduce ? FrameFromTuple(env, item) : env;
     for (size_t p = 0; p < pairs.size(); ++p) {
-      Value key = Evaluate(pairs[p].first, item, env);
+      Value key = Evaluate(pairs[p].first, reduce ? TupleFocus(item) : item, item_env);
       if (key.IsUndefined()) continue;
       if (!key.IsString()) Fail("T1003", position, Stringify(key, 0));
       auto it = index.find(key.str());
@@ -217,7 +243,23 @@ Value Evaluator::EvaluateGroup(const std::vector<std::pair<NodePtr, NodePtr>>& p
   }
   auto obj = std::make_shared<Object>();
   for (const Group& g : groups) {
-    Value value = Evaluate(pairs[g.expr_index].second, g.data, env);
+    Value context = g.data;
+    FramePtr value_env = env;
+    if (reduce) {
+      Value tuple = ReduceTupleStream(g.data);
+      context = TupleFocus(tuple);
+      if (tuple.IsObject()) {
+        auto& members = tuple.object().members;
+        for (auto it = members.begin(); it != members.end(); ++it) {
+          if (it->first == "@") {
+            members.erase(it);
+            break;
+          }
+        }
+      }
+      value_env = FrameFromTuple(env, tuple);
+    }
+    Value value = Evaluate(pairs[g.expr_index].second, context, value_env);
     if (!value.IsUndefined()) obj->Add(g.key, value);
   }
   return Value::Of(std::move(obj));
@@ -226,13 +268,16 @@ Value Evaluator::EvaluateGroup(const std::vector<std::pair<NodePtr, NodePtr>>& p
 Value Evaluator::EvaluateSort(const NodePtr& expr, const Value& input, const FramePtr& env) {
   if (input.IsUndefined()) return input;
   if (!input.IsArray() || input.array().items.size() <= 1) return input;
+  bool tuples = input.array().tuple_stream;
   // jsonata-js's merge sort: `b` goes before `a` only when swap(a, b).
   auto swap = [&](const Value& a, const Value& b) {
     int comp = 0;
     for (size_t t = 0; comp == 0 && t < expr->terms.size(); ++t) {
       const SortTerm& term = expr->terms[t];
-      Value aa = Evaluate(term.expression, a, env);
-      Value bb = Evaluate(term.expression, b, env);
+      Value aa = tuples ? Evaluate(term.expression, TupleFocus(a), FrameFromTuple(env, a))
+                        : Evaluate(term.expression, a, env);
+      Value bb = tuples ? Evaluate(term.expression, TupleFocus(b), FrameFromTuple(env, b))
+                        : Evaluate(term.expression, b, env);
       if (aa.IsUndefined()) {
         comp = bb.IsUndefined() ? 0 : 1;
         continue;

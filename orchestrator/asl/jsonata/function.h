@@ -75,6 +75,7 @@ void RegisterArrayFunctions(std::map<std::string, std::shared_ptr<const Function
 void RegisterObjectFunctions(std::map<std::string, std::shared_ptr<const Function>>& r);
 void RegisterDateFunctions(std::map<std::string, std::shared_ptr<const Function>>& r);
 void RegisterStepFunctionsFunctions(std::map<std::string, std::shared_ptr<const Function>>& r);
+void RegisterEvalFunctions(std::map<std::string, std::shared_ptr<const Function>>& r);
 
 }  // namespace stepwise::jsonata::internal
 

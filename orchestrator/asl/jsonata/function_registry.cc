@@ -15,6 +15,7 @@ const Registry& Builtins() {
     RegisterObjectFunctions(*r);
     RegisterDateFunctions(*r);
     RegisterStepFunctionsFunctions(*r);
+    RegisterEvalFunctions(*r);
     return r;
   }();
   return *registry;

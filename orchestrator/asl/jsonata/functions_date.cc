@@ -1,15 +1,18 @@
-// Date/time functions: $now $millis $fromMillis $toMillis. "Now" is the
-// caller's (Environment::now_millis), fixed for one evaluation as in
-// jsonata-js; there are no picture strings (D3133), only ISO 8601 in UTC.
+// Date/time functions: $now $millis $fromMillis $toMillis (with XPath
+// picture strings and timezones, datetime_picture.h), and $formatInteger
+// $parseInteger (integer_picture.h). "Now" is the caller's
+// (Environment::now_millis), fixed for one evaluation as in jsonata-js.
 #include <cmath>
 #include <cstdio>
 #include <regex>
 
 #include "common/str_cat.h"
+#include "orchestrator/asl/jsonata/datetime_picture.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/evaluator.h"
 #include "orchestrator/asl/jsonata/function.h"
 #include "orchestrator/asl/jsonata/helpers.h"
+#include "orchestrator/asl/jsonata/integer_picture.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
@@ -24,33 +27,6 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t& y, int64_t& m, int64_t& d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2;
-}
-
-std::string IsoFromMillis(double millis) {
-  auto ms = static_cast<int64_t>(std::floor(millis));
-  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-  int64_t rem = ms - days * 86400000;
-  int64_t y, m, d;
-  CivilFromDays(days, y, m, d);
-  char buf[160];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
-                static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
-                static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
-  return buf;
 }
 
 // nullopt if `s` is not what jsonata-js accepts as ISO 8601 (D3110); NaN if
@@ -87,27 +63,42 @@ std::optional<double> MillisFromIso(const std::string& s) {
   return millis;
 }
 
+std::optional<std::string> OptionalString(const Value& v) {
+  return v.IsUndefined() ? std::nullopt : std::optional<std::string>(v.str());
+}
+
 }  // namespace
 
 void RegisterDateFunctions(std::map<std::string, std::shared_ptr<const Function>>& r) {
   RegisterBuiltin(r, "millis", "<:n>", 0, [](Evaluator& ev, Args&, const Value&, int) {
     return Value::Number(static_cast<double>(ev.now_millis()));
   });
-  RegisterBuiltin(r, "now", "<s?s?:s>", 2, [](Evaluator& ev, Args& a, const Value&, int pos) {
-    if (!a[0].IsUndefined()) Fail("D3133", pos, a[0].str());
-    return Value::String(IsoFromMillis(static_cast<double>(ev.now_millis())));
+  RegisterBuiltin(r, "now", "<s?s?:s>", 2, [](Evaluator& ev, Args& a, const Value&, int) {
+    return Value::String(FormatDateTime(static_cast<double>(ev.now_millis()), OptionalString(a[0]),
+                                        OptionalString(a[1])));
   });
-  RegisterBuiltin(r, "fromMillis", "<n-s?s?:s>", 3, [](Evaluator&, Args& a, const Value&, int pos) {
+  RegisterBuiltin(r, "fromMillis", "<n-s?s?:s>", 3, [](Evaluator&, Args& a, const Value&, int) {
     if (a[0].IsUndefined()) return Value();
-    if (!a[1].IsUndefined()) Fail("D3133", pos, a[1].str());
-    return Value::String(IsoFromMillis(a[0].number()));
+    return Value::String(FormatDateTime(a[0].number(), OptionalString(a[1]), OptionalString(a[2])));
   });
-  RegisterBuiltin(r, "toMillis", "<s-s?:n>", 2, [](Evaluator&, Args& a, const Value&, int pos) {
+  RegisterBuiltin(r, "toMillis", "<s-s?:n>", 2, [](Evaluator& ev, Args& a, const Value&, int pos) {
     if (a[0].IsUndefined()) return Value();
-    if (!a[1].IsUndefined()) Fail("D3133", pos, a[1].str());
+    if (!a[1].IsUndefined()) {
+      std::optional<double> millis = ParseDateTime(a[0].str(), a[1].str(), ev.now_millis());
+      return millis ? Value::Number(*millis) : Value();
+    }
     std::optional<double> millis = MillisFromIso(a[0].str());
     if (!millis) Fail("D3110", pos, a[0].str());
     return Value::Number(*millis);
+  });
+  RegisterBuiltin(r, "formatInteger", "<n-s:s>", 2, [](Evaluator&, Args& a, const Value&, int) {
+    if (a[0].IsUndefined()) return Value();
+    return Value::String(
+        FormatInteger(std::floor(a[0].number()), AnalyseIntegerPicture(a[1].str())));
+  });
+  RegisterBuiltin(r, "parseInteger", "<s-s:n>", 2, [](Evaluator&, Args& a, const Value&, int) {
+    if (a[0].IsUndefined()) return Value();
+    return Value::Number(IntegerMatcherFor(AnalyseIntegerPicture(a[1].str())).parse(a[0].str()));
   });
 }
 

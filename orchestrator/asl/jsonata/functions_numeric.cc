@@ -1,5 +1,5 @@
 // Numeric and aggregation functions: $number $abs $floor $ceil $round
-// $power $sqrt $random $formatNumber (a subset) $formatBase $sum $max $min
+// $power $sqrt $random $formatNumber (format_number.h) $formatBase $sum $max $min
 // $average $count, and the boolean ones: $boolean $not $exists.
 #include <cmath>
 #include <cstdlib>
@@ -8,6 +8,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/evaluator.h"
+#include "orchestrator/asl/jsonata/format_number.h"
 #include "orchestrator/asl/jsonata/function.h"
 #include "orchestrator/asl/jsonata/helpers.h"
 
@@ -15,31 +16,6 @@ namespace stepwise::jsonata::internal {
 namespace {
 
 using Args = std::vector<Value>;
-
-// JS Math.round: halves go toward +infinity.
-double JsRound(double x) { return std::floor(x + 0.5); }
-
-// jsonata-js's round: half to even, with the decimal shift done on the
-// decimal string so 1.005 is not 1.00499999.
-double RoundHalfEven(double arg, double precision) {
-  auto shift = [](double v, double by) {
-    std::string s = NumberToString(v);
-    size_t e = s.find('e');
-    double exp = by;
-    if (e != std::string::npos) {
-      exp += std::strtod(s.c_str() + e + 1, nullptr);
-      s = s.substr(0, e);
-    }
-    return std::strtod(StrCat(s, "e", NumberToString(exp)).c_str(), nullptr);
-  };
-  if (precision != 0) arg = shift(arg, precision);
-  double result = JsRound(arg);
-  double diff = result - arg;
-  if (std::fabs(diff) == 0.5 && std::fabs(std::fmod(result, 2)) == 1) result -= 1;
-  if (precision != 0) result = shift(result, -precision);
-  if (result == 0) result = 0;  // no -0
-  return result;
-}
 
 Value ToNumber(const Value& v, int pos) {
   if (v.IsUndefined()) return v;
@@ -73,79 +49,6 @@ std::string FormatBase(double value, double radix) {
     v = std::floor(v / radix);
   } while (v >= 1);
   return negative ? "-" + digits : digits;
-}
-
-// XPath format-number, the common subset: prefix/suffix text, '#', '0',
-// ',' grouping, '.', '%' and '‰', and ';' for a negative sub-picture.
-std::string FormatNumber(double value, const std::string& full_picture, int pos) {
-  // jsonata-js leaves non-finite numbers unspecified (a TODO in its source).
-  if (!std::isfinite(value)) return "NaN";
-  std::string picture = full_picture;
-  size_t semi = picture.find(';');
-  if (semi != std::string::npos && picture.find(';', semi + 1) != std::string::npos) {
-    Fail("D3080", pos);
-  }
-  bool negative = value < 0;
-  std::string neg_prefix = "-";
-  if (semi != std::string::npos) {
-    picture = negative ? full_picture.substr(semi + 1) : full_picture.substr(0, semi);
-    if (negative) neg_prefix.clear();
-  }
-  const std::string active = "0123456789#.,";
-  size_t first = picture.find_first_of(active);
-  size_t last = picture.find_last_of(active);
-  std::string prefix = first == std::string::npos ? picture : picture.substr(0, first);
-  std::string body = first == std::string::npos ? "" : picture.substr(first, last - first + 1);
-  std::string suffix = first == std::string::npos ? "" : picture.substr(last + 1);
-  double v = std::fabs(value);
-  if (picture.find('%') != std::string::npos) v *= 100;
-  if (picture.find("\u2030") != std::string::npos) v *= 1000;
-  size_t dot = body.find('.');
-  std::string int_part = body.substr(0, dot);
-  std::string frac_part = dot == std::string::npos ? "" : body.substr(dot + 1);
-  int min_int = 0, min_frac = 0, max_frac = 0;
-  std::vector<int> group_positions;
-  for (size_t i = 0; i < int_part.size(); ++i) {
-    if (int_part[i] == '0') ++min_int;
-    if (int_part[i] == ',') {
-      int after = 0;
-      for (size_t k = i + 1; k < int_part.size(); ++k) {
-        if (int_part[k] != ',') ++after;
-      }
-      group_positions.push_back(after);
-    }
-  }
-  for (char c : frac_part) {
-    if (c == '0') ++min_frac;
-    if (c == '0' || c == '#') ++max_frac;
-  }
-  if (min_int == 0 && max_frac == 0) min_int = 1;
-  v = RoundHalfEven(v, max_frac);
-  char buf[400];
-  std::snprintf(buf, sizeof(buf), "%.*f", max_frac, v);
-  std::string digits = buf;
-  size_t p = digits.find('.');
-  std::string ip = digits.substr(0, p);
-  std::string fp = p == std::string::npos ? "" : digits.substr(p + 1);
-  while (static_cast<int>(fp.size()) > min_frac && !fp.empty() && fp.back() == '0') fp.pop_back();
-  if (ip == "0" && min_int == 0) ip.clear();
-  while (static_cast<int>(ip.size()) < min_int) ip.insert(ip.begin(), '0');
-  if (!group_positions.empty()) {
-    // Regular grouping when every separator is a multiple of the last one.
-    int g = group_positions.back();
-    std::string grouped;
-    for (size_t i = 0; i < ip.size(); ++i) {
-      size_t from_right = ip.size() - i;
-      grouped.push_back(ip[i]);
-      bool at = false;
-      if (g > 0 && from_right > 1 && (from_right - 1) % static_cast<size_t>(g) == 0) at = true;
-      if (at && from_right - 1 > 0) grouped.push_back(',');
-    }
-    ip = grouped;
-  }
-  std::string out = ip;
-  if (!fp.empty()) out += "." + fp;
-  return (negative ? neg_prefix : "") + prefix + out + suffix;
 }
 
 Value Aggregate(Args& a, const std::string& which) {
@@ -211,7 +114,13 @@ void RegisterNumericFunctions(std::map<std::string, std::shared_ptr<const Functi
   RegisterBuiltin(r, "formatNumber", "<n-so?:s>", 3,
                   [](Evaluator&, Args& a, const Value&, int pos) {
                     if (a[0].IsUndefined()) return Value();
-                    return Value::String(FormatNumber(a[0].number(), a[1].str(), pos));
+                    std::map<std::string, std::string> options;
+                    if (a[2].IsObject()) {
+                      for (const auto& [key, value] : a[2].object().members) {
+                        options[key] = ToJsonataString(value, false, pos);
+                      }
+                    }
+                    return Value::String(FormatNumber(a[0].number(), a[1].str(), options));
                   });
   for (std::string name : {"sum", "max", "min", "average"}) {
     RegisterBuiltin(r, name, "<a<n>:n>", 1,

@@ -1,5 +1,5 @@
 // Object and type functions: $keys $lookup $spread $merge $each $sift
-// $type $error $assert.
+// $type $error $assert $clone.
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/evaluator.h"
 #include "orchestrator/asl/jsonata/function.h"
@@ -110,6 +110,11 @@ void RegisterObjectFunctions(std::map<std::string, std::shared_ptr<const Functio
     }
     if (o->members.empty()) return Value();
     return Value::Of(std::move(o));
+  });
+  // JSON.parse($string(x)): a deep copy, numbers to 15 significant digits.
+  RegisterBuiltin(r, "clone", "<(oa)-:o>", 1, [](Evaluator&, Args& a, const Value&, int) {
+    if (a[0].IsUndefined()) return Value();
+    return FromJson(boost::json::parse(Stringify(a[0], 0)));
   });
   RegisterBuiltin(r, "type", "<x:s>", 1, [](Evaluator&, Args& a, const Value&, int) {
     return a[0].IsUndefined() ? Value() : Value::String(TypeName(a[0]));

@@ -57,14 +57,26 @@ std::vector<Match> AllMatches(const Value& matcher, const std::string& s, double
   return out;
 }
 
-Value MatchObject(const Match& m, bool with_index) {
+// The UTF-16 offset (JavaScript's string index) of byte `byte` of UTF-8 `s`.
+double Utf16Offset(const std::string& s, size_t byte) {
+  double units = 0;
+  for (size_t i = 0; i < byte && i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    units += c >= 0xF0 ? 2 : 1;        // astral code points are surrogate pairs
+  }
+  return units;
+}
+
+// The match object, with positions in UTF-16 code units as jsonata-js's.
+Value MatchObject(const Match& m, const std::string& s, bool with_index) {
   auto o = std::make_shared<Object>();
   o->members.emplace_back("match", Value::String(m.text));
   if (with_index) {
-    o->members.emplace_back("index", Value::Number(static_cast<double>(m.start)));
+    o->members.emplace_back("index", Value::Number(Utf16Offset(s, m.start)));
   } else {
-    o->members.emplace_back("start", Value::Number(static_cast<double>(m.start)));
-    o->members.emplace_back("end", Value::Number(static_cast<double>(m.end)));
+    o->members.emplace_back("start", Value::Number(Utf16Offset(s, m.start)));
+    o->members.emplace_back("end", Value::Number(Utf16Offset(s, m.end)));
   }
   o->members.emplace_back("groups", MakeArray(m.groups));
   return Value::Of(std::move(o));
@@ -144,7 +156,7 @@ Value Replace(Evaluator& ev, Args& a, int pos) {
     if (a[2].IsString()) {
       out += Substitute(a[2].str(), m);
     } else {
-      Value r = ev.Apply(a[2], {MatchObject(m, false)}, Value::Null(), pos);
+      Value r = ev.Apply(a[2], {MatchObject(m, s, false)}, Value::Null(), pos);
       if (!r.IsString()) Fail("D3012", pos);
       out += r.str();
     }
@@ -212,7 +224,7 @@ void RegisterRegexFunctions(std::map<std::string, std::shared_ptr<const Function
                     double limit = a[2].IsUndefined() ? -1 : a[2].number();
                     Value seq = NewSequence();
                     for (const Match& m : AllMatches(a[1], a[0].str(), limit, pos)) {
-                      seq.array().items.push_back(MatchObject(m, true));
+                      seq.array().items.push_back(MatchObject(m, a[0].str(), true));
                     }
                     return seq;
                   });

@@ -11,6 +11,7 @@
 #include "orchestrator/asl/jsonata/evaluator.h"
 #include "orchestrator/asl/jsonata/function.h"
 #include "orchestrator/asl/jsonata/helpers.h"
+#include "orchestrator/asl/jsonata/unicode_case.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
@@ -178,15 +179,11 @@ void RegisterStringFunctions(std::map<std::string, std::shared_ptr<const Functio
   });
   RegisterBuiltin(r, "uppercase", "<s-:s>", 1, [](Evaluator&, Args& a, const Value&, int) {
     if (a[0].IsUndefined()) return Value();
-    std::string s = a[0].str();
-    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return Value::String(s);
+    return Value::String(ToUpperUnicode(a[0].str()));
   });
   RegisterBuiltin(r, "lowercase", "<s-:s>", 1, [](Evaluator&, Args& a, const Value&, int) {
     if (a[0].IsUndefined()) return Value();
-    std::string s = a[0].str();
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return Value::String(s);
+    return Value::String(ToLowerUnicode(a[0].str()));
   });
   RegisterBuiltin(r, "trim", "<s-:s>", 1,
                   [](Evaluator&, Args& a, const Value&, int) { return Trim(a); });

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "common/str_cat.h"
+#include "orchestrator/asl/jsonata/ancestry.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/lexer.h"
 
@@ -183,7 +184,18 @@ class Parser {
       t->pairs = ObjectPairs();
       return t;
     }
-    if (id == "|") Fail("S0500", t->position, "the transform operator |...|");
+    if (id == "|") {
+      t->type = NodeType::kTransform;
+      t->lhs = Expression(0);
+      Advance("|");
+      t->rhs = Expression(0);
+      if (id_ == ",") {
+        Advance(",");
+        t->expression = Expression(0);
+      }
+      Advance("|");
+      return t;
+    }
     if (id == "(end)") return t;  // ProcessAst reports S0207 unless a bracket is missing
     Fail("S0211", t->position, t->value);
   }
@@ -258,7 +270,11 @@ class Parser {
       }
       return t;
     }
-    if (id == "@" || id == "#") Fail("S0500", t->position, StrCat("the ", id, " operator"));
+    if (id == "@" || id == "#") {
+      t->rhs = Expression(BindingPower(id));
+      if (t->rhs->type != NodeType::kVariable) Fail("S0214", t->rhs->position, id);
+      return t;
+    }
     if (id == "?:" || id == "??") {
       t->rhs = Expression(0);
       return t;
@@ -324,8 +340,9 @@ class Parser {
 NodePtr ParseExpression(std::string_view source) {
   Parser parser(source);
   NodePtr raw = parser.Parse();
+  AncestryScope ancestry;
   NodePtr ast = ProcessAst(raw);
-  if (ast->type == NodeType::kParent) Fail("S0500", ast->position, "the parent operator %");
+  if (ast->type == NodeType::kParent || ast->seeking_parent) Fail("S0217", ast->position);
   return ast;
 }
 

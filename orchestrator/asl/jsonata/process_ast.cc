@@ -1,5 +1,6 @@
 // jsonata-js's processAST: turns the raw Pratt tree into the evaluated form.
 #include "common/str_cat.h"
+#include "orchestrator/asl/jsonata/ancestry.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/parser.h"
 
@@ -25,7 +26,9 @@ NodePtr ProcessPath(const NodePtr& expr) {
     result = NewNode(NodeType::kPath, "", expr->position);
     result->steps.push_back(lstep);
   }
-  if (lstep->type == NodeType::kParent) Fail("S0500", lstep->position, "the parent operator %");
+  if (lstep->type == NodeType::kParent) {
+    result->seeking_parent = std::make_shared<std::vector<SlotPtr>>(1, lstep->slot);
+  }
   NodePtr rest = ProcessAst(expr->rhs);
   if (rest->type == NodeType::kPath) {
     result->steps.insert(result->steps.end(), rest->steps.begin(), rest->steps.end());
@@ -43,10 +46,10 @@ NodePtr ProcessPath(const NodePtr& expr) {
     }
     if (step->type == NodeType::kString) step->type = NodeType::kName;
     if (step->keep_array) result->keep_singleton_array = true;
-    if (step->type == NodeType::kParent) Fail("S0500", step->position, "the parent operator %");
   }
   if (IsArrayConstructor(result->steps.front())) result->steps.front()->cons_array = true;
   if (IsArrayConstructor(result->steps.back())) result->steps.back()->cons_array = true;
+  ResolveAncestry(result);
   return result;
 }
 
@@ -55,15 +58,15 @@ NodePtr ProcessBinary(const NodePtr& expr) {
   if (op == ".") return ProcessPath(expr);
   if (op == "[") {
     NodePtr result = ProcessAst(expr->lhs);
-    Node* step = result.get();
+    NodePtr step = result;
     bool stages = false;
     if (result->type == NodeType::kPath) {
-      step = result->steps.back().get();
+      step = result->steps.back();
       stages = true;
     }
     if (step->has_group) Fail("S0209", expr->position);
     auto filter = ProcessAst(expr->rhs);
-    filter->position = filter->position;
+    ResolvePredicateAncestry(step, filter);
     (stages ? step->stages : step->predicate).push_back(filter);
     return result;
   }
@@ -85,14 +88,48 @@ NodePtr ProcessBinary(const NodePtr& expr) {
     NodePtr sort = NewNode(NodeType::kSort, "", expr->position);
     for (const SortTerm& t : expr->terms) {
       sort->terms.push_back(SortTerm{t.descending, ProcessAst(t.expression)});
+      PushAncestry(sort, sort->terms.back().expression);
     }
     result->steps.push_back(sort);
+    ResolveAncestry(result);
     return result;
   }
   if (op == ":=") {
     NodePtr result = NewNode(NodeType::kBind, op, expr->position);
     result->lhs = ProcessAst(expr->lhs);
     result->rhs = ProcessAst(expr->rhs);
+    PushAncestry(result, result->rhs);
+    return result;
+  }
+  if (op == "@") {  // focus variable binding: the step's value is bound, not the context
+    NodePtr result = ProcessAst(expr->lhs);
+    NodePtr step = result->type == NodeType::kPath ? result->steps.back() : result;
+    if (!step->stages.empty() || !step->predicate.empty()) Fail("S0215", expr->position);
+    if (step->type == NodeType::kSort) Fail("S0216", expr->position);
+    if (expr->keep_array) step->keep_array = true;
+    step->focus = expr->rhs->value;
+    step->tuple = true;
+    return result;
+  }
+  if (op == "#") {  // positional variable binding
+    NodePtr result = ProcessAst(expr->lhs);
+    NodePtr step = result;
+    if (result->type == NodeType::kPath) {
+      step = result->steps.back();
+    } else {
+      result = NewNode(NodeType::kPath, "", expr->position);
+      result->steps.push_back(step);
+      if (!step->predicate.empty()) {
+        step->stages = std::move(step->predicate);
+        step->predicate.clear();
+      }
+    }
+    if (step->stages.empty()) {
+      step->index_var = expr->rhs->value;
+    } else {
+      step->stages.push_back(NewNode(NodeType::kIndexStage, expr->rhs->value, expr->position));
+    }
+    step->tuple = true;
     return result;
   }
   if (op == "~>") {
@@ -105,6 +142,8 @@ NodePtr ProcessBinary(const NodePtr& expr) {
   NodePtr result = NewNode(NodeType::kBinary, op, expr->position);
   result->lhs = ProcessAst(expr->lhs);
   result->rhs = ProcessAst(expr->rhs);
+  PushAncestry(result, result->lhs);
+  PushAncestry(result, result->rhs);
   return result;
 }
 
@@ -119,23 +158,35 @@ NodePtr ProcessAst(const NodePtr& expr) {
     case NodeType::kRawUnary:
       result = NewNode(NodeType::kUnary, expr->value, expr->position);
       if (expr->value == "[") {
-        for (const NodePtr& item : expr->expressions)
+        for (const NodePtr& item : expr->expressions) {
           result->expressions.push_back(ProcessAst(item));
+          PushAncestry(result, result->expressions.back());
+        }
       } else if (expr->value == "{") {
-        for (const auto& [k, v] : expr->pairs)
-          result->pairs.emplace_back(ProcessAst(k), ProcessAst(v));
+        for (const auto& [k, v] : expr->pairs) {
+          NodePtr key = ProcessAst(k);
+          PushAncestry(result, key);
+          NodePtr value = ProcessAst(v);
+          PushAncestry(result, value);
+          result->pairs.emplace_back(key, value);
+        }
       } else {
         result->expression = ProcessAst(expr->expression);
         if (expr->value == "-" && result->expression->type == NodeType::kNumber) {
           result = result->expression;
           result->number = -result->number;
+        } else {
+          PushAncestry(result, result->expression);
         }
       }
       break;
     case NodeType::kFunction:
     case NodeType::kPartial:
       result = NewNode(expr->type, expr->value, expr->position);
-      for (const NodePtr& arg : expr->arguments) result->arguments.push_back(ProcessAst(arg));
+      for (const NodePtr& arg : expr->arguments) {
+        result->arguments.push_back(ProcessAst(arg));
+        PushAncestry(result, result->arguments.back());
+      }
       result->procedure = ProcessAst(expr->procedure);
       break;
     case NodeType::kLambda:
@@ -144,16 +195,28 @@ NodePtr ProcessAst(const NodePtr& expr) {
       result->signature = expr->signature;
       result->body = ProcessAst(expr->body);
       break;
+    case NodeType::kTransform:
+      result = NewNode(expr->type, expr->value, expr->position);
+      result->lhs = ProcessAst(expr->lhs);
+      result->rhs = ProcessAst(expr->rhs);
+      if (expr->expression) result->expression = ProcessAst(expr->expression);
+      break;
     case NodeType::kCondition:
       result = NewNode(expr->type, expr->value, expr->position);
       result->condition = ProcessAst(expr->condition);
+      PushAncestry(result, result->condition);
       result->then = ProcessAst(expr->then);
-      if (expr->otherwise) result->otherwise = ProcessAst(expr->otherwise);
+      PushAncestry(result, result->then);
+      if (expr->otherwise) {
+        result->otherwise = ProcessAst(expr->otherwise);
+        PushAncestry(result, result->otherwise);
+      }
       break;
     case NodeType::kBlock:
       result = NewNode(expr->type, expr->value, expr->position);
       for (const NodePtr& item : expr->expressions) {
         NodePtr part = ProcessAst(item);
+        PushAncestry(result, part);
         if (part->cons_array ||
             (part->type == NodeType::kPath && part->steps.front()->cons_array)) {
           result->cons_array = true;
@@ -175,7 +238,8 @@ NodePtr ProcessAst(const NodePtr& expr) {
       if (expr->value == "(end)") Fail("S0207", expr->position);
       Fail("S0201", expr->position, expr->value);
     case NodeType::kParent:
-      Fail("S0500", expr->position, "the parent operator %");
+      result = NewParentNode(expr->position);
+      break;
     default:
       result = expr;
       break;

@@ -76,6 +76,7 @@ struct Array {
   bool keep_singleton = false;  // `[]` in a path: do not unwrap a singleton
   bool cons = false;            // built by an array constructor in a path step
   bool outer_wrapper = false;   // the wrapper around an array input document
+  bool tuple_stream = false;    // items are tuples {"@": value, "$var": binding, ...}
 };
 
 // Members in JavaScript's property order (observable in JSONata: $keys,

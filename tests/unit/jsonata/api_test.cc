@@ -156,5 +156,40 @@ TEST(JsonataApiTest, ArrayInputIsTheContext) {
   EXPECT_EQ(**count, boost::json::value(2));
 }
 
+// Expected values from npm jsonata 2.2.2 ($now(p, tz) is $fromMillis of
+// "now"; the $toMillis defaults computed there with the full timestamp).
+TEST(JsonataApiTest, PicturesUseTheInjectedNow) {
+  Environment env{.now_millis = 1700000000000, .random = nullptr};  // 2023-11-14T22:13:20Z
+  auto now = Eval("$now('[Y0001]-[M01]-[D01] [H01]:[m01] [Z]', '+0100')", nullptr, {}, env);
+  ASSERT_THAT(now, IsOk());
+  EXPECT_EQ(**now, boost::json::value("2023-11-14 23:13 +01:00"));
+  // Missing leading components come from "now", trailing ones are minimal.
+  auto time_only = Eval("$toMillis('10:30', '[H]:[m]')", nullptr, {}, env);
+  ASSERT_THAT(time_only, IsOk());
+  EXPECT_EQ(**time_only, boost::json::value(1699957800000));
+  auto month_day = Eval("$toMillis('03-05', '[M]-[D]')", nullptr, {}, env);
+  ASSERT_THAT(month_day, IsOk());
+  EXPECT_EQ(**month_day, boost::json::value(1677974400000));
+  auto day = Eval("$toMillis('5', '[D]')", nullptr, {}, env);
+  ASSERT_THAT(day, IsOk());
+  EXPECT_EQ(**day, boost::json::value(1699142400000));
+  auto gap = Eval("$toMillis('2023 10', '[Y] [H]')", nullptr, {}, env);
+  EXPECT_EQ(ErrorCode(gap.status()), "D3136");
+}
+
+TEST(JsonataApiTest, EvalRunsInTheCallersScope) {
+  auto bound = Eval("($eval('$y := 2'); $y)");
+  ASSERT_THAT(bound, IsOk());
+  EXPECT_EQ(**bound, boost::json::value(2));
+  auto syntax = Eval("$eval('1 +')");
+  EXPECT_EQ(ErrorCode(syntax.status()), "D3120");
+  EXPECT_THAT(std::string(syntax.status().message()),
+              ::testing::HasSubstr("passed to function eval: \"Unexpected end of expression\""));
+  auto dynamic = Eval("$eval('$undefinedfn()')");
+  EXPECT_EQ(ErrorCode(dynamic.status()), "D3121");
+  EXPECT_THAT(std::string(dynamic.status().message()),
+              ::testing::HasSubstr("\"Attempted to invoke a non-function\""));
+}
+
 }  // namespace
 }  // namespace stepwise::jsonata

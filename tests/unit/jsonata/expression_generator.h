@@ -36,6 +36,8 @@ class ExpressionGenerator {
   // objects and anything, %i by a small integer literal, %f by a finite
   // number and %v by a simple operand.
   std::string Template(int depth);
+  // Picture strings, $eval, transforms, Unicode case (expression_generator_pictures.cc).
+  std::string Picture(int depth);
   uint64_t NextRandom();
   int Pick(int n) { return static_cast<int>(NextRandom() % static_cast<uint64_t>(n)); }
   Kind AnyKind();

@@ -10,6 +10,8 @@ import os
 import subprocess
 import tempfile
 
+import cases_pictures  # noqa: E402  (picture strings and $eval)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 
@@ -245,6 +247,12 @@ CASES = {
         ("a b", None), ("*", None), ("a ~> ", None), ("c[", NUMS), ("{}{}", None),
     ],
 }
+
+for _entries in cases_pictures.CASES.values():  # named documents
+    for _i, _e in enumerate(_entries):
+        if _e[1] in ("ACCOUNT", "PERSON", "NUMS"):
+            _entries[_i] = (_e[0], globals()[_e[1]]) + tuple(_e[2:])
+CASES.update(cases_pictures.CASES)
 
 # Not portable to the reference run: $now/$millis/$random/$uuid depend on the clock or RNG.
 
