@@ -1,5 +1,7 @@
 #include "persistence/postgres/pool.h"
 
+#include <poll.h>
+
 #include "common/str_cat.h"
 
 namespace stepwise::persistence {
@@ -60,6 +62,13 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     return status;
   }
   return Lease(this, std::move(connection));
+}
+
+bool ConnectionPool::ClosedByServer(const pqxx::connection& connection) {
+  const int fd = connection.sock();
+  if (fd < 0) return false;  // Not connected: libpqxx reconnects on use.
+  pollfd ready{fd, POLLIN, 0};
+  return ::poll(&ready, 1, 0) > 0;
 }
 
 void ConnectionPool::Return(std::unique_ptr<pqxx::connection> connection) {

@@ -4,6 +4,12 @@
 //   absl::StatusOr<int64_t> n = pool.Transact([&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
 //     return tx.exec_prepared1("count").front().as<int64_t>();
 //   });
+//   // One statement, atomic on its own: no BEGIN/COMMIT round trips.
+//   absl::StatusOr<int64_t> m = pool.Query(
+//       ConnectionPool::Rerun::kAlways,
+//       [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+//         return tx.exec_prepared1("count").front().as<int64_t>();
+//       });
 //
 // Connections open lazily up to max_connections; a caller waits up to
 // acquire_timeout for a free one (then kUnavailable). Lost connections are
@@ -26,6 +32,7 @@
 #include "absl/time/time.h"
 #include "persistence/postgres/pqxx_status.h"
 #include "pqxx/connection"
+#include "pqxx/nontransaction"
 #include "pqxx/transaction"
 
 namespace stepwise::persistence {
@@ -74,8 +81,34 @@ class ConnectionPool {
   template <typename Body>
   std::invoke_result_t<Body&, pqxx::work&> Transact(Body&& body);
 
+  // When Query may re-run its body on a new connection after losing one.
+  enum class Rerun {
+    // Whenever the connection is lost: reads, and writes whose re-run is
+    // answered correctly.
+    kAlways,
+    // Only when the connection was found lost before anything was sent: a
+    // write that must not apply twice. Lost while the statement ran, the
+    // call fails with kUnavailable (it may or may not have taken effect).
+    kIfUnsent,
+  };
+
+  // Runs `body(tx)` on a pqxx::nontransaction: every statement commits on
+  // its own (autocommit), so one statement costs one round trip, without
+  // Transact's BEGIN and COMMIT. For work that is ONE statement (a read, a
+  // single UPDATE, a PL/pgSQL function call), or whose later statements only
+  // explain the first one's empty answer. Exceptions become FromPqxx. A
+  // pooled connection the server has closed (restart, idle timeout) is
+  // noticed before sending, without a round trip, and replaced.
+  template <typename Body>
+  std::invoke_result_t<Body&, pqxx::nontransaction&> Query(Rerun rerun, Body&& body);
+
  private:
   void Return(std::unique_ptr<pqxx::connection> connection);
+  // True when the idle connection has something to read: a healthy idle
+  // connection (pooled ones LISTEN to nothing) receives nothing, so this is
+  // the server's goodbye (FATAL + EOF) waiting in the socket. One poll(2)
+  // with no timeout; no round trip.
+  static bool ClosedByServer(const pqxx::connection& connection);
 
   const ConnectionPoolOptions options_;
   // std::mutex rather than absl::Mutex: Debian's Abseil is not built for
@@ -109,6 +142,31 @@ std::invoke_result_t<Body&, pqxx::work&> ConnectionPool::Transact(Body&& body) {
       if (!IsConnectionLost(e)) return last;
       lease->Discard();
       if (committing) return last;  // The commit may or may not have happened.
+    }
+  }
+  return last;
+}
+
+template <typename Body>
+std::invoke_result_t<Body&, pqxx::nontransaction&> ConnectionPool::Query(Rerun rerun, Body&& body) {
+  // Every pooled connection may have died with the server: try each once.
+  const int attempts = options_.max_connections + 1;
+  absl::Status last = absl::UnavailableError("Database connection lost");
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    absl::StatusOr<Lease> lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    if (ClosedByServer(**lease)) {
+      lease->Discard();
+      continue;
+    }
+    try {
+      pqxx::nontransaction tx(**lease);
+      return body(tx);
+    } catch (const std::exception& e) {
+      last = FromPqxx(e);
+      if (!IsConnectionLost(e)) return last;
+      lease->Discard();
+      if (rerun == Rerun::kIfUnsent) return last;
     }
   }
   return last;

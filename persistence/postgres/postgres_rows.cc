@@ -1,6 +1,5 @@
 #include "persistence/postgres/postgres_rows.h"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -29,16 +28,6 @@ std::optional<int64_t> OptionalInt(const pqxx::field& field) {
 }
 
 absl::Status Corrupt(const absl::Status& status) { return absl::InternalError(status.message()); }
-
-// Returns how many of `ids` were open (and are now closed).
-size_t CloseTasks(pqxx::work& tx, const std::string& arn, const std::vector<std::string>& ids,
-                  TaskStatus status) {
-  if (ids.empty()) return 0;
-  return tx
-      .exec_prepared(sql::kCloseTasks.name, arn, PgTextArray(ids),
-                     std::string(TaskStatusName(status)))
-      .affected_rows();
-}
 
 }  // namespace
 
@@ -113,67 +102,60 @@ TimerRecord ToTimer(const pqxx::row& row) {
   return TimerRecord{Text(row[0]), Text(row[1]), Time(row[2]), Text(row[3]), OptionalTime(row[4])};
 }
 
-absl::Status WriteStepRows(pqxx::work& tx, const StepUpdate& update) {
-  const std::string& arn = update.execution_arn;
-  if (!update.history.empty()) {
-    PgArray ids, previous, types, timestamps, events;
-    for (const HistoryRecord& event : update.history) {
-      ids.Add(event.id);
-      previous.Add(event.previous_event_id);
-      types.Add(std::string_view(event.type));
-      timestamps.Add(ToMicros(event.timestamp));
-      events.Add(std::string_view(event.event_json));
-    }
-    tx.exec_prepared(sql::kInsertHistory.name, arn, ids.Literal(), previous.Literal(),
-                     types.Literal(), timestamps.Literal(), events.Literal());
+StepArrays ToStepArrays(const StepUpdate& update) {
+  PgArray ids, previous, types, timestamps, events;
+  for (const HistoryRecord& event : update.history) {
+    ids.Add(event.id);
+    previous.Add(event.previous_event_id);
+    types.Add(std::string_view(event.type));
+    timestamps.Add(ToMicros(event.timestamp));
+    events.Add(std::string_view(event.event_json));
   }
-  if (!update.new_tasks.empty()) {
-    PgArray ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled,
-        attempts, invocation_tokens;
-    std::set<std::string> queue_names;
-    for (const TaskRecord& task : update.new_tasks) {
-      ids.Add(std::string_view(task.task_id));
-      tokens.Add(std::string_view(task.task_token));
-      queues.Add(std::string_view(task.queue));
-      resources.Add(std::string_view(task.resource));
-      states.Add(std::string_view(task.state_name));
-      payloads.Add(std::string_view(task.payload));
-      timeouts.Add(task.timeout_seconds);
-      heartbeats.Add(task.heartbeat_seconds);
-      scheduled.Add(ToMicros(task.scheduled_at));
-      attempts.Add(task.attempt);
-      invocation_tokens.Add(std::string_view(task.invocation_token));
-      queue_names.insert(task.queue);
-    }
-    tx.exec_prepared(sql::kInsertTasks.name, arn, ids.Literal(), tokens.Literal(), queues.Literal(),
-                     resources.Literal(), states.Literal(), payloads.Literal(), timeouts.Literal(),
-                     heartbeats.Literal(), scheduled.Literal(), attempts.Literal(),
-                     invocation_tokens.Literal());
-    std::vector<std::string> names(queue_names.begin(), queue_names.end());
-    tx.exec_prepared(sql::kNotifyQueues.name, PgTextArray(names));
+  PgArray task_ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled,
+      attempts, invocation_tokens;
+  for (const TaskRecord& task : update.new_tasks) {
+    task_ids.Add(std::string_view(task.task_id));
+    tokens.Add(std::string_view(task.task_token));
+    queues.Add(std::string_view(task.queue));
+    resources.Add(std::string_view(task.resource));
+    states.Add(std::string_view(task.state_name));
+    payloads.Add(std::string_view(task.payload));
+    timeouts.Add(task.timeout_seconds);
+    heartbeats.Add(task.heartbeat_seconds);
+    scheduled.Add(ToMicros(task.scheduled_at));
+    attempts.Add(task.attempt);
+    invocation_tokens.Add(std::string_view(task.invocation_token));
   }
-  const size_t consumed = CloseTasks(tx, arn, update.completed_task_ids, TaskStatus::kCompleted) +
-                          CloseTasks(tx, arn, update.timed_out_task_ids, TaskStatus::kTimedOut);
-  if (update.consumed_tasks_must_be_open &&
-      consumed != update.completed_task_ids.size() + update.timed_out_task_ids.size()) {
-    // The caller's transaction rolls back: nothing of the step is written.
-    return absl::FailedPreconditionError(
-        StrCat("A task consumed by the step on '", arn, "' is no longer open"));
-  }
-  CloseTasks(tx, arn, update.cancelled_task_ids, TaskStatus::kCancelled);
   std::vector<std::string> deleted = update.fired_timer_ids;
   deleted.insert(deleted.end(), update.cancelled_timer_ids.begin(),
                  update.cancelled_timer_ids.end());
-  if (!deleted.empty()) tx.exec_prepared(sql::kDeleteTimers.name, arn, PgTextArray(deleted));
-  if (!update.new_timers.empty()) {
-    PgArray ids, fire_at;
-    for (const TimerRecord& timer : update.new_timers) {
-      ids.Add(std::string_view(timer.timer_id));
-      fire_at.Add(ToMicros(timer.fire_at));
-    }
-    tx.exec_prepared(sql::kUpsertTimers.name, arn, ids.Literal(), fire_at.Literal());
+  PgArray timer_ids, fire_at;
+  for (const TimerRecord& timer : update.new_timers) {
+    timer_ids.Add(std::string_view(timer.timer_id));
+    fire_at.Add(ToMicros(timer.fire_at));
   }
-  return absl::OkStatus();
+  return StepArrays{ids.Literal(),
+                    previous.Literal(),
+                    types.Literal(),
+                    timestamps.Literal(),
+                    events.Literal(),
+                    task_ids.Literal(),
+                    tokens.Literal(),
+                    queues.Literal(),
+                    resources.Literal(),
+                    states.Literal(),
+                    payloads.Literal(),
+                    timeouts.Literal(),
+                    heartbeats.Literal(),
+                    scheduled.Literal(),
+                    attempts.Literal(),
+                    invocation_tokens.Literal(),
+                    PgTextArray(update.completed_task_ids),
+                    PgTextArray(update.timed_out_task_ids),
+                    PgTextArray(update.cancelled_task_ids),
+                    PgTextArray(deleted),
+                    timer_ids.Literal(),
+                    fire_at.Literal()};
 }
 
 }  // namespace stepwise::persistence::rows

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -27,11 +28,18 @@ HistoryRecord ToHistory(const pqxx::row& row);
 absl::StatusOr<TaskRecord> ToTask(const pqxx::row& row);
 TimerRecord ToTimer(const pqxx::row& row);
 
-// Writes the history, tasks (+ NOTIFY), task closings and timers of
-// `update` (everything but the executions row). kFailedPrecondition when
-// update.consumed_tasks_must_be_open and a consumed task is closed: the
-// caller must not commit.
-absl::Status WriteStepRows(pqxx::work& tx, const StepUpdate& update);
+// The array parameters of sql::kCommitStep / kCreateExecution for one step
+// (stepwise_write_step_rows, schema 0006): parallel PostgreSQL array
+// literals (pg_array.h), "{}" when empty.
+struct StepArrays {
+  std::string history_ids, history_previous, history_types, history_timestamps, history_events;
+  std::string task_ids, task_tokens, task_queues, task_resources, task_states, task_payloads,
+      task_timeouts, task_heartbeats, task_scheduled, task_attempts, task_invocations;
+  std::string completed, timed_out, cancelled;
+  std::string deleted_timers;  // Fired and cancelled.
+  std::string timer_ids, timer_fire_at;
+};
+StepArrays ToStepArrays(const StepUpdate& update);
 
 }  // namespace stepwise::persistence::rows
 

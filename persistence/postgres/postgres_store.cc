@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -13,6 +16,8 @@
 #include "persistence/postgres/postgres_rows.h"
 #include "persistence/postgres/statements.h"
 #include "persistence/store_rules.h"
+#include "pqxx/except"
+#include "pqxx/nontransaction"
 #include "pqxx/result"
 
 namespace stepwise::persistence {
@@ -41,7 +46,7 @@ absl::Status CheckPageSize(int page_size) {
 
 std::string Str(std::string_view text) { return std::string(text); }
 
-absl::StatusOr<std::optional<ExecutionRecord>> FindExecution(pqxx::work& tx,
+absl::StatusOr<std::optional<ExecutionRecord>> FindExecution(pqxx::transaction_base& tx,
                                                              const std::string& arn) {
   pqxx::result result = tx.exec_prepared(sql::kGetExecution.name, arn);
   if (result.empty()) return std::optional<ExecutionRecord>();
@@ -50,7 +55,7 @@ absl::StatusOr<std::optional<ExecutionRecord>> FindExecution(pqxx::work& tx,
 }
 
 // A timer statement guarded by `owner` matched no row: gone, or not held.
-absl::Status WhyTimerNotHeld(pqxx::work& tx, std::string_view execution_arn,
+absl::Status WhyTimerNotHeld(pqxx::transaction_base& tx, std::string_view execution_arn,
                              std::string_view timer_id, std::string_view owner) {
   if (tx.exec_prepared(sql::kTimerExists.name, Str(execution_arn), Str(timer_id)).empty()) {
     return absl::NotFoundError(StrCat("No timer '", timer_id, "' in '", execution_arn, "'"));
@@ -58,6 +63,45 @@ absl::Status WhyTimerNotHeld(pqxx::work& tx, std::string_view execution_arn,
   return absl::FailedPreconditionError(
       StrCat("Timer '", timer_id, "' is not held by '", owner, "'"));
 }
+
+// The MESSAGE of a RAISE in a schema 0006 function: what() is libpq's
+// "ERROR:  <message>\n" (the severity word translated under another
+// lc_messages) followed by CONTEXT lines.
+std::string RaisedMessage(const pqxx::sql_error& e) {
+  std::string_view text = e.what();
+  text = text.substr(0, text.find('\n'));
+  constexpr std::string_view kSeparator = ":  ";
+  if (const size_t at = text.find(kSeparator); at != std::string_view::npos) {
+    text.remove_prefix(at + kSeparator.size());
+  }
+  return std::string(text);
+}
+
+// Why stepwise_commit_step (schema 0006) refused `update`, as the status
+// CommitStep gives; nullopt for any other error (then rethrown).
+std::optional<absl::Status> RefusedStep(const pqxx::sql_error& e, const StepUpdate& update,
+                                        int64_t expected_version) {
+  const std::string& state = e.sqlstate();
+  if (state == "SW404") return NoExecution(update.execution_arn);
+  if (state == "SW409") {
+    return absl::AbortedError(StrCat("Execution '", update.execution_arn, "' is at version ",
+                                     RaisedMessage(e), ", not ", expected_version));
+  }
+  if (state == "SW412") {
+    absl::StatusOr<ExecutionStatus> status = ParseExecutionStatus(RaisedMessage(e));
+    if (!status.ok()) return absl::InternalError(status.status().message());
+    absl::Status allowed = CheckStepAllowed(*status, update);
+    if (!allowed.ok()) return allowed;
+    return absl::InternalError("Commit matched no row for no known reason");
+  }
+  if (state == "SW410") {
+    return absl::FailedPreconditionError(
+        StrCat("A task consumed by the step on '", update.execution_arn, "' is no longer open"));
+  }
+  return std::nullopt;
+}
+
+using Rerun = ConnectionPool::Rerun;
 
 }  // namespace
 
@@ -105,22 +149,24 @@ absl::StatusOr<StateMachineRecord> PostgresStore::CreateStateMachine(
 }
 
 absl::StatusOr<StateMachineRecord> PostgresStore::GetStateMachine(std::string_view arn) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRecord> {
-    pqxx::result result = tx.exec_prepared(sql::kGetStateMachine.name, Str(arn));
-    if (result.empty()) return NoStateMachine(arn);
-    return rows::ToStateMachine(result[0]);
-  });
+  return pool_->Query(
+      Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<StateMachineRecord> {
+        pqxx::result result = tx.exec_prepared(sql::kGetStateMachine.name, Str(arn));
+        if (result.empty()) return NoStateMachine(arn);
+        return rows::ToStateMachine(result[0]);
+      });
 }
 
 absl::StatusOr<StateMachineRevision> PostgresStore::GetStateMachineRevision(
     std::string_view revision_id) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachineRevision> {
-    pqxx::result result = tx.exec_prepared(sql::kGetRevision.name, Str(revision_id));
-    if (result.empty()) {
-      return absl::NotFoundError(StrCat("No state machine revision '", revision_id, "'"));
-    }
-    return rows::ToRevision(result[0]);
-  });
+  return pool_->Query(
+      Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<StateMachineRevision> {
+        pqxx::result result = tx.exec_prepared(sql::kGetRevision.name, Str(revision_id));
+        if (result.empty()) {
+          return absl::NotFoundError(StrCat("No state machine revision '", revision_id, "'"));
+        }
+        return rows::ToRevision(result[0]);
+      });
 }
 
 absl::StatusOr<StateMachinePage> PostgresStore::ListStateMachines(int page_size,
@@ -131,20 +177,21 @@ absl::StatusOr<StateMachinePage> PostgresStore::ListStateMachines(int page_size,
     ASSIGN_OR_RETURN(std::vector<std::string> parts, DecodePageToken(page_token, 1));
     after = std::move(parts[0]);
   }
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<StateMachinePage> {
-    // One extra row tells whether another page follows.
-    pqxx::result result =
-        tx.exec_prepared(sql::kListStateMachines.name, after, int64_t{page_size} + 1);
-    StateMachinePage page;
-    for (const pqxx::row& row : result) {
-      if (static_cast<int>(page.state_machines.size()) == page_size) {
-        page.next_page_token = EncodePageToken({page.state_machines.back().arn});
-        break;
-      }
-      page.state_machines.push_back(rows::ToStateMachine(row));
-    }
-    return page;
-  });
+  return pool_->Query(
+      Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<StateMachinePage> {
+        // One extra row tells whether another page follows.
+        pqxx::result result =
+            tx.exec_prepared(sql::kListStateMachines.name, after, int64_t{page_size} + 1);
+        StateMachinePage page;
+        for (const pqxx::row& row : result) {
+          if (static_cast<int>(page.state_machines.size()) == page_size) {
+            page.next_page_token = EncodePageToken({page.state_machines.back().arn});
+            break;
+          }
+          page.state_machines.push_back(rows::ToStateMachine(row));
+        }
+        return page;
+      });
 }
 
 absl::StatusOr<StateMachineRecord> PostgresStore::UpdateStateMachine(
@@ -186,64 +233,76 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
   RETURN_IF_ERROR(ValidateNewExecution(execution));
   const ExecutionRecord& request = execution.execution;
   const StepUpdate& step = execution.first_step;
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<CreateExecutionResult> {
-    auto existing_or_conflict = [&]() -> absl::StatusOr<CreateExecutionResult> {
-      ASSIGN_OR_RETURN(std::optional<ExecutionRecord> existing,
-                       FindExecution(tx, request.execution_arn));
-      if (!existing.has_value()) {
-        return absl::AbortedError("Execution vanished during its creation; retry");
-      }
-      RETURN_IF_ERROR(CheckIdempotentStart(*existing, request));
-      return CreateExecutionResult{*std::move(existing), false};
-    };
-    ASSIGN_OR_RETURN(std::optional<ExecutionRecord> existing,
-                     FindExecution(tx, request.execution_arn));
-    if (existing.has_value()) return existing_or_conflict();
-    pqxx::result machine = tx.exec_prepared(sql::kGetStateMachine.name, request.state_machine_arn);
-    if (machine.empty()) return NoStateMachine(request.state_machine_arn);
-    if (rows::ToStateMachine(machine[0]).status == StateMachineStatus::kDeleting) {
-      return Deleting(request.state_machine_arn);
-    }
-    pqxx::result inserted = tx.exec_prepared(
-        sql::kInsertExecution.name, request.execution_arn, request.state_machine_arn,
-        request.revision_id, request.name, std::string(ExecutionStatusName(step.status)),
-        request.input, step.output, step.error, step.cause, ToMicros(request.start_time),
-        Micros(step.stop_time), step.state_document);
-    // A concurrent start of the same name committed first (ON CONFLICT
-    // waited for it): answer as if it had come first.
-    if (inserted.empty()) return existing_or_conflict();
-    ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(inserted[0]));
-    RETURN_IF_ERROR(rows::WriteStepRows(tx, step));
-    return CreateExecutionResult{std::move(record), true};
-  });
+  const rows::StepArrays arrays = rows::ToStepArrays(step);
+  // One autocommit statement (schema 0006): the row and its first step, or
+  // the existing execution of that arn untouched.
+  return pool_->Query(
+      Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<CreateExecutionResult> {
+        pqxx::result result;
+        try {
+          result = tx.exec_prepared(
+              sql::kCreateExecution.name, request.execution_arn, request.state_machine_arn,
+              request.revision_id, request.name, std::string(ExecutionStatusName(step.status)),
+              request.input, step.output, step.error, step.cause, ToMicros(request.start_time),
+              Micros(step.stop_time), step.state_document, arrays.history_ids,
+              arrays.history_previous, arrays.history_types, arrays.history_timestamps,
+              arrays.history_events, arrays.task_ids, arrays.task_tokens, arrays.task_queues,
+              arrays.task_resources, arrays.task_states, arrays.task_payloads, arrays.task_timeouts,
+              arrays.task_heartbeats, arrays.task_scheduled, arrays.task_attempts,
+              arrays.task_invocations, arrays.completed, arrays.timed_out,
+              step.consumed_tasks_must_be_open, arrays.cancelled, arrays.deleted_timers,
+              arrays.timer_ids, arrays.timer_fire_at);
+        } catch (const pqxx::sql_error& e) {
+          if (e.sqlstate() == "SW414") return NoStateMachine(request.state_machine_arn);
+          if (e.sqlstate() == "SW423") return Deleting(request.state_machine_arn);
+          if (std::optional<absl::Status> refused = RefusedStep(e, step, 1)) {
+            return *std::move(refused);
+          }
+          throw;
+        }
+        // No row: a concurrent start's row was there for the insert and gone
+        // for the read after it.
+        if (result.empty()) {
+          return absl::AbortedError("Execution vanished during its creation; retry");
+        }
+        ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(result[0]));
+        if (result[0][14].as<bool>()) return CreateExecutionResult{std::move(record), true};
+        // It existed (or a concurrent start of the same name committed first):
+        // answer as if it had come first.
+        RETURN_IF_ERROR(CheckIdempotentStart(record, request));
+        return CreateExecutionResult{std::move(record), false};
+      });
 }
 
 absl::StatusOr<ExecutionRecord> PostgresStore::GetExecution(std::string_view execution_arn) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ExecutionRecord> {
-    ASSIGN_OR_RETURN(std::optional<ExecutionRecord> record, FindExecution(tx, Str(execution_arn)));
-    if (!record.has_value()) return NoExecution(execution_arn);
-    return *std::move(record);
-  });
+  return pool_->Query(Rerun::kAlways,
+                      [&](pqxx::nontransaction& tx) -> absl::StatusOr<ExecutionRecord> {
+                        ASSIGN_OR_RETURN(std::optional<ExecutionRecord> record,
+                                         FindExecution(tx, Str(execution_arn)));
+                        if (!record.has_value()) return NoExecution(execution_arn);
+                        return *std::move(record);
+                      });
 }
 
 absl::StatusOr<ExecutionSnapshot> PostgresStore::LoadExecution(std::string_view execution_arn) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ExecutionSnapshot> {
-    pqxx::result result = tx.exec_prepared(sql::kLoadExecution.name, Str(execution_arn));
-    if (result.empty()) return NoExecution(execution_arn);
-    ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(result[0]));
-    const pqxx::row row = result[0];
-    ExecutionSnapshot snapshot;
-    snapshot.execution = std::move(record);
-    snapshot.state_document = row[14].as<std::string>();
-    if (!row[15].is_null()) {
-      if (row[15].as<std::string>() == "DELETING") {
-        snapshot.machine_status = StateMachineStatus::kDeleting;
-      }
-      snapshot.machine_name = row[16].as<std::string>();
-      snapshot.machine_type = row[17].as<std::string>();
-    }
-    return snapshot;
-  });
+  return pool_->Query(
+      Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<ExecutionSnapshot> {
+        pqxx::result result = tx.exec_prepared(sql::kLoadExecution.name, Str(execution_arn));
+        if (result.empty()) return NoExecution(execution_arn);
+        ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(result[0]));
+        const pqxx::row row = result[0];
+        ExecutionSnapshot snapshot;
+        snapshot.execution = std::move(record);
+        snapshot.state_document = row[14].as<std::string>();
+        if (!row[15].is_null()) {
+          if (row[15].as<std::string>() == "DELETING") {
+            snapshot.machine_status = StateMachineStatus::kDeleting;
+          }
+          snapshot.machine_name = row[16].as<std::string>();
+          snapshot.machine_type = row[17].as<std::string>();
+        }
+        return snapshot;
+      });
 }
 
 absl::StatusOr<ExecutionPage> PostgresStore::ListExecutions(const ExecutionFilter& filter,
@@ -263,68 +322,73 @@ absl::StatusOr<ExecutionPage> PostgresStore::ListExecutions(const ExecutionFilte
   }
   std::optional<std::string> status;
   if (filter.status.has_value()) status = std::string(ExecutionStatusName(*filter.status));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ExecutionPage> {
-    pqxx::result result = tx.exec_prepared(sql::kListExecutions.name, filter.state_machine_arn,
-                                           status, after_micros, after_arn, int64_t{page_size} + 1);
-    ExecutionPage page;
-    for (const pqxx::row& row : result) {
-      if (static_cast<int>(page.executions.size()) == page_size) {
-        const ExecutionRecord& last = page.executions.back();
-        page.next_page_token =
-            EncodePageToken({StrCat(ToMicros(last.start_time)), last.execution_arn});
-        break;
-      }
-      ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(row));
-      page.executions.push_back(std::move(record));
-    }
-    return page;
-  });
+  return pool_->Query(
+      Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<ExecutionPage> {
+        pqxx::result result =
+            tx.exec_prepared(sql::kListExecutions.name, filter.state_machine_arn, status,
+                             after_micros, after_arn, int64_t{page_size} + 1);
+        ExecutionPage page;
+        for (const pqxx::row& row : result) {
+          if (static_cast<int>(page.executions.size()) == page_size) {
+            const ExecutionRecord& last = page.executions.back();
+            page.next_page_token =
+                EncodePageToken({StrCat(ToMicros(last.start_time)), last.execution_arn});
+            break;
+          }
+          ASSIGN_OR_RETURN(ExecutionRecord record, rows::ToExecution(row));
+          page.executions.push_back(std::move(record));
+        }
+        return page;
+      });
 }
 
 absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
                                                   int64_t expected_version) {
   RETURN_IF_ERROR(ValidateStepUpdate(update));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
-    pqxx::result updated = tx.exec_prepared(
-        sql::kCommitExecution.name, update.execution_arn, expected_version, update.state_document,
-        std::string(ExecutionStatusName(update.status)), update.output, update.error, update.cause,
-        Micros(update.stop_time), Micros(update.redrive_date));
-    if (updated.empty()) {  // Say why: absent, stale, or not in the right status.
-      pqxx::result current = tx.exec_prepared(sql::kExecutionVersion.name, update.execution_arn);
-      if (current.empty()) return NoExecution(update.execution_arn);
-      int64_t version = current[0][1].as<int64_t>();
-      if (version != expected_version) {
-        return absl::AbortedError(StrCat("Execution '", update.execution_arn, "' is at version ",
-                                         version, ", not ", expected_version));
+  const rows::StepArrays arrays = rows::ToStepArrays(update);
+  // One autocommit statement: the function's implicit transaction is the
+  // step's, so a refused step (it raises) writes nothing.
+  return pool_->Query(Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+    try {
+      pqxx::result result = tx.exec_prepared(
+          sql::kCommitStep.name, update.execution_arn, expected_version, update.state_document,
+          std::string(ExecutionStatusName(update.status)), update.output, update.error,
+          update.cause, Micros(update.stop_time), Micros(update.redrive_date), arrays.history_ids,
+          arrays.history_previous, arrays.history_types, arrays.history_timestamps,
+          arrays.history_events, arrays.task_ids, arrays.task_tokens, arrays.task_queues,
+          arrays.task_resources, arrays.task_states, arrays.task_payloads, arrays.task_timeouts,
+          arrays.task_heartbeats, arrays.task_scheduled, arrays.task_attempts,
+          arrays.task_invocations, arrays.completed, arrays.timed_out,
+          update.consumed_tasks_must_be_open, arrays.cancelled, arrays.deleted_timers,
+          arrays.timer_ids, arrays.timer_fire_at);
+      return result[0][0].as<int64_t>();
+    } catch (const pqxx::sql_error& e) {
+      if (std::optional<absl::Status> refused = RefusedStep(e, update, expected_version)) {
+        return *std::move(refused);
       }
-      absl::StatusOr<ExecutionStatus> status =
-          ParseExecutionStatus(current[0][0].as<std::string>());
-      if (!status.ok()) return absl::InternalError(status.status().message());
-      RETURN_IF_ERROR(CheckStepAllowed(*status, update));
-      return absl::InternalError("Commit matched no row for no known reason");
+      throw;
     }
-    RETURN_IF_ERROR(rows::WriteStepRows(tx, update));
-    return updated[0][0].as<int64_t>();
   });
 }
 
 absl::StatusOr<std::vector<HistoryRecord>> PostgresStore::ReadHistory(
     std::string_view execution_arn, const HistoryQuery& query) {
   const std::string arn(execution_arn);
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<HistoryRecord>> {
-    int64_t cursor = query.cursor;
-    if (query.reverse && cursor == 0) cursor = std::numeric_limits<int64_t>::max();
-    pqxx::result result =
-        tx.exec_prepared(query.reverse ? sql::kHistoryReverse.name : sql::kHistoryForward.name, arn,
-                         cursor, int64_t{std::max(query.max_events, 0)});
-    if (result.empty() && tx.exec_prepared(sql::kExecutionVersion.name, arn).empty()) {
-      return NoExecution(execution_arn);
-    }
-    std::vector<HistoryRecord> events;
-    events.reserve(result.size());
-    for (const pqxx::row& row : result) events.push_back(rows::ToHistory(row));
-    return events;
-  });
+  return pool_->Query(
+      Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<HistoryRecord>> {
+        int64_t cursor = query.cursor;
+        if (query.reverse && cursor == 0) cursor = std::numeric_limits<int64_t>::max();
+        pqxx::result result =
+            tx.exec_prepared(query.reverse ? sql::kHistoryReverse.name : sql::kHistoryForward.name,
+                             arn, cursor, int64_t{std::max(query.max_events, 0)});
+        if (result.empty() && tx.exec_prepared(sql::kExecutionVersion.name, arn).empty()) {
+          return NoExecution(execution_arn);
+        }
+        std::vector<HistoryRecord> events;
+        events.reserve(result.size());
+        for (const pqxx::row& row : result) events.push_back(rows::ToHistory(row));
+        return events;
+      });
 }
 
 // --- Tasks -------------------------------------------------------------------
@@ -338,23 +402,21 @@ absl::StatusOr<std::optional<TaskRecord>> PostgresStore::ClaimTask(std::string_v
   auto micros = [&](absl::Duration d) {
     return absl::ToInt64Microseconds(std::clamp(d, absl::ZeroDuration(), kLongest));
   };
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::optional<TaskRecord>> {
-    // The claim is on every task's way to its worker, so it does not wait for
-    // its WAL flush: a claim lost to a PostgreSQL crash only makes the task
-    // claimable again (at-least-once, as when a lease ends). WAL order still
-    // holds: any later synchronous commit (the task's completion) flushes it.
-    tx.exec0("SET LOCAL synchronous_commit TO OFF");
-    pqxx::result result = tx.exec_prepared(
-        sql::kClaimTask.name, Str(queue), Str(worker_id), micros(rule.default_lease), ToMicros(now),
-        rule.use_timeout, rule.heartbeat_margin, micros(rule.max_lease));
-    if (result.empty()) return std::optional<TaskRecord>();
-    ASSIGN_OR_RETURN(TaskRecord task, rows::ToTask(result[0]));
-    return std::optional<TaskRecord>(std::move(task));
-  });
+  return pool_->Query(
+      Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::optional<TaskRecord>> {
+        // One autocommit statement that does not wait for its WAL flush
+        // (sql::kClaimTask says why that is safe).
+        pqxx::result result = tx.exec_prepared(
+            sql::kClaimTask.name, Str(queue), Str(worker_id), micros(rule.default_lease),
+            ToMicros(now), rule.use_timeout, rule.heartbeat_margin, micros(rule.max_lease));
+        if (result.empty()) return std::optional<TaskRecord>();
+        ASSIGN_OR_RETURN(TaskRecord task, rows::ToTask(result[0]));
+        return std::optional<TaskRecord>(std::move(task));
+      });
 }
 
 absl::StatusOr<TaskRecord> PostgresStore::FindTaskByToken(std::string_view task_token) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<TaskRecord> {
+  return pool_->Query(Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<TaskRecord> {
     pqxx::result result = tx.exec_prepared(sql::kFindTask.name, Str(task_token));
     if (result.empty()) return NoTask();
     return rows::ToTask(result[0]);
@@ -363,7 +425,7 @@ absl::StatusOr<TaskRecord> PostgresStore::FindTaskByToken(std::string_view task_
 
 absl::StatusOr<TaskRecord> PostgresStore::RecordHeartbeat(std::string_view task_token,
                                                           absl::Time now, absl::Time lease_until) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<TaskRecord> {
+  return pool_->Query(Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<TaskRecord> {
     pqxx::result result = tx.exec_prepared(sql::kHeartbeat.name, Str(task_token), ToMicros(now),
                                            ToMicros(lease_until));
     if (!result.empty()) return rows::ToTask(result[0]);
@@ -376,7 +438,7 @@ absl::StatusOr<TaskRecord> PostgresStore::RecordHeartbeat(std::string_view task_
 }
 
 absl::StatusOr<TaskRecord> PostgresStore::AcknowledgeInvocation(std::string_view invocation_token) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<TaskRecord> {
+  return pool_->Query(Rerun::kAlways, [&](pqxx::nontransaction& tx) -> absl::StatusOr<TaskRecord> {
     pqxx::result result = tx.exec_prepared(sql::kAcknowledgeInvocation.name, Str(invocation_token));
     if (!result.empty()) return rows::ToTask(result[0]);
     pqxx::result found = tx.exec_prepared(sql::kFindTask.name, Str(invocation_token));
@@ -394,24 +456,25 @@ absl::StatusOr<TaskRecord> PostgresStore::AcknowledgeInvocation(std::string_view
 absl::StatusOr<std::vector<TimerRecord>> PostgresStore::ClaimDueTimers(absl::Time now, int limit,
                                                                        std::string_view owner,
                                                                        absl::Time lease_until) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<TimerRecord>> {
-    pqxx::result result =
-        tx.exec_prepared(sql::kClaimTimers.name, ToMicros(now), int64_t{std::max(limit, 0)},
-                         Str(owner), ToMicros(lease_until));
-    std::vector<TimerRecord> timers;
-    for (const pqxx::row& row : result) timers.push_back(rows::ToTimer(row));
-    std::sort(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
-      return std::tie(a.fire_at, a.execution_arn, a.timer_id) <
-             std::tie(b.fire_at, b.execution_arn, b.timer_id);
-    });
-    return timers;
-  });
+  return pool_->Query(
+      Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<TimerRecord>> {
+        pqxx::result result =
+            tx.exec_prepared(sql::kClaimTimers.name, ToMicros(now), int64_t{std::max(limit, 0)},
+                             Str(owner), ToMicros(lease_until));
+        std::vector<TimerRecord> timers;
+        for (const pqxx::row& row : result) timers.push_back(rows::ToTimer(row));
+        std::sort(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
+          return std::tie(a.fire_at, a.execution_arn, a.timer_id) <
+                 std::tie(b.fire_at, b.execution_arn, b.timer_id);
+        });
+        return timers;
+      });
 }
 
 absl::Status PostgresStore::RescheduleTimer(std::string_view execution_arn,
                                             std::string_view timer_id, std::string_view owner,
                                             absl::Time fire_at) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  return pool_->Query(Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::Status {
     pqxx::result result = tx.exec_prepared(sql::kRescheduleTimer.name, Str(execution_arn),
                                            Str(timer_id), Str(owner), ToMicros(fire_at));
     if (result.affected_rows() > 0) return absl::OkStatus();
@@ -421,7 +484,7 @@ absl::Status PostgresStore::RescheduleTimer(std::string_view execution_arn,
 
 absl::Status PostgresStore::DeleteTimer(std::string_view execution_arn, std::string_view timer_id,
                                         std::string_view owner) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  return pool_->Query(Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::Status {
     pqxx::result result =
         tx.exec_prepared(sql::kDeleteHeldTimer.name, Str(execution_arn), Str(timer_id), Str(owner));
     if (result.affected_rows() > 0) return absl::OkStatus();

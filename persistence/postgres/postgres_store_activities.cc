@@ -11,6 +11,7 @@
 #include "persistence/postgres/pool.h"
 #include "persistence/postgres/postgres_store.h"
 #include "persistence/store_rules.h"
+#include "pqxx/nontransaction"
 #include "pqxx/result"
 
 namespace stepwise::persistence {
@@ -59,11 +60,12 @@ absl::StatusOr<ActivityRecord> PostgresStore::CreateActivity(const ActivityRecor
 }
 
 absl::StatusOr<ActivityRecord> PostgresStore::GetActivity(std::string_view arn) {
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ActivityRecord> {
-    pqxx::result result = tx.exec_params(kGetActivity, std::string(arn));
-    if (result.empty()) return NoActivity(arn);
-    return ToActivity(result[0]);
-  });
+  return pool_->Query(ConnectionPool::Rerun::kAlways,
+                      [&](pqxx::nontransaction& tx) -> absl::StatusOr<ActivityRecord> {
+                        pqxx::result result = tx.exec_params(kGetActivity, std::string(arn));
+                        if (result.empty()) return NoActivity(arn);
+                        return ToActivity(result[0]);
+                      });
 }
 
 absl::Status PostgresStore::DeleteActivity(std::string_view arn) {
@@ -78,19 +80,21 @@ absl::StatusOr<ActivityPage> PostgresStore::ListActivities(int page_size,
                                                            std::string_view page_token) {
   if (page_size < 1) return absl::InvalidArgumentError("Page size must be at least 1");
   ASSIGN_OR_RETURN(std::string after, ActivityPageStart(page_token));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<ActivityPage> {
-    // One extra row tells whether another page follows.
-    pqxx::result result = tx.exec_params(kListActivities, after, int64_t{page_size} + 1);
-    ActivityPage page;
-    for (const pqxx::row& row : result) {
-      if (static_cast<int>(page.activities.size()) == page_size) {
-        page.next_page_token = ActivityPageToken(page.activities.back());
-        break;
-      }
-      page.activities.push_back(ToActivity(row));
-    }
-    return page;
-  });
+  return pool_->Query(ConnectionPool::Rerun::kAlways,
+                      [&](pqxx::nontransaction& tx) -> absl::StatusOr<ActivityPage> {
+                        // One extra row tells whether another page follows.
+                        pqxx::result result =
+                            tx.exec_params(kListActivities, after, int64_t{page_size} + 1);
+                        ActivityPage page;
+                        for (const pqxx::row& row : result) {
+                          if (static_cast<int>(page.activities.size()) == page_size) {
+                            page.next_page_token = ActivityPageToken(page.activities.back());
+                            break;
+                          }
+                          page.activities.push_back(ToActivity(row));
+                        }
+                        return page;
+                      });
 }
 
 }  // namespace stepwise::persistence

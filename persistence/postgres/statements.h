@@ -80,12 +80,6 @@ inline constexpr Statement kLoadExecution{
     " LEFT JOIN LATERAL (SELECT status AS m_status, name AS m_name, type AS m_type"
     " FROM state_machines WHERE arn = executions.state_machine_arn) m ON true"
     " WHERE execution_arn = $1"};
-inline constexpr Statement kInsertExecution{
-    "insert_execution",
-    "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"
-    " input, output, error, cause, start_time, stop_time, version, state_document)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, stepwise_ts($10), stepwise_ts($11), 1, $12)"
-    " ON CONFLICT DO NOTHING RETURNING " STEPWISE_EXECUTION_COLUMNS};
 // Rows after the (start_time, arn) position $3/$4, newest first.
 inline constexpr Statement kListExecutions{
     "list_executions",
@@ -94,26 +88,32 @@ inline constexpr Statement kListExecutions{
     " AND ($2::text IS NULL OR status = $2)"
     " AND ($3::bigint IS NULL OR (start_time, execution_arn) < (stepwise_ts($3), $4::text))"
     " ORDER BY start_time DESC, execution_arn DESC LIMIT $5"};
-// The version guard and the RUNNING/redrive rule in one statement; when it
-// matches no row the caller reads the row to say why.
-inline constexpr Statement kCommitExecution{
-    "commit_execution",
-    "UPDATE executions SET state_document = $3, status = $4, output = $5, error = $6,"
-    " cause = $7, stop_time = stepwise_ts($8),"
-    " redrive_count = redrive_count + CASE WHEN $9::bigint IS NULL THEN 0 ELSE 1 END,"
-    " redrive_date = COALESCE(stepwise_ts($9), redrive_date), version = version + 1"
-    " WHERE execution_arn = $1 AND version = $2"
-    " AND (status = 'RUNNING') = ($9::bigint IS NULL) RETURNING version"};
+// One engine step in one round trip: stepwise_commit_step (schema 0006 says
+// what it writes), raising SW404/SW409/SW412/SW410 when it refuses the step.
+// Parameters: the StepUpdate's fields, then StepArrays (postgres_rows.h).
+inline constexpr Statement kCommitStep{
+    "commit_step",
+    "SELECT stepwise_commit_step($1, $2, $3, $4, $5, $6, $7, $8::bigint, $9::bigint,"
+    " $10::bigint[], $11::bigint[], $12::text[], $13::bigint[], $14::text[],"
+    " $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
+    " $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::text[],"
+    " $26::text[], $27::text[], $28::boolean, $29::text[], $30::text[], $31::text[],"
+    " $32::bigint[])"};
+// CreateExecution in one round trip: stepwise_create_execution (schema 0006)
+// returns the execution (STEPWISE_EXECUTION_COLUMNS order) and whether it was
+// created; raises SW414/SW423 (state machine gone/DELETING) and SW410.
+inline constexpr Statement kCreateExecution{
+    "create_execution",
+    "SELECT * FROM stepwise_create_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+    " $11::bigint, $12, $13::bigint[], $14::bigint[], $15::text[], $16::bigint[], $17::text[],"
+    " $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],"
+    " $24::bigint[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],"
+    " $29::text[], $30::text[], $31::boolean, $32::text[], $33::text[], $34::text[],"
+    " $35::bigint[])"};
 inline constexpr Statement kExecutionVersion{
     "execution_version", "SELECT status, version FROM executions WHERE execution_arn = $1"};
 
 // --- History -----------------------------------------------------------------
-inline constexpr Statement kInsertHistory{
-    "insert_history",
-    "INSERT INTO history_events (execution_arn, id, previous_event_id, type, timestamp, event)"
-    " SELECT $1, h.id, h.previous, h.type, stepwise_ts(h.ts), h.event"
-    " FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[])"
-    " AS h(id, previous, type, ts, event)"};
 inline constexpr Statement kHistoryForward{
     "history_forward",
     "SELECT id, previous_event_id, type, stepwise_us(timestamp), event FROM history_events"
@@ -124,30 +124,19 @@ inline constexpr Statement kHistoryReverse{
     " WHERE execution_arn = $1 AND id < $2 ORDER BY id DESC LIMIT $3"};
 
 // --- Tasks -------------------------------------------------------------------
-inline constexpr Statement kInsertTasks{
-    "insert_tasks",
-    "INSERT INTO tasks (execution_arn, task_id, task_token, queue, resource, state_name,"
-    " payload, timeout_seconds, heartbeat_seconds, scheduled_at, status, attempt,"
-    " invocation_token)"
-    " SELECT $1, t.id, t.token, t.queue, t.resource, t.state, t.payload, t.timeout,"
-    " t.heartbeat, stepwise_ts(t.at), 'PENDING', t.attempt, NULLIF(t.invocation, '')"
-    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-    " $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[])"
-    " AS t(id, token, queue, resource, state, payload, timeout, heartbeat, at, attempt,"
-    " invocation)"};
-inline constexpr Statement kCloseTasks{
-    "close_tasks",
-    "UPDATE tasks SET status = $3, lease_until = NULL WHERE execution_arn = $1"
-    " AND task_id = ANY($2::text[]) AND status IN ('PENDING', 'CLAIMED', 'INVOKED')"};
-// Wakes pollers on every replica once the step commits (LISTEN stepwise_tasks).
-inline constexpr Statement kNotifyQueues{
-    "notify_queues", "SELECT pg_notify('stepwise_tasks', q) FROM unnest($1::text[]) AS q"};
 // Expired leases first (they waited longest), then pending tasks, oldest first.
 // The CTEs run only as far as the LIMIT needs, so a live expired task never
-// locks a pending one too.
+// locks a pending one too. Sent as autocommit (one round trip), so `no_flush`
+// turns synchronous_commit off for this statement's own transaction only: the
+// claim is on every task's way to its worker, and a claim lost to a
+// PostgreSQL crash only makes the task claimable again (at-least-once, as when
+// a lease ends); WAL order still holds, so any later synchronous commit (the
+// task's completion) flushes it. A CTE calling a volatile function is not
+// inlined, and the UPDATE joins it, so it runs before any row is claimed.
 inline constexpr Statement kClaimTask{
     "claim_task",
-    "WITH expired AS (SELECT execution_arn, task_id FROM tasks WHERE queue = $1"
+    "WITH no_flush AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),"
+    " expired AS (SELECT execution_arn, task_id FROM tasks WHERE queue = $1"
     " AND status = 'CLAIMED' AND lease_until <= stepwise_ts($4) ORDER BY lease_until"
     " LIMIT 1 FOR UPDATE SKIP LOCKED),"
     " pending AS (SELECT execution_arn, task_id FROM tasks WHERE queue = $1"
@@ -162,7 +151,7 @@ inline constexpr Statement kClaimTask{
     " THEN GREATEST(5000000, t.heartbeat_seconds * 100000) ELSE 0 END"
     " WHEN $5::boolean AND t.timeout_seconds > 0 THEN t.timeout_seconds * 1000000"
     " ELSE $3::bigint END)), last_heartbeat = stepwise_ts($4),"
-    " delivery_count = t.delivery_count + 1 FROM pick"
+    " delivery_count = t.delivery_count + 1 FROM pick, no_flush"
     " WHERE t.execution_arn = pick.execution_arn AND t.task_id = pick.task_id"
     " RETURNING " STEPWISE_TASK_COLUMNS};
 inline constexpr Statement kFindTask{"find_task", "SELECT " STEPWISE_TASK_COLUMNS
@@ -183,15 +172,6 @@ inline constexpr Statement kAcknowledgeInvocation{
     " AND t.status IN ('PENDING', 'CLAIMED') RETURNING " STEPWISE_TASK_COLUMNS};
 
 // --- Timers ------------------------------------------------------------------
-inline constexpr Statement kUpsertTimers{
-    "upsert_timers",
-    "INSERT INTO timers (execution_arn, timer_id, fire_at, owner, lease_until, available_at)"
-    " SELECT $1, t.id, stepwise_ts(t.at), '', NULL, stepwise_ts(t.at)"
-    " FROM unnest($2::text[], $3::bigint[]) AS t(id, at)"
-    " ON CONFLICT (execution_arn, timer_id) DO UPDATE SET fire_at = EXCLUDED.fire_at,"
-    " owner = '', lease_until = NULL, available_at = EXCLUDED.available_at"};
-inline constexpr Statement kDeleteTimers{
-    "delete_timers", "DELETE FROM timers WHERE execution_arn = $1 AND timer_id = ANY($2::text[])"};
 inline constexpr Statement kClaimTimers{
     "claim_timers",
     "WITH due AS (SELECT execution_arn, timer_id FROM timers"

@@ -1,0 +1,258 @@
+// PostgresStore's one-round-trip hot path (issue 4): CommitStep is one call of
+// stepwise_commit_step (schema 0006), whose refusals (raised SQLSTATEs) map
+// back to the statuses and messages the store always gave and write nothing;
+// reads and claims are single autocommit statements on pooled connections,
+// and a pooled connection the server closed is replaced before use.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "persistence/postgres/migrator.h"
+#include "persistence/postgres/postgres_store.h"
+#include "pqxx/pqxx"
+#include "tests/integration/store/store_test_util.h"
+#include "tests/testing/postgres_fixture.h"
+#include "tests/testing/status_matchers.h"
+
+namespace stepwise::persistence::testing {
+namespace {
+
+using ::stepwise::testing::IsOk;
+
+class PostgresCommitStepTest : public ::stepwise::testing::PostgresTest {
+ protected:
+  std::unique_ptr<PostgresStore> Connect(bool apply_migrations = true) {
+    PostgresStoreOptions options;
+    options.url = database_url();
+    options.max_connections = 2;
+    options.apply_migrations = apply_migrations;
+    absl::StatusOr<std::unique_ptr<PostgresStore>> store = PostgresStore::Connect(options);
+    EXPECT_THAT(store, IsOk());
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  // A RUNNING execution at version 1 with open task "t1" on queue "q".
+  std::string StartWithTask(PostgresStore& store, std::string_view name = "run") {
+    StateMachineRecord machine = MakeStateMachine(StrCat("m-", name));
+    EXPECT_THAT(store.CreateStateMachine(machine), IsOk());
+    NewExecution execution = MakeExecution(machine, name);
+    const std::string arn = execution.execution.execution_arn;
+    execution.first_step.new_tasks = {MakeTask(arn, "t1", "q", T(0))};
+    EXPECT_THAT(store.CreateExecution(execution), IsOk());
+    return arn;
+  }
+
+  int64_t Count(std::string_view sql) {
+    pqxx::connection connection(database_url());
+    pqxx::read_transaction tx(connection);
+    return tx.exec1(std::string(sql))[0].as<int64_t>();
+  }
+};
+
+TEST_F(PostgresCommitStepTest, StaleVersionIsAbortedWithTheCurrentVersion) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  const std::string arn = StartWithTask(*store);
+  StepUpdate step = MakeStep(arn, 2, 2);
+  step.new_tasks = {MakeTask(arn, "t2", "q", T(1))};
+  EXPECT_EQ(store->CommitStep(step, 7).status(),
+            absl::AbortedError(StrCat("Execution '", arn, "' is at version 1, not 7")));
+  EXPECT_EQ(Count("SELECT count(*) FROM history_events"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks"), 1);
+  absl::StatusOr<int64_t> version = store->CommitStep(step, 1);
+  ASSERT_THAT(version, IsOk());
+  EXPECT_EQ(*version, 2);
+}
+
+TEST_F(PostgresCommitStepTest, MissingExecutionIsNotFound) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->CommitStep(MakeStep("arn:nope", 1, 1), 1).status(),
+            absl::NotFoundError("Execution does not exist: 'arn:nope'"));
+}
+
+// The consumed task closed since the step was computed: nothing of the step
+// is written, not its history, tasks, closings, timers nor the version.
+TEST_F(PostgresCommitStepTest, ClosedConsumedTaskWritesNothing) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  const std::string arn = StartWithTask(*store);
+  StepUpdate close = MakeStep(arn, 2, 2);
+  close.completed_task_ids = {"t1"};
+  close.new_tasks = {MakeTask(arn, "t2", "q", T(1))};
+  ASSERT_THAT(store->CommitStep(close, 1), IsOk());
+
+  StepUpdate late = MakeStep(arn, 3, 4);
+  late.completed_task_ids = {"t1"};
+  late.consumed_tasks_must_be_open = true;
+  late.new_tasks = {MakeTask(arn, "t3", "q", T(2))};
+  late.cancelled_task_ids = {"t2"};
+  late.new_timers = {TimerRecord{arn, "w1", T(5), "", std::nullopt}};
+  EXPECT_EQ(store->CommitStep(late, 2).status(),
+            absl::FailedPreconditionError(
+                StrCat("A task consumed by the step on '", arn, "' is no longer open")));
+  absl::StatusOr<ExecutionRecord> execution = store->GetExecution(arn);
+  ASSERT_THAT(execution, IsOk());
+  EXPECT_EQ(execution->version, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM history_events"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM timers"), 0);
+  absl::StatusOr<TaskRecord> t2 = store->FindTaskByToken(close.new_tasks[0].task_token);
+  ASSERT_THAT(t2, IsOk());
+  EXPECT_EQ(t2->status, TaskStatus::kPending);
+
+  // Without the requirement the same step commits and leaves t1 as it was.
+  late.consumed_tasks_must_be_open = false;
+  ASSERT_THAT(store->CommitStep(late, 2), IsOk());
+  EXPECT_EQ(Count("SELECT count(*) FROM timers"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE status = 'CANCELLED'"), 1);
+}
+
+TEST_F(PostgresCommitStepTest, StatusRulesKeepTheirMessages) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  const std::string arn = StartWithTask(*store);
+  StepUpdate redrive = MakeStep(arn, 2, 2);
+  redrive.redrive_date = T(9);
+  EXPECT_EQ(store->CommitStep(redrive, 1).status(),
+            absl::FailedPreconditionError(
+                StrCat("Execution '", arn, "' is running; only closed ones redrive")));
+
+  StepUpdate finish = MakeStep(arn, 2, 2);
+  finish.status = ExecutionStatus::kSucceeded;
+  finish.stop_time = T(3);
+  finish.cancelled_task_ids = {"t1"};
+  ASSERT_THAT(store->CommitStep(finish, 1), IsOk());
+  EXPECT_EQ(store->CommitStep(MakeStep(arn, 3, 3), 2).status(),
+            absl::FailedPreconditionError(StrCat("Execution '", arn, "' is SUCCEEDED")));
+  redrive = MakeStep(arn, 3, 3);
+  redrive.redrive_date = T(9);
+  absl::StatusOr<int64_t> version = store->CommitStep(redrive, 2);
+  ASSERT_THAT(version, IsOk());
+  EXPECT_EQ(*version, 3);
+  absl::StatusOr<ExecutionRecord> execution = store->GetExecution(arn);
+  ASSERT_THAT(execution, IsOk());
+  EXPECT_EQ(execution->redrive_count, 1);
+  EXPECT_EQ(execution->status, ExecutionStatus::kRunning);
+}
+
+// stepwise_create_execution: created once, an identical start answered with
+// the existing row, a different one refused, a missing machine NotFound.
+TEST_F(PostgresCommitStepTest, CreateExecutionIsOneCallWithTheSameAnswers) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  StateMachineRecord machine = MakeStateMachine("m");
+  ASSERT_THAT(store->CreateStateMachine(machine), IsOk());
+  NewExecution execution = MakeExecution(machine, "run");
+  const std::string arn = execution.execution.execution_arn;
+  execution.first_step.new_tasks = {MakeTask(arn, "t1", "q", T(0))};
+  execution.first_step.new_timers = {TimerRecord{arn, "w1", T(5), "", std::nullopt}};
+  absl::StatusOr<CreateExecutionResult> created = store->CreateExecution(execution);
+  ASSERT_THAT(created, IsOk());
+  EXPECT_TRUE(created->created);
+  EXPECT_EQ(created->execution.version, 1);
+  EXPECT_EQ(created->execution.start_time, T(0));
+  EXPECT_EQ(Count("SELECT count(*) FROM timers"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE status = 'PENDING'"), 1);
+
+  absl::StatusOr<CreateExecutionResult> again = store->CreateExecution(execution);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->execution.execution_arn, arn);
+  EXPECT_EQ(Count("SELECT count(*) FROM history_events"), 1);
+
+  execution.execution.input = R"({"other":2})";
+  EXPECT_EQ(store->CreateExecution(execution).status(),
+            absl::AlreadyExistsError(StrCat("Execution already exists: '", arn, "'")));
+
+  NewExecution orphan = MakeExecution(MakeStateMachine("gone"), "run");
+  EXPECT_EQ(store->CreateExecution(orphan).status(),
+            absl::NotFoundError(StrCat("State machine does not exist: '",
+                                       orphan.execution.state_machine_arn, "'")));
+}
+
+// A database at the previous schema version, holding a running execution,
+// takes migration 0006; the execution then steps through the function.
+TEST_F(PostgresCommitStepTest, MigratesFromThePreviousSchemaVersion) {
+  std::span<const Migration> all = EmbeddedMigrations();
+  ASSERT_GE(all.size(), 2u);
+  ASSERT_EQ(all.back().name, "0006_commit_step_function");
+  ASSERT_THAT(ApplyMigrations(database_url(), all.first(all.size() - 1)), IsOk());
+  {
+    // Rows as schema 5 holds them: a running execution with an open task.
+    pqxx::connection connection(database_url());
+    pqxx::work tx(connection);
+    tx.exec0(
+        "INSERT INTO state_machines (arn, name, type, definition, role_arn, revision_id,"
+        " creation_date, update_date) VALUES ('arn:m', 'm', 'STANDARD', '{}', 'r', 'rev',"
+        " now(), now())");
+    tx.exec0(
+        "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"
+        " input, start_time, version, state_document) VALUES ('arn:m:before', 'arn:m', 'rev',"
+        " 'before', 'RUNNING', '{}', now(), 1, '{}')");
+    tx.exec0(
+        "INSERT INTO tasks (execution_arn, task_id, task_token, queue, resource, state_name,"
+        " payload, scheduled_at, status) VALUES ('arn:m:before', 't1', 'tok', 'q', 'r', 'S',"
+        " '{}', now(), 'PENDING')");
+    tx.commit();
+  }
+  absl::StatusOr<int> applied = ApplyMigrations(database_url());
+  ASSERT_THAT(applied, IsOk());
+  EXPECT_EQ(*applied, 1);
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  const std::string arn = "arn:m:before";
+  StepUpdate step = MakeStep(arn, 2, 2);
+  step.completed_task_ids = {"t1"};
+  step.consumed_tasks_must_be_open = true;
+  absl::StatusOr<int64_t> version = store->CommitStep(step, 1);
+  ASSERT_THAT(version, IsOk());
+  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'"), 1);
+}
+
+// The server closed every pooled connection (as a restart does): the next
+// calls, writes included, go out on new connections instead of failing.
+TEST_F(PostgresCommitStepTest, ServerClosedConnectionsAreReplacedBeforeSending) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  const std::string arn = StartWithTask(*store);
+  ASSERT_THAT(store->GetExecution(arn), IsOk());
+  {
+    pqxx::connection admin(database_url());
+    pqxx::nontransaction tx(admin);
+    tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  }
+  // pg_terminate_backend only signals: wait for the backends to be gone.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (Count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()") > 1 &&
+         absl::Now() < deadline) {
+  }
+  StepUpdate step = MakeStep(arn, 2, 2);
+  step.completed_task_ids = {"t1"};
+  EXPECT_THAT(store->CommitStep(step, 1), IsOk());
+  EXPECT_THAT(store->GetExecution(arn), IsOk());
+}
+
+// A claim is one autocommit statement: another session sees it at once.
+TEST_F(PostgresCommitStepTest, ClaimCommitsOnItsOwn) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  StartWithTask(*store);
+  TaskLeaseRule rule;
+  absl::StatusOr<std::optional<TaskRecord>> claimed = store->ClaimTask("q", "w1", rule, T(10));
+  ASSERT_THAT(claimed, IsOk());
+  ASSERT_TRUE(claimed->has_value());
+  EXPECT_EQ((*claimed)->worker_id, "w1");
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE status = 'CLAIMED' AND worker_id = 'w1'"), 1);
+  claimed = store->ClaimTask("q", "w2", rule, T(10));
+  ASSERT_THAT(claimed, IsOk());
+  EXPECT_FALSE(claimed->has_value());
+}
+
+}  // namespace
+}  // namespace stepwise::persistence::testing
