@@ -79,7 +79,8 @@ ExecutionExecutor::ExecutionExecutor(persistence::ExecutionStore& store, const C
     : store_(store),
       clock_(clock),
       entropy_(entropy ? std::move(entropy) : EntropySource(&SystemEntropy)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      execution_cache_(options_.execution_cache) {}
 
 std::string ExecutionExecutor::ExecutionArn(std::string_view state_machine_name,
                                             std::string_view name) const {
@@ -121,6 +122,20 @@ ExecutionExecutor::InterpreterForRevision(const std::string& revision_id) {
   ASSIGN_OR_RETURN(persistence::StateMachineRevision revision,
                    store_.GetStateMachineRevision(revision_id));
   return InterpreterFor(revision.revision_id, revision.definition);
+}
+
+std::optional<persistence::ExecutionSnapshot> ExecutionExecutor::CachedSnapshot(
+    std::string_view execution_arn, const EventBody& body, const Consumes& consumes) {
+  std::optional<persistence::ExecutionSnapshot> cached =
+      execution_cache_.Find(execution_arn, consumes.task_token);
+  // Whether the machine is DELETING now is only known to a read: another
+  // replica may have deleted it. EXPRESS executions run on regardless, and
+  // events that are no transition (TaskStarted, StopRequested) ignore it.
+  if (cached.has_value() && IsTransition(body) && cached->machine_type != "EXPRESS" &&
+      cached->machine_status != persistence::StateMachineStatus::kDeleting) {
+    return std::nullopt;
+  }
+  return cached;
 }
 
 std::optional<engine::FailRequested> ExecutionExecutor::DeletedMachineFailure(
@@ -194,7 +209,16 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   record.start_time = event.now;
   record.stop_time = execution.first_step.stop_time;
   ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, store_.CreateExecution(execution));
-  if (created.created) NotifyCommitted(execution.first_step);
+  if (created.created) {
+    persistence::ExecutionSnapshot base;
+    base.execution = created.execution;
+    base.machine_status = machine.status;
+    base.machine_name = machine.name;
+    base.machine_type = machine.type;
+    // Before the observers: a worker woken by them may complete a task at once.
+    execution_cache_.Committed(base, execution.first_step, created.execution.version);
+    NotifyCommitted(execution.first_step);
+  }
   return created.execution.execution_arn;
 }
 
@@ -206,14 +230,25 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
   std::lock_guard<std::mutex> serialize(
       apply_mu_[std::hash<std::string_view>{}(execution_arn) % apply_mu_.size()]);
   absl::Status last = absl::AbortedError("no attempt made");
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+  // The first attempt may start from the cached snapshot; when that turns
+  // out stale (or changes nothing) one more attempt goes as it would have
+  // without the cache.
+  bool from_cache = false;
+  int attempts = options_.max_attempts;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     if (!consumes.task_token.empty()) {
       // A retry re-reads: the conflicting step may have closed the task.
       RETURN_IF_ERROR(attempt == 0 && consumes.task != nullptr
                           ? TaskOpen(*consumes.task)
                           : CheckTaskOpen(consumes.task_token));
     }
-    ASSIGN_OR_RETURN(persistence::ExecutionSnapshot snapshot, store_.LoadExecution(execution_arn));
+    std::optional<persistence::ExecutionSnapshot> cached;
+    if (attempt == 0) cached = CachedSnapshot(execution_arn, body, consumes);
+    from_cache = cached.has_value();
+    if (!from_cache) {
+      ASSIGN_OR_RETURN(cached, store_.LoadExecution(execution_arn));
+    }
+    persistence::ExecutionSnapshot& snapshot = *cached;
     if (snapshot.execution.status != persistence::ExecutionStatus::kRunning) {
       return ExecutionClosed(snapshot.execution);
     }
@@ -249,6 +284,11 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
                                !consumes.timed_out_task_id.empty();
     if (!consumes_rows && result.history.empty() && result.effects.empty() &&
         engine::ToJson(result.state) == document) {
+      if (from_cache) {
+        // Stale for the cached state; the stored one may be newer.
+        ++attempts;
+        continue;
+      }
       return snapshot.execution.version;  // A stale event: nothing to commit.
     }
     persistence::StepUpdate update = ToStepUpdate(execution_arn, result, event.now);
@@ -268,7 +308,22 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     // the step's own (no extra round trip), so no completion is applied twice.
     update.consumed_tasks_must_be_open = !consumes.task_token.empty();
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
-    if (version.ok()) NotifyCommitted(update);
+    if (version.ok()) {
+      // Before the observers: a worker woken by them may complete a task at once.
+      execution_cache_.Committed(snapshot, update, *version);
+      NotifyCommitted(update);
+    } else {
+      execution_cache_.Erase(execution_arn);
+    }
+    if (from_cache && (version.status().code() == absl::StatusCode::kAborted ||
+                       version.status().code() == absl::StatusCode::kFailedPrecondition ||
+                       version.status().code() == absl::StatusCode::kNotFound)) {
+      // Stale: another replica moved the execution or closed the task. Try
+      // again from the store, re-reading the task as any retry does.
+      ++attempts;
+      last = version.status();
+      continue;
+    }
     if (version.status().code() == absl::StatusCode::kFailedPrecondition &&
         !consumes.task_token.empty()) {
       RETURN_IF_ERROR(CheckTaskOpen(consumes.task_token));  // Say why, as the check above.

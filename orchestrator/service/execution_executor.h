@@ -19,6 +19,15 @@
 //     activity ARN that names no activity fails at once
 //     (ActivityScheduleFailed, States.Runtime: the execution fails, as AWS).
 //
+// Steps this replica commits are remembered (ExecutorOptions::execution_cache,
+// bounded LRU): the next event of a cached execution skips LoadExecution,
+// and completing a task this replica scheduled skips FindTaskByToken, but
+// for a task event or timer of a STANDARD execution, which still loads the
+// execution to see whether its machine is DELETING (another replica may
+// have deleted it). A stale entry (another replica committed since, or
+// closed the task) fails CommitStep's version or open-task check and is
+// dropped; the event is then applied from a fresh load, as without a cache.
+//
 // Thread-safe; concurrent calls for the same execution serialize through the
 // store's version check.
 #ifndef STEPWISE_ORCHESTRATOR_SERVICE_EXECUTION_EXECUTOR_H_
@@ -41,6 +50,7 @@
 #include "common/clock.h"
 #include "orchestrator/engine/events.h"
 #include "orchestrator/engine/interpreter.h"
+#include "orchestrator/service/execution_executor_cache.h"
 #include "persistence/execution_store.h"
 #include "persistence/records.h"
 
@@ -77,6 +87,12 @@ struct ExecutorOptions {
   // activity costs one lookup per TTL. A deleted activity may still get
   // tasks for that long, as tasks scheduled before DeleteActivity do.
   absl::Duration activity_cache_ttl = absl::Seconds(10);
+  // What this replica committed last for its recently active executions
+  // (ExecutionCache: state document, version, machine, open tasks), so that
+  // the next event skips LoadExecution and a completion FindTaskByToken.
+  // Only a cache: CommitStep's version and open-task checks catch stale
+  // entries, which are then dropped and reloaded. Either bound 0 disables it.
+  ExecutionCacheOptions execution_cache;
 };
 
 // The events Apply accepts (StartExecution goes through StartExecution()).
@@ -207,6 +223,9 @@ class ExecutionExecutor {
   absl::StatusOr<std::optional<std::string>> NotRedrivableReason(
       const persistence::ExecutionRecord& execution);
 
+  // The executions this replica remembers (ExecutorOptions::execution_cache).
+  const ExecutionCache& execution_cache() const { return execution_cache_; }
+
   // arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME (STANDARD executions).
   std::string ExecutionArn(std::string_view state_machine_name, std::string_view name) const;
 
@@ -238,6 +257,18 @@ class ExecutionExecutor {
   // Drops a timer that has nothing left to act on (see FireTimer).
   absl::Status DropTimer(std::string_view execution_arn, std::string_view timer_id,
                          std::string_view owner);
+  // CompleteTask / FailTask of `task` (from the cache or the store).
+  absl::Status CompleteTaskWith(const persistence::TaskRecord& task, std::string_view task_token,
+                                boost::json::value output);
+  absl::Status FailTaskWith(const persistence::TaskRecord& task, std::string_view task_token,
+                            std::string_view error, std::string_view cause);
+  // The cached snapshot of `execution_arn` when `body` may be applied to
+  // it: not for transitions of STANDARD executions (see the header comment:
+  // their machine's DELETING status is read with the execution), nor for a
+  // task event whose task the entry does not hold (the state may predate it).
+  std::optional<persistence::ExecutionSnapshot> CachedSnapshot(std::string_view execution_arn,
+                                                               const EventBody& body,
+                                                               const Consumes& consumes);
   void NotifyCommitted(const persistence::StepUpdate& update) const {
     if (options_.observer != nullptr) options_.observer->OnCommitted(update);
   }
@@ -255,6 +286,7 @@ class ExecutionExecutor {
   std::mutex activity_mu_;
   // Activity ARN -> when the store last had it.
   absl::flat_hash_map<std::string, absl::Time> activity_seen_;
+  ExecutionCache execution_cache_;
 };
 
 }  // namespace stepwise::service

@@ -127,6 +127,7 @@ absl::StatusOr<ExecutionExecutor::RedriveResult> ExecutionExecutor::Redrive(
     update.redrive_date = now;
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) {
+      execution_cache_.Committed(snapshot, update, *version);
       NotifyCommitted(update);
       return RedriveResult{*version, now};
     }

@@ -1,6 +1,7 @@
 // ExecutionExecutor: task completion (SendTaskSuccess / SendTaskFailure by
 // token) and tasks on activities that do not exist.
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,17 @@ namespace json = boost::json;
 // another missing activity, and so on) stops here; the task then waits on
 // its queue as if the activity existed.
 constexpr int kMaxScheduleFailuresPerStep = 1000;
+
+// A task this replica scheduled is completed from the cache, without
+// FindTaskByToken. The cached record may be stale (another replica or a
+// timer closed the task): then Apply fails (CommitStep's open-task check, or
+// the version check and the retry's re-read) having committed nothing, and
+// the completion is made again from the store, which words the error as
+// without a cache (TaskDoesNotExist / TaskTimedOut need the real status).
+bool RetryFromStore(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kFailedPrecondition ||
+         status.code() == absl::StatusCode::kNotFound;
+}
 
 }  // namespace
 
@@ -47,7 +59,16 @@ absl::Status ExecutionExecutor::CompleteTask(std::string_view task_token,
                                              std::string_view output_json) {
   ASSIGN_OR_RETURN(json::value output,
                    executor_internal::ParseJson(output_json, "the task output"));
+  if (std::optional<persistence::TaskRecord> cached = execution_cache_.FindTask(task_token)) {
+    absl::Status status = CompleteTaskWith(*cached, task_token, output);
+    if (!RetryFromStore(status)) return status;
+  }
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  return CompleteTaskWith(task, task_token, std::move(output));
+}
+
+absl::Status ExecutionExecutor::CompleteTaskWith(const persistence::TaskRecord& task,
+                                                 std::string_view task_token, json::value output) {
   if (!task.invocation_token.empty() && task.invocation_token == task_token) {
     // The worker finished the invocation of a callback task: the state keeps
     // waiting for SendTask* on its callback token.
@@ -68,7 +89,17 @@ absl::Status ExecutionExecutor::CompleteTask(std::string_view task_token,
 
 absl::Status ExecutionExecutor::FailTask(std::string_view task_token, std::string_view error,
                                          std::string_view cause) {
+  if (std::optional<persistence::TaskRecord> cached = execution_cache_.FindTask(task_token)) {
+    absl::Status status = FailTaskWith(*cached, task_token, error, cause);
+    if (!RetryFromStore(status)) return status;
+  }
   ASSIGN_OR_RETURN(persistence::TaskRecord task, store_.FindTaskByToken(task_token));
+  return FailTaskWith(task, task_token, error, cause);
+}
+
+absl::Status ExecutionExecutor::FailTaskWith(const persistence::TaskRecord& task,
+                                             std::string_view task_token, std::string_view error,
+                                             std::string_view cause) {
   Consumes consumes{.completed_task_id = task.task_id,
                     .fired_timer_id = {},
                     .task_token = std::string(task_token),

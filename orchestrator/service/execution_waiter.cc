@@ -28,7 +28,10 @@ void ExecutionWaiter::OnCommitted(const persistence::StepUpdate& update) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(update.execution_arn);
   if (it == slots_.end()) return;
-  ++it->second->closes;
+  Slot& slot = *it->second;
+  slot.last_close =
+      Closed{update.status, update.output, update.error, update.cause, update.stop_time};
+  ++slot.closes;
   it->second->cv.notify_all();
 }
 
@@ -64,8 +67,8 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::WaitUntilClosed(
     if (--slot->waiters == 0) slots_.erase(arn);
   };
 
+  absl::StatusOr<persistence::ExecutionRecord> record = store_.GetExecution(arn);
   while (true) {
-    absl::StatusOr<persistence::ExecutionRecord> record = store_.GetExecution(arn);
     if (!record.ok() || record->status != persistence::ExecutionStatus::kRunning) {
       unregister();
       return record;
@@ -83,7 +86,20 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::WaitUntilClosed(
     }
     std::unique_lock<std::mutex> lock(mu_);
     slot->cv.wait_until(lock, std::min(deadline, now + poll), [&] { return slot->closes != seen; });
-    seen = slot->closes;
+    if (slot->closes != seen) {
+      // This replica committed the close after the read above: its outcome
+      // is what a read would return now.
+      const Closed& closed = slot->last_close;
+      record->status = closed.status;
+      record->output = closed.output;
+      record->error = closed.error;
+      record->cause = closed.cause;
+      record->stop_time = closed.stop_time;
+      seen = slot->closes;
+      continue;
+    }
+    lock.unlock();
+    record = store_.GetExecution(arn);
   }
 }
 

@@ -7,10 +7,12 @@
 //   absl::StatusOr<ExecutionRecord> done = waiter.WaitUntilClosed(arn, absl::Minutes(5));
 //
 // As the executor's CommitObserver it wakes the waiters of an execution as
-// soon as this replica commits a step that leaves it not RUNNING. Other
-// replicas' commits are not seen that way, so every waiter also re-reads the
-// store every `poll_interval`: correctness never depends on the notification,
-// only latency does. The store (not the StepUpdate) is what a waiter returns.
+// soon as this replica commits a step that leaves it not RUNNING, and hands
+// them that step's outcome (status, output, error, cause, stop time) on top
+// of the record they read while it was RUNNING: no read after the wake-up.
+// Other replicas' commits are not seen that way, so every waiter also
+// re-reads the store every `poll_interval`: correctness never depends on the
+// notification, only latency does.
 //
 // Waiting uses the steady clock (it bounds how long a thread blocks, which a
 // FakeClock cannot advance); execution times still come from the store.
@@ -25,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,7 +55,10 @@ class ExecutionWaiter final : public CommitObserver {
   // Quick: takes one mutex, never touches the store.
   void OnCommitted(const persistence::StepUpdate& update) override;
 
-  // Returns the execution's record once it is not RUNNING. kDeadlineExceeded
+  // Returns the execution's record once it is not RUNNING: as read from the
+  // store, or, when this replica's commit closed it, the record read before
+  // with that step's status, output, error, cause and stop_time (version
+  // and redrive fields as read then). kDeadlineExceeded
   // when `timeout` passes first; kCancelled as soon as `cancelled` (checked
   // at every wake-up; may be empty) returns true; the store's errors as they
   // come (kNotFound: no such execution).
@@ -64,9 +70,18 @@ class ExecutionWaiter final : public CommitObserver {
   int waiting() const;
 
  private:
+  // The outcome of the last step that closed the execution.
+  struct Closed {
+    persistence::ExecutionStatus status = persistence::ExecutionStatus::kRunning;
+    std::string output;
+    std::string error;
+    std::string cause;
+    std::optional<absl::Time> stop_time;
+  };
   struct Slot {
     std::condition_variable cv;
     uint64_t closes = 0;  // Commits that closed the execution so far.
+    Closed last_close;    // Valid once closes > 0.
     int waiters = 0;
   };
 
