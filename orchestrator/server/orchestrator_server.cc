@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -173,7 +174,18 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's deadlock
+  // detection on: a graph update on every lock of gRPC's internal mutexes.
+  // Stepwise's own code uses std::mutex; nothing here relies on the check.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   grpc::ServerBuilder builder;
+  // gRPC's synchronous server lets a thread that finished a call exit when
+  // MAX_POLLERS others are already polling (default 2), so under concurrent
+  // calls it creates and destroys a thread per call. Keep enough pollers for
+  // the calls in flight; idle ones just wait on the completion queue.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.max_grpc_pollers);
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &parts->port);
   builder.RegisterService(parts->states_grpc.get());
   builder.RegisterService(parts->worker_grpc.get());

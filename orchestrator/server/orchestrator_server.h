@@ -39,6 +39,9 @@ struct OrchestratorOptions {
   std::string account = "123456789012";
   // Connections to PostgreSQL held by this replica.
   int max_connections = 16;
+  // Threads of the synchronous gRPC server kept polling for calls (beyond
+  // them a finished call's thread exits, to be recreated for the next call).
+  int max_grpc_pollers = 64;
   // Identifies this replica in task and timer claims; default host/pid.
   std::string replica_id;
   // Lease of a task delivered through Worker.PollTask (its worker heartbeats
