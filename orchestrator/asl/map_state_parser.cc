@@ -146,14 +146,26 @@ void ReadDistributedFields(FieldReader& fields, State& state, MapFields& map,
       ReadDynamicInt(fields, "ToleratedFailureCount", 0, 100000000, language, diagnostics);
   map.tolerated_failure_count = count.value;
   map.tolerated_failure_count_path = count.path;
+  map.tolerated_failure_count_expression = count.expression;
+  const json::value* percentage = fields.Value("ToleratedFailurePercentage");
   if (language == QueryLanguage::kJsonata) {
     fields.Reject("ToleratedFailurePercentagePath",
                   "is only supported with QueryLanguage JSONPath");
+    if (percentage != nullptr && percentage->is_string() &&
+        IsJsonataExpression(std::string_view(percentage->get_string()))) {
+      // Evaluated when the Map Run starts; it must give a number from 0 to 100.
+      map.tolerated_failure_percentage_expression = std::string(percentage->get_string());
+      CheckJsonataSyntax(*map.tolerated_failure_percentage_expression,
+                         fields.At("ToleratedFailurePercentage"), diagnostics);
+      percentage = nullptr;
+    }
   } else if (std::optional<PathField> path = ReadPath(fields, "ToleratedFailurePercentagePath",
                                                       PathKind::kReferencePath, false)) {
     map.tolerated_failure_percentage_path = path->path;
   }
-  map.tolerated_failure_percentage = fields.Number("ToleratedFailurePercentage", 0, 100);
+  if (percentage != nullptr) {
+    map.tolerated_failure_percentage = fields.Number("ToleratedFailurePercentage", 0, 100);
+  }
   if (fields.Has("ToleratedFailurePercentage") && fields.Has("ToleratedFailurePercentagePath")) {
     diagnostics.Error(DiagnosticCode::kSchemaValidationFailed, fields.location(),
                       "A state must not have both 'ToleratedFailurePercentage' and "

@@ -166,6 +166,9 @@ struct MapFields {
   std::optional<std::string> tolerated_failure_percentage_path;
   std::optional<int64_t> tolerated_failure_count;
   std::optional<std::string> tolerated_failure_count_path;
+  // JSONata: a `{% %}` string for ToleratedFailureCount / ToleratedFailurePercentage.
+  std::optional<std::string> tolerated_failure_count_expression;
+  std::optional<std::string> tolerated_failure_percentage_expression;
   std::optional<std::string> label;
 };
 

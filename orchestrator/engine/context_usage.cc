@@ -58,7 +58,8 @@ class Scanner {
     }
     if (const auto* map = std::get_if<asl::MapFields>(&state.fields)) {
       return Mentions(map->items_path) || Mentions(map->item_selector) ||
-             Mentions(map->max_concurrency.path);
+             Mentions(map->max_concurrency.path) || Mentions(map->tolerated_failure_count_path) ||
+             Mentions(map->tolerated_failure_percentage_path);
     }
     return false;
   }

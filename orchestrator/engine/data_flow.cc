@@ -65,29 +65,71 @@ bool IsDefinite(const asl::JsonPath& path) {
   return true;
 }
 
-Outcome<json::value> SelectParsed(const asl::JsonPath& path, const json::value& input,
-                                  const EvaluationContext& context, std::string_view field) {
+// A definite path's node, walked directly (no list of matches); null when
+// it is missing. The same semantics as asl::EvaluateJsonPath for fields and
+// indices (a negative index counts from the end).
+const json::value* FindDefinite(const asl::JsonPath& path, const json::value& root) {
+  const json::value* node = &root;
+  for (const asl::PathSegment& seg : path.segments) {
+    if (seg.kind == asl::PathSegment::Kind::kField) {
+      const json::object* object = node->if_object();
+      if (object == nullptr) return nullptr;
+      node = object->if_contains(seg.field);
+      if (node == nullptr) return nullptr;
+    } else {
+      const json::array* array = node->if_array();
+      if (array == nullptr) return nullptr;
+      const size_t size = array->size();
+      size_t at = 0;
+      if (seg.index < 0) {
+        const uint64_t back = 0 - static_cast<uint64_t>(seg.index);
+        if (back > size) return nullptr;
+        at = size - static_cast<size_t>(back);
+      } else {
+        if (static_cast<uint64_t>(seg.index) >= size) return nullptr;
+        at = static_cast<size_t>(seg.index);
+      }
+      node = &(*array)[at];
+    }
+  }
+  return node;
+}
+
+Outcome<Selection> SelectParsedRef(const asl::JsonPath& path, const json::value& input,
+                                   const EvaluationContext& context, std::string_view field) {
   const json::value* root = PathRoot(path, input, context);
   if (root == nullptr) return UndefinedVariable(path, field);
-  std::vector<const json::value*> nodes = asl::EvaluateJsonPath(path, *root);
   if (IsDefinite(path)) {
-    if (nodes.empty()) return PathNotFound(path.text, field, *root);
-    return *nodes.front();
+    const json::value* node = FindDefinite(path, *root);
+    if (node == nullptr) return PathNotFound(path.text, field, *root);
+    return Selection::Ref(*node);
   }
+  std::vector<const json::value*> nodes = asl::EvaluateJsonPath(path, *root);
   json::array matches;
   matches.reserve(nodes.size());
   for (const json::value* node : nodes) matches.push_back(*node);
-  return json::value(std::move(matches));
+  return Selection::Own(json::value(std::move(matches)));
+}
+
+Outcome<json::value> Taken(Outcome<Selection> selected) {
+  if (!selected.ok()) return selected.error();
+  return std::move(selected).value().Take();
+}
+
+Outcome<Selection> SelectionPathRef(const std::optional<asl::PathField>& path,
+                                    const json::value& value, const EvaluationContext& context,
+                                    std::string_view field) {
+  if (!path.has_value()) return Selection::Ref(value);
+  // ASL spec "InputPath/OutputPath": null discards the value; the effective
+  // input/output is {}.
+  if (path->is_null) return Selection::Own(json::value(json::object()));
+  return SelectPathRef(path->path, value, context, field);
 }
 
 Outcome<json::value> ApplySelectionPath(const std::optional<asl::PathField>& path,
                                         const json::value& value, const EvaluationContext& context,
                                         std::string_view field) {
-  if (!path.has_value()) return value;
-  // ASL spec "InputPath/OutputPath": null discards the value; the effective
-  // input/output is {}.
-  if (path->is_null) return json::value(json::object());
-  return SelectPath(path->path, value, context, field);
+  return Taken(SelectionPathRef(path, value, context, field));
 }
 
 // The value of a `key.$` template entry: a path selection or an intrinsic call.
@@ -118,7 +160,9 @@ Outcome<json::value> EvaluateTemplateValue(std::string_view key, const json::val
     }
     return EvaluateIntrinsic(*call, input, context);
   }
-  return SelectPath(source, input, context, key);
+  Outcome<Selection> selected = SelectPathRef(source, input, context, key);
+  if (!selected.ok()) return selected.error();
+  return std::move(selected).value().Take();
 }
 
 Outcome<json::value> ExpandTemplate(const json::value& node, const json::value& input,
@@ -133,11 +177,12 @@ Outcome<json::value> ExpandTemplate(const json::value& node, const json::value& 
         if (!value.ok()) return value.error();
         // If both "a" and "a.$" are present, whichever comes later in the
         // template wins (AWS does not document this case).
-        out[key.substr(0, key.size() - 2)] = std::move(value).value();
+        // (insert_or_assign: no null entry built first and then assigned.)
+        out.insert_or_assign(key.substr(0, key.size() - 2), std::move(value).value());
       } else {
         Outcome<json::value> value = ExpandTemplate(entry.value(), input, context);
         if (!value.ok()) return value.error();
-        out[key] = std::move(value).value();
+        out.insert_or_assign(key, std::move(value).value());
       }
     }
     return json::value(std::move(out));
@@ -194,11 +239,11 @@ Outcome<json::object> EvaluateAssign(const json::value& assign, const json::valu
   return std::move(object.get_object());
 }
 
-Outcome<json::value> SelectPath(std::string_view path, const json::value& input,
-                                const EvaluationContext& context, std::string_view field) {
+Outcome<Selection> SelectPathRef(std::string_view path, const json::value& input,
+                                 const EvaluationContext& context, std::string_view field) {
   if (context.expressions != nullptr) {
     if (const asl::JsonPath* cached = context.expressions->Path(path)) {
-      return SelectParsed(*cached, input, context, field);
+      return SelectParsedRef(*cached, input, context, field);
     }
   }
   absl::StatusOr<asl::JsonPath> parsed = asl::ParseJsonPath(path);
@@ -207,7 +252,17 @@ Outcome<json::value> SelectPath(std::string_view path, const json::value& input,
         "Invalid JSONPath '", path, "' specified for the field '", field, "': ",
         std::string_view(parsed.status().message().data(), parsed.status().message().size())));
   }
-  return SelectParsed(*parsed, input, context, field);
+  return SelectParsedRef(*parsed, input, context, field);
+}
+
+Outcome<json::value> SelectPath(std::string_view path, const json::value& input,
+                                const EvaluationContext& context, std::string_view field) {
+  return Taken(SelectPathRef(path, input, context, field));
+}
+
+Outcome<Selection> SelectInputPath(const std::optional<asl::PathField>& path,
+                                   const json::value& value, const EvaluationContext& context) {
+  return SelectionPathRef(path, value, context, "InputPath");
 }
 
 Outcome<json::value> ApplyInputPath(const std::optional<asl::PathField>& path,
@@ -223,7 +278,11 @@ Outcome<json::value> ApplyOutputPath(const std::optional<asl::PathField>& path,
 Outcome<json::value> ApplyOutputPath(const std::optional<asl::PathField>& path, json::value&& value,
                                      const EvaluationContext& context) {
   if (!path.has_value()) return std::move(value);
-  return ApplySelectionPath(path, value, context, "OutputPath");
+  Outcome<Selection> selected = SelectionPathRef(path, value, context, "OutputPath");
+  if (!selected.ok()) return selected.error();
+  // `$` selects the value itself: move it rather than copy it.
+  if (&selected.value().get() == &value) return std::move(value);
+  return std::move(selected).value().Take();
 }
 
 Outcome<json::value> ApplyPayloadTemplate(const json::value& payload_template,
@@ -233,13 +292,19 @@ Outcome<json::value> ApplyPayloadTemplate(const json::value& payload_template,
 }
 
 Outcome<json::value> ApplyResultPath(const std::optional<asl::PathField>& path,
-                                     const json::value& state_input, json::value result) {
+                                     const json::value& state_input, json::value result,
+                                     const ExpressionCache* expressions) {
   if (!path.has_value()) return result;
   if (path->is_null) return state_input;
-  absl::StatusOr<asl::JsonPath> parsed = asl::ParseJsonPath(path->path);
+  const asl::JsonPath* parsed = expressions != nullptr ? expressions->Path(path->path) : nullptr;
+  absl::StatusOr<asl::JsonPath> parsed_here;  // A path not in the cache.
+  if (parsed == nullptr) {
+    parsed_here = asl::ParseJsonPath(path->path);
+    if (parsed_here.ok()) parsed = &*parsed_here;
+  }
   // ResultPath is a `$`-rooted reference path (checked by the validator);
   // anything else cannot name the one place to put the result.
-  if (!parsed.ok() || parsed->context_object || !parsed->variable.empty() ||
+  if (parsed == nullptr || parsed->context_object || !parsed->variable.empty() ||
       !parsed->IsReferencePath()) {
     return ResultPathMatchFailure(path->path, state_input);
   }

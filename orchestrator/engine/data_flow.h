@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
@@ -19,6 +20,40 @@
 #include "orchestrator/engine/state_error.h"
 
 namespace stepwise::engine {
+
+// A selected document that refers into the value it was selected from when
+// it can (InputPath absent or `$`, a definite path), so that selecting copies
+// nothing until the caller needs a value of its own. A referring Selection
+// is valid only while that value (the input, the context object, the
+// variables) is alive and unchanged: use it at once.
+class Selection {
+ public:
+  static Selection Ref(const boost::json::value& node) {
+    Selection s;
+    s.ref_ = &node;
+    return s;
+  }
+  static Selection Own(boost::json::value value) {
+    Selection s;
+    s.owned_ = std::move(value);
+    return s;
+  }
+  const boost::json::value& get() const { return ref_ != nullptr ? *ref_ : owned_; }
+  // A value of its own: a copy of the node referred to, or the one owned.
+  boost::json::value Take() && { return ref_ != nullptr ? *ref_ : std::move(owned_); }
+
+ private:
+  const boost::json::value* ref_ = nullptr;
+  boost::json::value owned_;
+};
+
+// SelectPath without the copy (see Selection).
+Outcome<Selection> SelectPathRef(std::string_view path, const boost::json::value& input,
+                                 const EvaluationContext& context, std::string_view field);
+// ApplyInputPath without the copy.
+Outcome<Selection> SelectInputPath(const std::optional<asl::PathField>& path,
+                                   const boost::json::value& value,
+                                   const EvaluationContext& context);
 
 // Selects `path` ($- or $$-rooted) from `input`/the context object. A
 // definite path (fields and indices only) yields the single node and fails if
@@ -66,9 +101,11 @@ Outcome<boost::json::object> EvaluateAssign(const boost::json::value& assign,
 // ResultPath: absent -> the result replaces the input; null -> the input is
 // kept and the result discarded; a `$`-rooted reference path -> the result is
 // placed at that path inside a copy of `state_input`, creating missing objects.
+// `expressions` (optional) holds the path already parsed.
 Outcome<boost::json::value> ApplyResultPath(const std::optional<asl::PathField>& path,
                                             const boost::json::value& state_input,
-                                            boost::json::value result);
+                                            boost::json::value result,
+                                            const ExpressionCache* expressions = nullptr);
 
 }  // namespace stepwise::engine
 

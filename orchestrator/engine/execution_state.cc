@@ -45,6 +45,18 @@ json::value FrameToJson(const Frame& frame) {
   o["items"] = ToArray(frame.items);
   o["next_item"] = frame.next_item;
   o["finished"] = frame.finished;
+  // Distributed Map fields (added later): written only when set.
+  if (!frame.map_run_arn.empty()) {
+    o["map_run"] =
+        json::object{{"arn", frame.map_run_arn},
+                     {"failed", frame.failed},
+                     {"tolerated_failure_count", frame.tolerated_failure_count},
+                     {"tolerated_failure_percentage", frame.tolerated_failure_percentage}};
+  }
+  if (frame.in_map_run) o["in_map_run"] = true;
+  if (frame.started_at != absl::Time()) o["started_at"] = TimeToJson(frame.started_at);
+  if (!frame.iteration_input.is_null()) o["iteration_input"] = frame.iteration_input;
+  if (frame.iteration_failed) o["iteration_failed"] = true;
   return o;
 }
 
@@ -181,6 +193,23 @@ Frame FrameFromJson(const json::value& value, const std::string& where, std::str
   frame.items = r.Values("items");
   frame.next_item = r.Int("next_item");
   frame.finished = r.Int("finished");
+  if (r.Has("map_run")) {
+    const json::value map_run = r.Value("map_run");
+    Reader run(map_run, StrCat(where, ".map_run"), error);
+    frame.map_run_arn = run.String("arn");
+    frame.failed = run.Int("failed");
+    frame.tolerated_failure_count = run.Int("tolerated_failure_count");
+    json::value percentage = run.Value("tolerated_failure_percentage");
+    if (percentage.is_number()) {
+      frame.tolerated_failure_percentage = percentage.to_number<double>();
+    } else if (error.empty()) {
+      error = StrCat(where, ".map_run.tolerated_failure_percentage is not a number");
+    }
+  }
+  if (r.Has("in_map_run")) frame.in_map_run = r.Bool("in_map_run");
+  if (r.Has("started_at")) frame.started_at = r.Time("started_at");
+  if (r.Has("iteration_input")) frame.iteration_input = r.Value("iteration_input");
+  if (r.Has("iteration_failed")) frame.iteration_failed = r.Bool("iteration_failed");
   return frame;
 }
 

@@ -74,6 +74,25 @@ struct Frame {
   // `results` of those that succeeded, `items` and `next_item`: every index
   // below next_item either succeeded or is in `children`. A redrive resumes
   // from there (redrive.h). Entering the next state clears them.
+
+  // --- Distributed Map (ProcessorConfig Mode DISTRIBUTED) ---
+  // The Map state's frame: its Map Run while the iterations run.
+  std::string map_run_arn;  // Empty: not a Distributed Map run.
+  int64_t failed = 0;       // Iterations that failed (tolerated so far).
+  // The resolved ToleratedFailureCount / ToleratedFailurePercentage of the
+  // run; -1 when the state sets neither form (see children.cc for the rule).
+  int64_t tolerated_failure_count = -1;
+  double tolerated_failure_percentage = -1;
+  // A child execution of a Map Run, or any frame nested in one: AWS records
+  // its events in the child execution's own history, not the parent's.
+  bool in_map_run = false;
+  // An iteration (child execution) of a Map Run: when it started, its input
+  // (after ItemSelector), and whether it failed within the tolerated
+  // threshold. Such a failed iteration stays in the parent's `children`
+  // (blocker kNone) so that a redrive reruns it, as AWS's Map Run redrive does.
+  absl::Time started_at;
+  boost::json::value iteration_input;
+  bool iteration_failed = false;
 };
 
 // A RedriveExecution that carried a client token (idempotency).

@@ -117,10 +117,14 @@ void ExpressionCache::AddMachine(const asl::StateMachine& machine) {
         add_jsonata(map->items);
         add_jsonata(map->item_selector);
         AddJsonataText(map->max_concurrency.expression);
+        AddJsonataText(map->tolerated_failure_count_expression);
+        AddJsonataText(map->tolerated_failure_percentage_expression);
       }
     }
     add_field(state.input_path);
     add_field(state.output_path);
+    add_field(state.result_path);
+    for (const asl::Catcher& catcher : state.catch_) add_field(catcher.result_path);
     if (state.parameters) AddTemplate(*state.parameters);
     if (state.result_selector) AddTemplate(*state.result_selector);
     if (state.query_language == asl::QueryLanguage::kJsonPath) {
@@ -145,6 +149,8 @@ void ExpressionCache::AddMachine(const asl::StateMachine& machine) {
     } else if (const auto* map = std::get_if<asl::MapFields>(&state.fields)) {
       add_optional(map->items_path);
       add_optional(map->max_concurrency.path);
+      add_optional(map->tolerated_failure_count_path);
+      add_optional(map->tolerated_failure_percentage_path);
       if (map->item_selector) AddTemplate(*map->item_selector);
       if (map->processor) AddMachine(*map->processor);
     }

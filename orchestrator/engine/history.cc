@@ -87,6 +87,16 @@ std::string_view BaseName(HistoryEventType type) {
       return "MapIterationFailed";
     case HistoryEventType::kMapIterationAborted:
       return "MapIterationAborted";
+    case HistoryEventType::kMapRunStarted:
+      return "MapRunStarted";
+    case HistoryEventType::kMapRunSucceeded:
+      return "MapRunSucceeded";
+    case HistoryEventType::kMapRunFailed:
+      return "MapRunFailed";
+    case HistoryEventType::kMapRunAborted:
+      return "MapRunAborted";
+    case HistoryEventType::kMapRunRedriven:
+      return "MapRunRedriven";
     case HistoryEventType::kEvaluationFailed:
       return "EvaluationFailed";
   }
@@ -158,6 +168,12 @@ std::string_view DetailsKey(HistoryEventType type) {
       return "mapIterationFailedEventDetails";
     case HistoryEventType::kMapIterationAborted:
       return "mapIterationAbortedEventDetails";
+    case HistoryEventType::kMapRunStarted:
+      return "mapRunStartedEventDetails";
+    case HistoryEventType::kMapRunFailed:
+      return "mapRunFailedEventDetails";
+    case HistoryEventType::kMapRunRedriven:
+      return "mapRunRedrivenEventDetails";
     case HistoryEventType::kEvaluationFailed:
       return "evaluationFailedEventDetails";
     case HistoryEventType::kLambdaFunctionStarted:
@@ -168,6 +184,8 @@ std::string_view DetailsKey(HistoryEventType type) {
     case HistoryEventType::kMapStateSucceeded:
     case HistoryEventType::kMapStateFailed:
     case HistoryEventType::kMapStateAborted:
+    case HistoryEventType::kMapRunSucceeded:
+    case HistoryEventType::kMapRunAborted:
       return "";  // AWS gives these no details.
   }
   return "";
@@ -184,7 +202,33 @@ std::string TypeName(const HistoryEvent& event) {
 }
 
 std::string FormatTimestamp(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+  // absl::FormatTime interprets its format on every call, and timestamps are
+  // formatted for every context object ($$.State.EnteredTime) and history
+  // event: print the fixed layout directly. Years outside 1000-9999 (which
+  // %Y prints unpadded or signed) and infinite times take absl's path.
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::CivilSecond second = absl::ToCivilSecond(time, utc);
+  if (time == absl::InfiniteFuture() || time == absl::InfinitePast() || second.year() < 1000 ||
+      second.year() > 9999) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, utc);
+  }
+  // %E3S truncates the fraction of the second to milliseconds.
+  const int64_t millis = absl::ToInt64Milliseconds(time - absl::FromCivil(second, utc));
+  char text[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](size_t at, int64_t value, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      text[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, second.year(), 4);
+  put(5, second.month(), 2);
+  put(8, second.day(), 2);
+  put(11, second.hour(), 2);
+  put(14, second.minute(), 2);
+  put(17, second.second(), 2);
+  put(20, millis, 3);
+  return std::string(text, sizeof(text) - 1);
 }
 
 json::value ToJson(const HistoryEvent& event) {

@@ -58,6 +58,13 @@ enum class HistoryEventType {
   kMapIterationSucceeded,
   kMapIterationFailed,
   kMapIterationAborted,
+  // A Distributed Map's Map Run (children.cc): MapRunStarted {mapRunArn},
+  // then MapRunSucceeded, MapRunFailed {error, cause} or MapRunAborted.
+  kMapRunStarted,
+  kMapRunSucceeded,
+  kMapRunFailed,
+  kMapRunAborted,
+  kMapRunRedriven,  // {mapRunArn, redriveCount}: a redrive reruns the Map Run.
   // A JSONata expression failed (States.QueryEvaluationError), recorded
   // before the state's failure is handled.
   kEvaluationFailed,

@@ -57,7 +57,13 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
       }
       state = std::move(*restored);
     }
-    for (HistoryEvent& h : step.history) result.history.push_back(std::move(h));
+    // One Apply may emit the whole history (a large inline Map): take its
+    // vector rather than hold a second copy of every event while moving them.
+    if (result.history.empty()) {
+      result.history = std::move(step.history);
+    } else {
+      for (HistoryEvent& h : step.history) result.history.push_back(std::move(h));
+    }
     for (Effect& effect : step.effects) {
       if (auto* task = std::get_if<ScheduleTask>(&effect)) {
         TaskAnswer answer = handler(*task);

@@ -121,6 +121,14 @@ StateOutcome Step::RedriveChildren(Frame& frame, const asl::State& state) {
   if (is_map) {
     Emit(&frame, HistoryEventType::kMapStateStarted,
          json::object{{"length", static_cast<int64_t>(frame.items.size())}});
+    if (!frame.map_run_arn.empty()) {
+      // The Map Run reruns its failed and unfinished iterations (AWS's Map
+      // Run redrive); the failure count starts over.
+      frame.failed = 0;
+      for (Frame& child : frame.children) child.iteration_failed = false;
+      Emit(&frame, HistoryEventType::kMapRunRedriven,
+           json::object{{"mapRunArn", frame.map_run_arn}, {"redriveCount", state_.redrive_count}});
+    }
   } else {
     Emit(&frame, HistoryEventType::kParallelStateStarted, {});
   }
@@ -131,7 +139,7 @@ StateOutcome Step::RedriveChildren(Frame& frame, const asl::State& state) {
   size_t position = 0;
   for (size_t n = 0; n < stopped; ++n) {
     const int64_t index = frame.children[position].index;
-    if (is_map) {
+    if (is_map && frame.map_run_arn.empty()) {
       Emit(&frame, HistoryEventType::kMapIterationStarted,
            json::object{{"name", state.name}, {"index", index}});
     }
@@ -144,6 +152,8 @@ StateOutcome Step::RedriveChildren(Frame& frame, const asl::State& state) {
     }
     StateOutcome result = OnChildFinished(frame, state, position, std::move(outcome));
     if (result.kind != StateOutcome::Kind::kBlocked) return result;
+    // A Map Run iteration that failed within the threshold stays in place.
+    if (position < frame.children.size() && frame.children[position].index == index) ++position;
   }
   if (!is_map) {
     json::value input = std::move(frame.effective_input);

@@ -5,6 +5,7 @@
 #include "orchestrator/asl/timestamp.h"
 #include "orchestrator/engine/choice_evaluator.h"
 #include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/internal/payload_size.h"
 #include "orchestrator/engine/internal/step.h"
 #include "orchestrator/engine/intrinsics.h"
 #include "orchestrator/engine/randomness.h"
@@ -23,12 +24,23 @@ namespace json = ::boost::json;
   if (!tmp.ok()) return StateOutcome::Failed(tmp.error()); \
   lhs = std::move(tmp).value()
 
-// The effective input: InputPath, then (for states that have it) Parameters.
+// The effective input: InputPath, then (for states that have it)
+// Parameters. Without Parameters it refers into `input` (no copy).
+Outcome<Selection> EffectiveSelection(const asl::State& state, const json::value& input,
+                                      const EvaluationContext& context) {
+  Outcome<Selection> selected = SelectInputPath(state.input_path, input, context);
+  if (!selected.ok() || !state.parameters) return selected;
+  Outcome<json::value> expanded =
+      ApplyPayloadTemplate(*state.parameters, selected.value().get(), context);
+  if (!expanded.ok()) return expanded.error();
+  return Selection::Own(std::move(expanded).value());
+}
+
 Outcome<json::value> EffectiveInput(const asl::State& state, const json::value& input,
                                     const EvaluationContext& context) {
-  Outcome<json::value> selected = ApplyInputPath(state.input_path, input, context);
-  if (!selected.ok() || !state.parameters) return selected;
-  return ApplyPayloadTemplate(*state.parameters, selected.value(), context);
+  Outcome<Selection> selected = EffectiveSelection(state, input, context);
+  if (!selected.ok()) return selected.error();
+  return std::move(selected).value().Take();
 }
 
 // A `...Path` integer (TimeoutSecondsPath, SecondsPath, MaxConcurrencyPath).
@@ -78,15 +90,18 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
   const EvaluationContext ctx = context.evaluation();
   switch (state.type) {
     case asl::StateType::kPass: {
-      json::value effective;
-      STEPWISE_TRY(effective, EffectiveInput(state, frame.input, ctx));
+      // Selected by reference: with Result, the effective input is only
+      // checked (InputPath/Parameters may fail), never copied.
+      Selection effective;
+      STEPWISE_TRY(effective, EffectiveSelection(state, frame.input, ctx));
       const auto& pass = std::get<asl::PassFields>(state.fields);
-      json::value result = pass.result ? *pass.result : std::move(effective);
+      json::value result = pass.result ? *pass.result : std::move(effective).Take();
       // Assign's `$` is the Pass state's result (Result, else the effective input).
       std::optional<json::object> assigned;
       STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, result, context));
       json::value output;
-      STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
+      STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result),
+                                           &expressions_));
       STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
       StateOutcome outcome = StateOutcome::Transition(state, std::move(output));
       outcome.assigned = std::move(assigned);
@@ -107,8 +122,10 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       return ScheduleTaskFor(frame, state, std::move(payload), timeout, heartbeat);
     }
     case asl::StateType::kChoice: {
-      json::value effective;
-      STEPWISE_TRY(effective, ApplyInputPath(state.input_path, frame.input, ctx));
+      // By reference into frame.input: the output is the one copy.
+      Selection selected;
+      STEPWISE_TRY(selected, SelectInputPath(state.input_path, frame.input, ctx));
+      const json::value& effective = selected.get();
       const auto& choice = std::get<asl::ChoiceFields>(state.fields);
       std::optional<size_t> chosen;
       STEPWISE_TRY(chosen, SelectChoice(choice, effective, ctx));
@@ -189,26 +206,33 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
 StateOutcome Step::ScheduleTaskFor(Frame& frame, const asl::State& state, json::value payload,
                                    int64_t timeout, int64_t heartbeat) {
   const auto& task = std::get<asl::TaskFields>(state.fields);
-  std::string serialized = Serialize(payload);
-  if (serialized.size() > options().max_payload_bytes) {
-    return StateOutcome::Failed(
-        {std::string(errors::kDataLimitExceeded),
-         StrCat("The task input of ", serialized.size(), " bytes exceeds the limit of ",
-                options().max_payload_bytes, " bytes")});
+  // The text is needed only for the history event; without history a size
+  // check that formats nothing suffices.
+  const bool history = options().record_history;
+  json::string serialized = history ? JsonText(payload) : json::string();
+  if (history ? serialized.size() > options().max_payload_bytes
+              : !FitsIn(payload, options().max_payload_bytes)) {
+    const size_t size = history ? serialized.size() : SerializedSize(payload, SIZE_MAX);
+    return StateOutcome::Failed({std::string(errors::kDataLimitExceeded),
+                                 StrCat("The task input of ", size, " bytes exceeds the limit of ",
+                                        options().max_payload_bytes, " bytes")});
   }
   ResourceParts parts = SplitResource(task.resource);
-  json::object details = TaskEventDetails(parts, TaskPhase::kScheduled);
-  if (parts.family == ResourceParts::Family::kTask) {
-    details["region"] = "local";
-    details["parameters"] = serialized;
-  } else {
-    details["input"] = serialized;
-    details["inputDetails"] = json::object{{"truncated", false}};
-  }
-  if (timeout >= 0) details["timeoutInSeconds"] = timeout;
-  // AWS's LambdaFunctionScheduledEventDetails has no heartbeat.
-  if (heartbeat >= 0 && parts.family != ResourceParts::Family::kLambdaFunction) {
-    details["heartbeatInSeconds"] = heartbeat;
+  json::object details;
+  if (history) {
+    details = TaskEventDetails(parts, TaskPhase::kScheduled);
+    if (parts.family == ResourceParts::Family::kTask) {
+      details["region"] = "local";
+      details["parameters"] = serialized;
+    } else {
+      details["input"] = serialized;
+      details["inputDetails"] = json::object{{"truncated", false}};
+    }
+    if (timeout >= 0) details["timeoutInSeconds"] = timeout;
+    // AWS's LambdaFunctionScheduledEventDetails has no heartbeat.
+    if (heartbeat >= 0 && parts.family != ResourceParts::Family::kLambdaFunction) {
+      details["heartbeatInSeconds"] = heartbeat;
+    }
   }
   Emit(&frame, TaskEventType(parts.family, TaskPhase::kScheduled), std::move(details));
   ScheduleTask schedule;
@@ -240,7 +264,8 @@ StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json:
     STEPWISE_TRY(result, ApplyPayloadTemplate(*state.result_selector, result, ctx));
   }
   json::value output;
-  STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result)));
+  STEPWISE_TRY(output,
+               ApplyResultPath(state.result_path, frame.input, std::move(result), &expressions_));
   STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
   StateOutcome outcome = StateOutcome::Transition(state, std::move(output));
   outcome.assigned = std::move(assigned);

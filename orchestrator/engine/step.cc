@@ -9,6 +9,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/history.h"
+#include "orchestrator/engine/internal/payload_size.h"
 #include "orchestrator/engine/randomness.h"
 
 namespace stepwise::engine::internal {
@@ -40,13 +41,17 @@ void ResetChildren(Frame& frame) {
   frame.next_item = 0;
   frame.finished = 0;
   frame.effective_input = nullptr;
+  frame.map_run_arn.clear();
+  frame.failed = 0;
 }
 
-json::object NameAndPayload(std::string_view name, std::string_view key, std::string payload) {
-  json::object details;
-  details["name"] = name;
-  details[key] = std::move(payload);
-  details[StrCat(key, "Details")] = json::object{{"truncated", false}};
+// {name, <key>: payload, <key>Details: {truncated: false}}; `key` is "input" or "output".
+json::object NameAndPayload(std::string_view name, std::string_view key, json::string payload) {
+  json::object details(3);
+  details.emplace("name", name);
+  details.emplace(key, std::move(payload));
+  details.emplace(key == "input" ? std::string_view("inputDetails") : "outputDetails",
+                  json::object{{"truncated", false}});
   return details;
 }
 
@@ -121,6 +126,9 @@ void Step::Run() {
 
 void Step::Emit(Frame* frame, HistoryEventType type, json::object details,
                 asl::StateType state_type) {
+  // A Distributed Map's child executions keep their own histories (AWS);
+  // the parent's shows only the Map Run's events.
+  if (frame != nullptr && frame->in_map_run) return;
   int64_t id = state_.next_event_id++;
   // Execution-level events continue the top-level path.
   int64_t& last = (frame != nullptr ? frame : &state_.root)->last_event_id;
@@ -187,16 +195,22 @@ void Step::Start(const StartExecution& start) {
   state_.input = start.input;
   state_.start_time = event_.now;
   state_.status = ExecutionStatus::kRunning;
-  std::string input = Serialize(start.input);
+  // The input's text only for history; otherwise a size check that formats nothing.
+  const bool history = options_.record_history;
+  json::string input = history ? JsonText(start.input) : json::string();
   json::object details;
-  details["input"] = input;
-  details["inputDetails"] = json::object{{"truncated", false}};
-  details["roleArn"] = state_.info.role_arn;
+  if (history) {
+    details["input"] = input;
+    details["inputDetails"] = json::object{{"truncated", false}};
+    details["roleArn"] = state_.info.role_arn;
+  }
   Emit(&state_.root, HistoryEventType::kExecutionStarted, std::move(details));
-  if (input.size() > options_.max_payload_bytes) {
+  if (history ? input.size() > options_.max_payload_bytes
+              : !FitsIn(start.input, options_.max_payload_bytes)) {
+    const size_t size = history ? input.size() : SerializedSize(start.input, SIZE_MAX);
     EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed,
                  {std::string(errors::kDataLimitExceeded),
-                  StrCat("The execution input of ", input.size(), " bytes exceeds the limit of ",
+                  StrCat("The execution input of ", size, " bytes exceeds the limit of ",
                          options_.max_payload_bytes, " bytes")});
     return;
   }
@@ -205,6 +219,8 @@ void Step::Start(const StartExecution& start) {
     AddEffect(StartTimer{state_.execution_timer_id,
                          event_.now + absl::Seconds(*machine_.timeout_seconds)});
   }
+  // The first state's StateEntered shows the same text.
+  if (history) next_input_text_ = std::move(input);
   StateOutcome outcome = Enter(state_.root, machine_, machine_.start_at, start.input);
   FinishExecution(Continue(state_.root, machine_, std::move(outcome)));
 }
@@ -223,8 +239,13 @@ void Step::RecordEntered(Frame& frame, const asl::State& state, json::value inpu
   frame.retry_counts.assign(state.retry.size(), 0);
   frame.retry_count = 0;
   frame.blocker = Blocker::kNone;
-  // The input's text is only needed for the history event.
-  std::string serialized = options_.record_history ? Serialize(input) : std::string();
+  // The input's text is only needed for the history event. After a
+  // transition it is the previous state's output, already serialized.
+  json::string serialized;
+  if (options_.record_history) {
+    serialized = next_input_text_ ? std::move(*next_input_text_) : JsonText(input);
+  }
+  next_input_text_.reset();
   frame.input = std::move(input);
   Emit(&frame, HistoryEventType::kStateEntered,
        options_.record_history ? NameAndPayload(state.name, "input", std::move(serialized))
@@ -273,15 +294,14 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
       case StateOutcome::Kind::kEnd: {
         // The text is needed for the history event; without history only
         // the size is, and counting stops at the limit.
-        std::string serialized;
+        json::string serialized;
         size_t size = 0;
         if (options_.record_history) {
-          serialized = Serialize(outcome.output);
+          serialized = JsonText(outcome.output);
           size = serialized.size();
-        } else {
-          size = SerializedSize(outcome.output, options_.max_payload_bytes);
+        } else if (!FitsIn(outcome.output, options_.max_payload_bytes)) {
           // Over the limit (rare): the exact size, for the cause.
-          if (size > options_.max_payload_bytes) size = SerializedSize(outcome.output, SIZE_MAX);
+          size = SerializedSize(outcome.output, SIZE_MAX);
         }
         if (size > options_.max_payload_bytes) {
           outcome = StateOutcome::Failed(
@@ -293,7 +313,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         }
         frame.blocker = Blocker::kNone;
         json::object exited = options_.record_history
-                                  ? NameAndPayload(state.name, "output", std::move(serialized))
+                                  ? NameAndPayload(state.name, "output", serialized)
                                   : json::object();
         // Variables change only now, as the state exits (assign.cc).
         if (outcome.assigned) CommitAssignment(frame, std::move(*outcome.assigned), exited);
@@ -301,6 +321,8 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         if (outcome.kind == StateOutcome::Kind::kEnd) {
           return {FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}};
         }
+        // The next state's StateEntered shows this output as its input.
+        if (options_.record_history) next_input_text_ = std::move(serialized);
         outcome = Enter(frame, machine, outcome.next, std::move(outcome.output));
         continue;
       }
@@ -368,6 +390,7 @@ void Step::CancelPending(Frame& frame) {
     case Blocker::kChildren:
       // The children stay, stopped where they were: a redrive resumes them.
       for (Frame& child : frame.children) CancelPending(child);
+      if (!frame.map_run_arn.empty()) Emit(&frame, HistoryEventType::kMapRunAborted, {});
       break;
     case Blocker::kNone:
       break;
@@ -414,7 +437,7 @@ void Step::Resume(std::vector<Frame*> path, std::vector<const asl::StateMachine*
         OnChildFinished(parent, parent_state, position, std::move(result));
     result = Continue(parent, *machines[i - 1], std::move(parent_outcome));
   }
-  FinishExecution(result);
+  FinishExecution(std::move(result));
 }
 
 void Step::OnTaskStarted(const TaskStarted& started) {
@@ -433,7 +456,7 @@ void Step::OnTaskStarted(const TaskStarted& started) {
 
 void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts) {
   Emit(&frame, TaskEventType(parts.family, TaskPhase::kStarted),
-       TaskEventDetails(parts, TaskPhase::kStarted));
+       options_.record_history ? TaskEventDetails(parts, TaskPhase::kStarted) : json::object());
   frame.task_started = true;
 }
 
@@ -449,19 +472,27 @@ void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
   // The worker finished before its TaskStarted was recorded: started, then
   // succeeded (the late TaskStarted is ignored).
   if (!frame.task_started) EmitTaskStarted(frame, parts);
-  std::string output = Serialize(succeeded.output);
-  json::object details = TaskEventDetails(parts, TaskPhase::kSucceeded);
-  details["output"] = output;
-  details["outputDetails"] = json::object{{"truncated", false}};
+  // The text only for history; otherwise a size check that formats nothing.
+  const bool history = options_.record_history;
+  json::string output = history ? JsonText(succeeded.output) : json::string();
+  json::object details;
+  if (history) {
+    details = TaskEventDetails(parts, TaskPhase::kSucceeded);
+    details["output"] = output;
+    details["outputDetails"] = json::object{{"truncated", false}};
+  }
   Emit(&frame, TaskEventType(parts.family, TaskPhase::kSucceeded), std::move(details));
   frame.blocker = Blocker::kNone;
   frame.task_started = false;
-  StateOutcome outcome = output.size() > options_.max_payload_bytes
-                             ? StateOutcome::Failed({std::string(errors::kDataLimitExceeded),
-                                                     StrCat("The task result of ", output.size(),
-                                                            " bytes exceeds the limit of ",
-                                                            options_.max_payload_bytes, " bytes")})
-                             : FinishWithResult(frame, state, succeeded.output);
+  const bool fits = history ? output.size() <= options_.max_payload_bytes
+                            : FitsIn(succeeded.output, options_.max_payload_bytes);
+  StateOutcome outcome =
+      !fits ? StateOutcome::Failed(
+                  {std::string(errors::kDataLimitExceeded),
+                   StrCat("The task result of ",
+                          history ? output.size() : SerializedSize(succeeded.output, SIZE_MAX),
+                          " bytes exceeds the limit of ", options_.max_payload_bytes, " bytes")})
+            : FinishWithResult(frame, state, succeeded.output);
   Resume(std::move(path), std::move(machines), std::move(outcome));
 }
 
@@ -479,9 +510,12 @@ void Step::OnTaskFailed(const TaskFailed& failed) {
   // failed. A timeout may hit a task no worker ever took: none then.
   if (!frame.task_started && !timed_out) EmitTaskStarted(frame, parts);
   const TaskPhase phase = timed_out ? TaskPhase::kTimedOut : TaskPhase::kFailed;
-  json::object details = TaskEventDetails(parts, phase);
-  details["error"] = failed.error;
-  details["cause"] = failed.cause;
+  json::object details;
+  if (options_.record_history) {
+    details = TaskEventDetails(parts, phase);
+    details["error"] = failed.error;
+    details["cause"] = failed.cause;
+  }
   Emit(&frame, TaskEventType(parts.family, phase), std::move(details));
   frame.blocker = Blocker::kNone;
   frame.task_started = false;
@@ -542,15 +576,17 @@ void Step::OnFailRequested(const FailRequested& fail) {
                {fail.error, fail.cause});
 }
 
-void Step::FinishExecution(const FrameOutcome& outcome) {
+void Step::FinishExecution(FrameOutcome outcome) {
   switch (outcome.kind) {
     case FrameOutcome::Kind::kBlocked:
       return;
     case FrameOutcome::Kind::kSucceeded: {
-      state_.output = outcome.output;
       json::object details;
-      details["output"] = Serialize(outcome.output);
-      details["outputDetails"] = json::object{{"truncated", false}};
+      if (options_.record_history) {
+        details["output"] = JsonText(outcome.output);
+        details["outputDetails"] = json::object{{"truncated", false}};
+      }
+      state_.output = std::move(outcome.output);
       Emit(nullptr, HistoryEventType::kExecutionSucceeded, std::move(details));
       state_.status = ExecutionStatus::kSucceeded;
       state_.stop_time = event_.now;

@@ -178,6 +178,20 @@ class Step {
                                FrameOutcome outcome);
   // The machine a child of `frame` (at a Parallel or Map state) runs.
   static const asl::StateMachine& ChildMachine(const asl::State& state, const Frame& child);
+  // (map_run.cc) A Distributed Map's ToleratedFailureCount/Percentage (literal, `...Path`
+  // on `input`, or JSONata) into `frame`; the error when a value is invalid.
+  std::optional<StateError> ResolveTolerance(Frame& frame, const asl::State& state,
+                                             const boost::json::value& input);
+  // Fails the Parallel/Map state of `frame` with `error`: cancels the
+  // children (kept for a redrive), emits MapRunFailed (Map Run) and
+  // Map/ParallelStateFailed.
+  StateOutcome FailChildren(Frame& frame, const asl::State& state, StateError error);
+  // --- map_run.cc ---
+  // A new Map Run ARN for the Distributed Map `state`.
+  std::string NewMapRunArn(const asl::State& state);
+  // The result slot of a Map Run iteration that failed within the threshold.
+  boost::json::object FailedIterationResult(const asl::State& state, const Frame& child,
+                                            const StateError& error);
 
   // --- redrive.cc ---
   // Runs `frame` (stopped by a failure, a timeout or StopExecution) again
@@ -202,7 +216,7 @@ class Step {
   // Continues the deepest frame of `path` with `outcome`, then every parent.
   void Resume(std::vector<Frame*> path, std::vector<const asl::StateMachine*> machines,
               StateOutcome outcome);
-  void FinishExecution(const FrameOutcome& outcome);
+  void FinishExecution(FrameOutcome outcome);
   void EndExecution(ExecutionStatus status, HistoryEventType type, const StateError& error);
   // Finds the frame blocked on `id` (a task or timer id) and the path to it.
   bool FindBlocked(std::string_view id, std::vector<Frame*>& path,
@@ -232,6 +246,10 @@ class Step {
   // $$ for the states that read it: Execution and StateMachine are built once
   // per Step (they copy the execution input), the rest is set per use.
   std::optional<boost::json::value> context_object_;
+  // With history: the JSON text of the output a transition hands to Enter,
+  // which RecordEntered takes for the StateEntered event instead of
+  // serializing the same value again.
+  std::optional<boost::json::string> next_input_text_;
   std::vector<Effect> effects_;
   std::vector<HistoryEvent> history_;
 };

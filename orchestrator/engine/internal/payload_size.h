@@ -1,0 +1,37 @@
+// Cheap checks of AWS's payload limit (States.DataLimitExceeded).
+//
+//   if (!FitsIn(output, options.max_payload_bytes)) {
+//     size_t size = SerializedSize(output, SIZE_MAX);  // exact, for the cause
+//     ...
+//   }
+//
+// Every state's output is checked, so the common case (a payload far below
+// the limit) must not format it: FitsIn first walks the document adding up
+// an upper bound of its compact JSON length (no number formatting, no
+// copies), and serializes only when that bound is over the limit.
+#ifndef STEPWISE_ORCHESTRATOR_ENGINE_INTERNAL_PAYLOAD_SIZE_H_
+#define STEPWISE_ORCHESTRATOR_ENGINE_INTERNAL_PAYLOAD_SIZE_H_
+
+#include <cstddef>
+
+#include "boost/json/string.hpp"
+#include "boost/json/value.hpp"
+
+namespace stepwise::engine::internal {
+
+// An upper bound of the length of the compact JSON text of `value` (what
+// boost::json::serialize prints), counted only until it exceeds `stop_after`
+// (then some value > stop_after).
+size_t SerializedSizeBound(const boost::json::value& value, size_t stop_after);
+
+// Whether the compact JSON text of `value` is at most `limit` bytes: exact.
+bool FitsIn(const boost::json::value& value, size_t limit);
+
+// The compact JSON text of `value` (Serialize) as a json::string, for the
+// payloads of history events: no std::string in between, and the usual
+// small payload is allocated once at its exact size.
+boost::json::string JsonText(const boost::json::value& value);
+
+}  // namespace stepwise::engine::internal
+
+#endif  // STEPWISE_ORCHESTRATOR_ENGINE_INTERNAL_PAYLOAD_SIZE_H_
