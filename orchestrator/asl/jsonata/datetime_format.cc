@@ -9,12 +9,6 @@
 namespace stepwise::jsonata::internal {
 namespace {
 
-const char* const kDays[] = {"",         "Monday", "Tuesday",  "Wednesday",
-                             "Thursday", "Friday", "Saturday", "Sunday"};
-const char* const kMonths[] = {"January",   "February", "March",    "April",
-                               "May",       "June",     "July",     "August",
-                               "September", "October",  "November", "December"};
-
 std::string ChangeCase(std::string s, bool upper) {
   for (char& c : s) {
     c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
@@ -28,10 +22,10 @@ std::string FormatName(const DateTimePart& part, double value) {
   int index = std::isnan(value) ? -1 : static_cast<int>(value);
   if (part.component == 'M' || part.component == 'x') {
     if (index < 1 || index > 12) return "undefined";
-    name = kMonths[index - 1];
+    name = kMonthNames[index - 1];
   } else if (part.component == 'F') {
     if (index < 0 || index > 7) return "undefined";
-    name = kDays[index];
+    name = kDayNames[index];
   } else {
     Fail("D3133", -1, std::string(1, part.component));
   }

@@ -15,12 +15,6 @@
 namespace stepwise::jsonata::internal {
 namespace {
 
-const char* const kDays[] = {"",         "Monday", "Tuesday",  "Wednesday",
-                             "Thursday", "Friday", "Saturday", "Sunday"};
-const char* const kMonths[] = {"January",   "February", "March",    "April",
-                               "May",       "June",     "July",     "August",
-                               "September", "October",  "November", "December"};
-
 // A parsed component; `defined` false is JavaScript's undefined (an unknown
 // month name), which is not the same as NaN.
 struct Component {
@@ -86,9 +80,9 @@ PartMatcher NameMatcher(const DateTimePart& part) {
     lookup[key] = index;
   };
   if (part.component == 'M' || part.component == 'x') {
-    for (int i = 0; i < 12; ++i) add(kMonths[i], i + 1);
+    for (int i = 0; i < 12; ++i) add(kMonthNames[i], i + 1);
   } else if (part.component == 'F') {
-    for (int i = 1; i < 8; ++i) add(kDays[i], i);
+    for (int i = 1; i < 8; ++i) add(kDayNames[i], i);
   } else if (part.component == 'P') {
     lookup = {{"am", 0}, {"AM", 0}, {"pm", 1}, {"PM", 1}};
   } else {

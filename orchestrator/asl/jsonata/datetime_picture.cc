@@ -9,6 +9,12 @@
 #include "orchestrator/asl/jsonata/error.h"
 
 namespace stepwise::jsonata::internal {
+
+const char* const kDayNames[8] = {"",         "Monday", "Tuesday",  "Wednesday",
+                                  "Thursday", "Friday", "Saturday", "Sunday"};
+const char* const kMonthNames[12] = {"January",   "February", "March",    "April",
+                                     "May",       "June",     "July",     "August",
+                                     "September", "October",  "November", "December"};
 namespace {
 
 constexpr double kMillisInADay = 86400000.0;

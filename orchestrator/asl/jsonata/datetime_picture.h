@@ -19,6 +19,11 @@
 
 namespace stepwise::jsonata::internal {
 
+// English names, as jsonata's datetime.js uses for [FNn] and [MNn]: days
+// indexed 1 (Monday) to 7 (Sunday) with [0] empty, months 0 (January) to 11.
+extern const char* const kDayNames[8];
+extern const char* const kMonthNames[12];
+
 struct DateTimePart {
   bool literal = false;
   std::string value;  // literal text
