@@ -17,7 +17,7 @@ namespace stepwise::testing {
 
 // Calls `done` every `poll` until it returns true (then true) or `timeout`
 // passes (then false; `done` was called at least once).
-inline bool AwaitTrue(const std::function<bool()>& done, absl::Duration timeout,
+inline bool AwaitTrue(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(10),
                       absl::Duration poll = absl::Milliseconds(50)) {
   const absl::Time deadline = absl::Now() + timeout;
   while (!done()) {

@@ -32,6 +32,7 @@
 #include "persistence/memory/memory_store.h"
 #include "stepwise/v1/error_details.pb.h"
 #include "stepwise/v1/states.grpc.pb.h"
+#include "tests/testing/await.h"
 
 namespace stepwise::service::testing {
 
@@ -94,15 +95,7 @@ inline void ExpectError(const grpc::Status& status, grpc::StatusCode code,
 }
 
 // Polls `predicate` until it holds or `timeout` passes (no fixed sleeps).
-inline bool AwaitTrue(const std::function<bool()>& predicate,
-                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return predicate();
-}
+using ::stepwise::testing::AwaitTrue;
 
 // Forwards every commit to `next` and remembers the tokens of the tasks
 // they scheduled (a PENDING task's token is otherwise only in the store).

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tests/testing/await.h"
 #include "worker/sdk/worker.h"
 
 namespace stepwise::worker::testing {
@@ -107,17 +108,8 @@ class Board {
   bool open_ = false;
 };
 
-// For state only the worker holds (its Stats): checks `predicate` every few
-// milliseconds until it holds or `timeout` passes.
-inline bool AwaitTrue(const std::function<bool()>& predicate,
-                      absl::Duration timeout = absl::Seconds(5)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!predicate()) {
-    if (absl::Now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
+// For state only the worker holds (its Stats): polls with a deadline.
+using ::stepwise::testing::AwaitTrue;
 
 inline WorkerOptions TestOptions(const std::string& endpoint) {
   WorkerOptions options;
