@@ -1,8 +1,10 @@
 #include "orchestrator/engine/internal/context_usage.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "boost/json/serialize.hpp"
 
@@ -11,9 +13,53 @@ namespace {
 
 namespace json = ::boost::json;
 
-using TextTest = bool (*)(std::string_view);
+using TextTest = std::function<bool(std::string_view)>;
 
 bool MentionsContext(std::string_view text) { return text.find("$$") != std::string_view::npos; }
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Whether `text` at `at` is `.NAME` followed by a character that ends the
+// field: then the path reads only that field of the node before it.
+bool IsFieldStep(std::string_view text, size_t at, std::string_view name) {
+  if (!text.substr(at).starts_with('.') || !text.substr(at + 1).starts_with(name)) return false;
+  const size_t end = at + 1 + name.size();
+  return end >= text.size() || !IsNameChar(text[end]);
+}
+
+// Whether a `.NAME` field step starts at `at` (any name).
+bool IsAnyFieldStep(std::string_view text, size_t at) {
+  return at + 1 < text.size() && text[at] == '.' && IsNameChar(text[at + 1]);
+}
+
+// Every `$$` is followed by `.Field` other than Execution, or by
+// `.Execution.Field` other than Input: the path cannot reach the execution
+// input. Anything else (`$$` alone, brackets, wildcards, `..`) may.
+bool MentionsExecutionInput(std::string_view text) {
+  for (size_t i = text.find("$$"); i != std::string_view::npos; i = text.find("$$", i + 2)) {
+    const size_t after = i + 2;
+    if (!IsAnyFieldStep(text, after)) return true;
+    if (!IsFieldStep(text, after, "Execution")) continue;
+    const size_t field = after + 1 + std::string_view("Execution").size();
+    if (!IsAnyFieldStep(text, field) || IsFieldStep(text, field, "Input")) return true;
+  }
+  return false;
+}
+
+// The once-per-step parts of $$ that `text` may read: `$$.Execution...`,
+// `$$.StateMachine...`; both for `$$` followed by anything but a field name.
+unsigned ContextSectionsOf(std::string_view text) {
+  unsigned sections = 0;
+  for (size_t i = text.find("$$"); i != std::string_view::npos; i = text.find("$$", i + 2)) {
+    const size_t after = i + 2;
+    if (!IsAnyFieldStep(text, after)) return ContextUsage::kExecution | ContextUsage::kStateMachine;
+    if (IsFieldStep(text, after, "Execution")) sections |= ContextUsage::kExecution;
+    if (IsFieldStep(text, after, "StateMachine")) sections |= ContextUsage::kStateMachine;
+  }
+  return sections;
+}
 
 // `$` followed by a variable name's first character: `$x`, `$x.a`, also
 // inside intrinsic calls. May over-report (a literal "$x"), which only costs
@@ -31,7 +77,7 @@ bool MentionsVariable(std::string_view text) {
 // Whether any expression text of a state passes `test`.
 class Scanner {
  public:
-  explicit Scanner(TextTest test) : test_(test) {}
+  explicit Scanner(TextTest test) : test_(std::move(test)) {}
 
   bool State(const asl::State& state) const {
     if (Mentions(state.input_path) || Mentions(state.parameters) ||
@@ -111,10 +157,24 @@ ContextUsage::ContextUsage(const asl::StateMachine& machine) { Scan(machine); }
 void ContextUsage::Scan(const asl::StateMachine& machine) {
   const Scanner context(MentionsContext);
   const Scanner variables(MentionsVariable);
+  const Scanner execution_input(MentionsExecutionInput);
+  unsigned sections = 0;
+  // Sees every text of a state (the test never answers true).
+  const Scanner section_scanner([&sections](std::string_view text) {
+    sections |= ContextSectionsOf(text);
+    return false;
+  });
   for (const asl::State& state : machine.states) {
     // JSONata states bind $states.context and every visible variable.
     const bool jsonata = state.query_language == asl::QueryLanguage::kJsonata;
     if (jsonata || context.State(state)) states_.insert(&state);
+    if (jsonata || execution_input.State(state)) input_states_.insert(&state);
+    sections = jsonata ? kExecution | kStateMachine : 0;
+    section_scanner.State(state);
+    if (sections != 0) sections_.emplace(&state, sections);
+    if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
+      resources_.emplace(&state, SplitResource(task->resource));
+    }
     if (jsonata || Assigns(state) || variables.State(state)) variable_states_.insert(&state);
     if (const auto* parallel = std::get_if<asl::ParallelFields>(&state.fields)) {
       for (const auto& branch : parallel->branches) Scan(*branch);

@@ -346,4 +346,67 @@ Outcome<json::value> ApplyResultPath(const std::optional<asl::PathField>& path,
   return output;
 }
 
+std::optional<ResultPathUndo> ApplyResultPathInPlace(const std::optional<asl::PathField>& path,
+                                                     json::value& document, json::value& result,
+                                                     const ExpressionCache* expressions) {
+  if (!path.has_value() || path->is_null || expressions == nullptr) return std::nullopt;
+  const asl::JsonPath* parsed = expressions->Path(path->path);
+  if (parsed == nullptr || parsed->context_object || !parsed->variable.empty() ||
+      parsed->segments.empty()) {
+    return std::nullopt;
+  }
+  // First a walk that changes nothing: every existing node on the path must
+  // be an object (what ApplyResultPath would report otherwise is its job).
+  const json::value* node = &document;
+  for (const asl::PathSegment& seg : parsed->segments) {
+    if (seg.kind != asl::PathSegment::Kind::kField) return std::nullopt;
+    const json::object* object = node->if_object();
+    if (object == nullptr) return std::nullopt;
+    node = object->if_contains(seg.field);
+    if (node == nullptr) break;  // From here on ApplyResultPath creates objects.
+  }
+  ResultPathUndo undo;
+  undo.path = parsed;
+  json::value* current = &document;
+  const size_t last = parsed->segments.size() - 1;
+  for (size_t i = 0; i <= last; ++i) {
+    json::object& object = current->get_object();
+    const std::string& field = parsed->segments[i].field;
+    auto it = object.find(field);
+    if (it == object.end()) {
+      if (undo.created_at == SIZE_MAX) undo.created_at = i;
+      // The same places as ApplyResultPath's: appended at the end.
+      if (i == last) {
+        object[field] = std::move(result);
+        break;
+      }
+      it = object.emplace(field, json::object()).first;
+    } else if (i == last) {
+      undo.previous = std::move(it->value());
+      it->value() = std::move(result);
+      break;
+    }
+    current = &it->value();
+  }
+  return undo;
+}
+
+void UndoResultPath(ResultPathUndo& undo, json::value& document) {
+  if (undo.path == nullptr) return;  // The document was not changed.
+  const std::vector<asl::PathSegment>& segments = undo.path->segments;
+  const size_t stop = undo.created_at != SIZE_MAX ? undo.created_at : segments.size() - 1;
+  json::value* current = &document;
+  for (size_t i = 0; i < stop; ++i)
+    current = &current->get_object().find(segments[i].field)->value();
+  json::object& object = current->get_object();
+  auto it = object.find(segments[stop].field);
+  if (undo.created_at != SIZE_MAX) {
+    // The added field is the object's last member; stable_erase keeps the
+    // order even if it were not.
+    object.stable_erase(it);
+  } else {
+    it->value() = std::move(undo.previous);
+  }
+}
+
 }  // namespace stepwise::engine

@@ -107,6 +107,28 @@ Outcome<boost::json::value> ApplyResultPath(const std::optional<asl::PathField>&
                                             boost::json::value result,
                                             const ExpressionCache* expressions = nullptr);
 
+// ResultPath applied to `document` itself instead of a copy (a Pass state
+// whose input is replaced by its output anyway). Only for a non-empty
+// `$`-rooted path of fields that `document`'s objects can take; otherwise
+// nullopt, and `document` and `result` are untouched (use ApplyResultPath,
+// which also reports the errors). On success `result` is moved into
+// `document` at the path, exactly as ApplyResultPath would place it in its
+// copy, and the returned record lets UndoResultPath restore `document`.
+struct ResultPathUndo {
+  // Null: nothing to undo (a document moved through unchanged).
+  const asl::JsonPath* path = nullptr;
+  // The first segment whose field was added (the objects from there on are
+  // new); SIZE_MAX when the last field existed and `previous` holds its value.
+  size_t created_at = SIZE_MAX;
+  boost::json::value previous;
+};
+std::optional<ResultPathUndo> ApplyResultPathInPlace(const std::optional<asl::PathField>& path,
+                                                     boost::json::value& document,
+                                                     boost::json::value& result,
+                                                     const ExpressionCache* expressions);
+// Puts `document` (as ApplyResultPathInPlace left it) back as it was.
+void UndoResultPath(ResultPathUndo& undo, boost::json::value& document);
+
 }  // namespace stepwise::engine
 
 #endif  // STEPWISE_ORCHESTRATOR_ENGINE_DATA_FLOW_H_

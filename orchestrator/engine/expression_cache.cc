@@ -9,14 +9,39 @@ namespace json = ::boost::json;
 
 }  // namespace
 
-ExpressionCache::ExpressionCache(const asl::StateMachine& machine) { AddMachine(machine); }
+ExpressionCache::ExpressionCache(const asl::StateMachine& machine) {
+  AddMachine(machine);
+  IndexAddresses();
+}
+
+void ExpressionCache::IndexAddresses() {
+  for (std::string_view text : added_) {
+    const absl::string_view key(text.data(), text.size());
+    ByAddress entry;
+    entry.size = text.size();
+    if (auto it = paths_.find(key); it != paths_.end()) entry.path = &it->second;
+    if (auto it = intrinsics_.find(key); it != intrinsics_.end()) entry.intrinsic = &it->second;
+    if (entry.path != nullptr || entry.intrinsic != nullptr) by_address_[text.data()] = entry;
+  }
+  added_.clear();
+  added_.shrink_to_fit();
+}
 
 const asl::JsonPath* ExpressionCache::Path(std::string_view text) const {
+  if (auto it = by_address_.find(text.data());
+      it != by_address_.end() && it->second.size == text.size() && it->second.path != nullptr) {
+    return it->second.path;
+  }
   auto it = paths_.find(absl::string_view(text.data(), text.size()));
   return it == paths_.end() ? nullptr : &it->second;
 }
 
 const asl::IntrinsicCall* ExpressionCache::Intrinsic(std::string_view text) const {
+  if (auto it = by_address_.find(text.data()); it != by_address_.end() &&
+                                               it->second.size == text.size() &&
+                                               it->second.intrinsic != nullptr) {
+    return it->second.intrinsic;
+  }
   auto it = intrinsics_.find(absl::string_view(text.data(), text.size()));
   return it == intrinsics_.end() ? nullptr : &it->second;
 }
@@ -44,15 +69,18 @@ void ExpressionCache::AddJsonata(const json::value& value) {
   }
 }
 
-void ExpressionCache::AddPath(const std::string& text) {
-  if (text.empty() || paths_.contains(text)) return;
+void ExpressionCache::AddPath(std::string_view text) {
+  if (text.empty()) return;
+  added_.push_back(text);
+  const absl::string_view key(text.data(), text.size());
+  if (paths_.contains(key) || intrinsics_.contains(key)) return;
   if (asl::LooksLikeIntrinsicCall(text)) {
     absl::StatusOr<asl::IntrinsicCall> call = asl::ParseIntrinsicCall(text);
-    if (call.ok()) intrinsics_.emplace(text, std::move(*call));
+    if (call.ok()) intrinsics_.emplace(std::string(text), std::move(*call));
     return;
   }
   absl::StatusOr<asl::JsonPath> path = asl::ParseJsonPath(text);
-  if (path.ok()) paths_.emplace(text, std::move(*path));
+  if (path.ok()) paths_.emplace(std::string(text), std::move(*path));
 }
 
 void ExpressionCache::AddTemplate(const json::value& value) {
@@ -62,7 +90,8 @@ void ExpressionCache::AddTemplate(const json::value& value) {
     for (const auto& member : *object) {
       std::string_view key(member.key().data(), member.key().size());
       if (key.ends_with(".$") && member.value().is_string()) {
-        AddPath(std::string(member.value().get_string()));
+        const json::string& text = member.value().get_string();
+        AddPath(std::string_view(text.data(), text.size()));
       } else {
         AddTemplate(member.value());
       }
@@ -74,7 +103,8 @@ void ExpressionCache::AddRule(const asl::ChoiceRule& rule) {
   if (rule.assign) AddTemplate(*rule.assign);
   AddPath(rule.variable);
   if (rule.operand_is_path && rule.operand.is_string()) {
-    AddPath(std::string(rule.operand.get_string()));
+    const json::string& text = rule.operand.get_string();
+    AddPath(std::string_view(text.data(), text.size()));
   }
   for (const asl::ChoiceRule& child : rule.children) AddRule(child);
 }

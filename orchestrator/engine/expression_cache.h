@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "orchestrator/asl/intrinsic_function.h"
@@ -21,7 +22,9 @@ class ExpressionCache {
  public:
   explicit ExpressionCache(const asl::StateMachine& machine);
 
-  // Null when `text` was not in the definition (or did not parse).
+  // Null when `text` was not in the definition (or did not parse). A view
+  // of the definition's own text (the model's string, a template's value)
+  // is found by its address, without hashing the text.
   const asl::JsonPath* Path(std::string_view text) const;
   const asl::IntrinsicCall* Intrinsic(std::string_view text) const;
   // A JSONata field's expression, keyed by the whole `{% ... %}` text.
@@ -29,7 +32,11 @@ class ExpressionCache {
 
  private:
   void AddMachine(const asl::StateMachine& machine);
-  void AddPath(const std::string& text);
+  // `text` views the definition's own storage (see Path).
+  void AddPath(std::string_view text);
+  // Fills by_address_ once every text has been added (the maps' values
+  // move while they grow).
+  void IndexAddresses();
   void AddTemplate(const boost::json::value& value);
   void AddRule(const asl::ChoiceRule& rule);
   // Every `{% %}` string in `value`, recursively (JSONata-mode fields).
@@ -37,6 +44,15 @@ class ExpressionCache {
   void AddJsonataText(const std::optional<std::string>& text);
 
   absl::flat_hash_map<std::string, asl::JsonPath> paths_;
+  // The definition's texts by the address of their characters: the machine
+  // is immutable and outlives this cache, so an address names one text.
+  struct ByAddress {
+    size_t size = 0;
+    const asl::JsonPath* path = nullptr;
+    const asl::IntrinsicCall* intrinsic = nullptr;
+  };
+  absl::flat_hash_map<const char*, ByAddress> by_address_;
+  std::vector<std::string_view> added_;  // Until IndexAddresses.
   absl::flat_hash_map<std::string, asl::IntrinsicCall> intrinsics_;
   absl::flat_hash_map<std::string, std::shared_ptr<const jsonata::Expression>> jsonata_;
 };

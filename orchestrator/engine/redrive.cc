@@ -86,6 +86,8 @@ void Step::OnRedriveRequested(const RedriveRequested& redrive) {
   state_.error.clear();
   state_.cause.clear();
   context_object_.reset();  // $$.Execution.RedriveCount changed.
+  context_sections_ = 0;
+  context_has_input_ = false;
   Emit(nullptr, HistoryEventType::kExecutionRedriven,
        json::object{{"redriveCount", state_.redrive_count}});
   if (machine_.timeout_seconds) {

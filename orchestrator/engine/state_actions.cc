@@ -82,6 +82,14 @@ Outcome<std::string> ResolveString(const asl::DynamicString& field, std::string_
   return std::string(value.value().get_string());
 }
 
+// Whether `path` (a ResultPath or OutputPath) is `$`: the whole value.
+bool IsRootPath(const std::optional<asl::PathField>& path, const ExpressionCache& expressions) {
+  if (!path || path->is_null) return false;
+  const asl::JsonPath* parsed = expressions.Path(path->path);
+  return parsed != nullptr && !parsed->context_object && parsed->variable.empty() &&
+         parsed->segments.empty();
+}
+
 }  // namespace
 
 StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
@@ -95,14 +103,45 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       Selection effective;
       STEPWISE_TRY(effective, EffectiveSelection(state, frame.input, ctx));
       const auto& pass = std::get<asl::PassFields>(state.fields);
+      // The output is often the input itself, whole or with the result put in
+      // at ResultPath: then it is frame.input moved (no copy), since the next
+      // state's Enter replaces frame.input anyway. Continue puts the input
+      // back if the output fails the size check, or when the frame ends here
+      // (see moved_input_). Not with an OutputPath other than `$`, which may
+      // fail or select a part.
+      const bool output_whole = !state.output_path || IsRootPath(state.output_path, expressions_);
+      const bool result_is_input = !pass.result && &effective.get() == &frame.input;
+      const bool keeps_input =
+          output_whole && ((state.result_path && state.result_path->is_null) ||
+                           (result_is_input &&
+                            (!state.result_path || IsRootPath(state.result_path, expressions_))));
+      if (keeps_input) {
+        // Assign's `$` is the Pass state's result (Result, else the effective input).
+        std::optional<json::object> assigned;
+        STEPWISE_TRY(assigned,
+                     EvaluateAssignment(state, state.assign,
+                                        pass.result ? *pass.result : effective.get(), context));
+        moved_input_.emplace(MovedInput{&frame, ResultPathUndo{}});
+        StateOutcome outcome = StateOutcome::Transition(state, std::move(frame.input));
+        outcome.assigned = std::move(assigned);
+        return outcome;
+      }
       json::value result = pass.result ? *pass.result : std::move(effective).Take();
-      // Assign's `$` is the Pass state's result (Result, else the effective input).
       std::optional<json::object> assigned;
       STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, result, context));
       json::value output;
-      STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result),
-                                           &expressions_));
-      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
+      std::optional<ResultPathUndo> in_place;
+      if (!state.output_path) {
+        in_place = ApplyResultPathInPlace(state.result_path, frame.input, result, &expressions_);
+      }
+      if (in_place) {
+        output = std::move(frame.input);
+        moved_input_.emplace(MovedInput{&frame, std::move(*in_place)});
+      } else {
+        STEPWISE_TRY(output, ApplyResultPath(state.result_path, frame.input, std::move(result),
+                                             &expressions_));
+        STEPWISE_TRY(output, ApplyOutputPath(state.output_path, std::move(output), ctx));
+      }
       StateOutcome outcome = StateOutcome::Transition(state, std::move(output));
       outcome.assigned = std::move(assigned);
       return outcome;
@@ -217,7 +256,7 @@ StateOutcome Step::ScheduleTaskFor(Frame& frame, const asl::State& state, json::
                                  StrCat("The task input of ", size, " bytes exceeds the limit of ",
                                         options().max_payload_bytes, " bytes")});
   }
-  ResourceParts parts = SplitResource(task.resource);
+  const ResourceParts& parts = context_usage_.Resource(state);
   json::object details;
   if (history) {
     details = TaskEventDetails(parts, TaskPhase::kScheduled);

@@ -93,7 +93,10 @@ Step::Step(const asl::StateMachine& machine, const InterpreterOptions& options,
       expressions_(expressions),
       state_(state),
       event_(event),
-      entropy_(event.entropy) {}
+      entropy_(event.entropy) {
+  // A step records a handful of events at least (a Map's items grow it).
+  if (options_.record_history) history_.reserve(16);
+}
 
 void Step::Run() {
   std::visit(
@@ -155,20 +158,48 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
   context.expressions = &expressions_;
   if (context_usage_.UsesVariables(state)) context.variables = ScopeOf(frame);
   if (!context_usage_.Uses(state)) return context;
-  if (!context_object_) {
-    json::object execution;
-    execution["Id"] = state_.info.execution_arn;
-    execution["Input"] = state_.input;
-    execution["Name"] = state_.info.name;
-    execution["RoleArn"] = state_.info.role_arn;
-    execution["StartTime"] = FormatTimestamp(state_.start_time);
-    execution["RedriveCount"] = state_.redrive_count;
-    if (state_.redrive_count > 0) execution["RedriveTime"] = FormatTimestamp(state_.redrive_time);
+  // Execution and StateMachine are built once per Step, and only when a
+  // state may read them; a state needing one that is missing rebuilds the
+  // object with both sets first (the usual order) and keeps the per-use
+  // parts after them as they were. $$.Execution.Input is a copy of the
+  // execution input: made only for a state that may read it (the key is
+  // always there, so the order does not depend on which state built it).
+  const bool needs_input = context_usage_.UsesExecutionInput(state);
+  unsigned sections = context_usage_.ContextSections(state);
+  if (needs_input) sections |= ContextUsage::kExecution;
+  if (!context_object_ || (sections & ~context_sections_) != 0) {
+    sections |= context_sections_;
     json::object object;
-    object["Execution"] = std::move(execution);
-    object["StateMachine"] = json::object{{"Id", state_.info.state_machine_arn},
-                                          {"Name", state_.info.state_machine_name}};
+    if (sections & ContextUsage::kExecution) {
+      json::object execution;
+      execution["Id"] = state_.info.execution_arn;
+      context_has_input_ = needs_input || context_has_input_;
+      execution["Input"] = context_has_input_ ? state_.input : json::value();
+      execution["Name"] = state_.info.name;
+      execution["RoleArn"] = state_.info.role_arn;
+      execution["StartTime"] = FormatTimestamp(state_.start_time);
+      execution["RedriveCount"] = state_.redrive_count;
+      if (state_.redrive_count > 0) {
+        execution["RedriveTime"] = FormatTimestamp(state_.redrive_time);
+      }
+      object["Execution"] = std::move(execution);
+    }
+    if (sections & ContextUsage::kStateMachine) {
+      object["StateMachine"] = json::object{{"Id", state_.info.state_machine_arn},
+                                            {"Name", state_.info.state_machine_name}};
+    }
+    if (context_object_) {
+      for (json::key_value_pair& entry : context_object_->get_object()) {
+        if (entry.key() != "Execution" && entry.key() != "StateMachine") {
+          object.emplace(entry.key(), std::move(entry.value()));
+        }
+      }
+    }
+    context_sections_ = sections;
     context_object_.emplace(std::move(object));
+  } else if (needs_input && !context_has_input_) {
+    context_object_->get_object()["Execution"].get_object()["Input"] = state_.input;
+    context_has_input_ = true;
   }
   json::object& object = context_object_->get_object();
   object["State"] = json::object{{"EnteredTime", FormatTimestamp(frame.entered_at)},
@@ -259,7 +290,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
     const asl::State& state = *machine.Find(frame.state);
     switch (outcome.kind) {
       case StateOutcome::Kind::kBlocked:
-        return {FrameOutcome::Kind::kBlocked, nullptr, {}};
+        return {FrameOutcome::Kind::kBlocked, nullptr, {}, std::nullopt};
       case StateOutcome::Kind::kFailed: {
         // AWS names the state in the cause of the errors it raises itself:
         // "An error occurred while executing the state 'X' (entered at the
@@ -286,7 +317,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         outcome = HandleFailure(frame, state, outcome.error);
         if (outcome.kind == StateOutcome::Kind::kFailed) {
           frame.blocker = Blocker::kNone;
-          return {FrameOutcome::Kind::kFailed, nullptr, outcome.error};
+          return {FrameOutcome::Kind::kFailed, nullptr, outcome.error, std::nullopt};
         }
         continue;
       }
@@ -304,6 +335,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
           size = SerializedSize(outcome.output, SIZE_MAX);
         }
         if (size > options_.max_payload_bytes) {
+          RestoreMovedInput(frame, outcome.output);
           outcome = StateOutcome::Failed(
               {std::string(errors::kDataLimitExceeded),
                StrCat("The state/task '", state.name, "' returned a result with a size of ", size,
@@ -319,15 +351,29 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         if (outcome.assigned) CommitAssignment(frame, std::move(*outcome.assigned), exited);
         Emit(&frame, HistoryEventType::kStateExited, std::move(exited), state.type);
         if (outcome.kind == StateOutcome::Kind::kEnd) {
-          return {FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}};
+          RestoreMovedInput(frame, outcome.output);
+          FrameOutcome succeeded{
+              FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}, std::nullopt};
+          if (options_.record_history) succeeded.output_text = std::move(serialized);
+          return succeeded;
         }
         // The next state's StateEntered shows this output as its input.
         if (options_.record_history) next_input_text_ = std::move(serialized);
+        moved_input_.reset();  // Enter replaces frame.input.
         outcome = Enter(frame, machine, outcome.next, std::move(outcome.output));
         continue;
       }
     }
   }
+}
+
+void Step::RestoreMovedInput(Frame& frame, const json::value& output) {
+  if (!moved_input_) return;
+  if (moved_input_->frame == &frame) {
+    frame.input = output;
+    UndoResultPath(moved_input_->undo, frame.input);
+  }
+  moved_input_.reset();
 }
 
 StateOutcome Step::HandleFailure(Frame& frame, const asl::State& state, const StateError& error) {
@@ -451,7 +497,7 @@ void Step::OnTaskStarted(const TaskStarted& started) {
   }
   Frame& frame = *path.back();
   const asl::State& state = *machines.back()->Find(frame.state);
-  EmitTaskStarted(frame, SplitResource(std::get<asl::TaskFields>(state.fields).resource));
+  EmitTaskStarted(frame, context_usage_.Resource(state));
 }
 
 void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts) {
@@ -468,7 +514,7 @@ void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
   }
   Frame& frame = *path.back();
   const asl::State& state = *machines.back()->Find(frame.state);
-  ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  const ResourceParts& parts = context_usage_.Resource(state);
   // The worker finished before its TaskStarted was recorded: started, then
   // succeeded (the late TaskStarted is ignored).
   if (!frame.task_started) EmitTaskStarted(frame, parts);
@@ -504,7 +550,7 @@ void Step::OnTaskFailed(const TaskFailed& failed) {
   }
   Frame& frame = *path.back();
   const asl::State& state = *machines.back()->Find(frame.state);
-  ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  const ResourceParts& parts = context_usage_.Resource(state);
   bool timed_out = failed.error == errors::kTimeout || failed.error == errors::kHeartbeatTimeout;
   // A worker's failure before its TaskStarted was recorded: started, then
   // failed. A timeout may hit a task no worker ever took: none then.
@@ -530,7 +576,7 @@ void Step::OnTaskScheduleFailed(const TaskScheduleFailed& failed) {
   }
   Frame& frame = *path.back();
   const asl::State& state = *machines.back()->Find(frame.state);
-  ResourceParts parts = SplitResource(std::get<asl::TaskFields>(state.fields).resource);
+  const ResourceParts& parts = context_usage_.Resource(state);
   // Never started: no worker could take a task that was not scheduled.
   json::object details = TaskEventDetails(parts, TaskPhase::kScheduleFailed);
   details["error"] = failed.error;
@@ -583,7 +629,8 @@ void Step::FinishExecution(FrameOutcome outcome) {
     case FrameOutcome::Kind::kSucceeded: {
       json::object details;
       if (options_.record_history) {
-        details["output"] = JsonText(outcome.output);
+        details["output"] =
+            outcome.output_text ? std::move(*outcome.output_text) : JsonText(outcome.output);
         details["outputDetails"] = json::object{{"truncated", false}};
       }
       state_.output = std::move(outcome.output);

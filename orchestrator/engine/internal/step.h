@@ -12,6 +12,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
 #include "orchestrator/asl/model.h"
+#include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/effects.h"
 #include "orchestrator/engine/entropy.h"
 #include "orchestrator/engine/evaluation_context.h"
@@ -61,9 +62,10 @@ struct FrameOutcome {
   Kind kind = Kind::kBlocked;
   boost::json::value output;
   StateError error;
+  // kSucceeded with history: the JSON text of `output` (its last
+  // StateExited's), which ExecutionSucceeded shows again.
+  std::optional<boost::json::string> output_text;
 };
-
-struct ResourceParts;
 
 class Step {
  public:
@@ -246,25 +248,30 @@ class Step {
   // $$ for the states that read it: Execution and StateMachine are built once
   // per Step (they copy the execution input), the rest is set per use.
   std::optional<boost::json::value> context_object_;
+  // Whether context_object_ holds $$.Execution.Input (else null there).
+  bool context_has_input_ = false;
+  // The ContextUsage sections built into context_object_ (Execution,
+  // StateMachine; the others are set per use).
+  unsigned context_sections_ = 0;
   // With history: the JSON text of the output a transition hands to Enter,
   // which RecordEntered takes for the StateEntered event instead of
   // serializing the same value again.
   std::optional<boost::json::string> next_input_text_;
+  // A Pass state whose output is its frame's input moved and changed in
+  // place (ApplyResultPathInPlace): the Continue that takes the outcome
+  // right after either lets the next state's Enter replace frame.input, or
+  // restores it (size check failed, or the frame ended: the state document
+  // keeps each frame's last input).
+  struct MovedInput {
+    Frame* frame = nullptr;
+    ResultPathUndo undo;
+  };
+  std::optional<MovedInput> moved_input_;
+  // The output of `frame`'s last state, back to its input (see moved_input_).
+  void RestoreMovedInput(Frame& frame, const boost::json::value& output);
   std::vector<Effect> effects_;
   std::vector<HistoryEvent> history_;
 };
-
-// "lambda" / "invoke" style split of a Task resource for history events,
-// and which family of events the resource gets (history.h): Activity* for
-// an activity ARN, LambdaFunction* for a Lambda function ARN used as the
-// Resource itself, Task* for everything else (service integrations).
-struct ResourceParts {
-  enum class Family { kTask, kActivity, kLambdaFunction };
-  std::string type;
-  std::string resource;
-  Family family = Family::kTask;
-};
-ResourceParts SplitResource(std::string_view resource);
 
 // The phases of a task that history records.
 enum class TaskPhase { kScheduled, kScheduleFailed, kStarted, kSucceeded, kFailed, kTimedOut };
