@@ -138,7 +138,9 @@ class ExecutionStore {
   // kNotFound: no such execution. kAborted: the version moved (nothing is
   // written). kFailedPrecondition: the execution is closed and the update is
   // not a redrive, or it is RUNNING and the update is one. kAlreadyExists: a
-  // new task's token is already in use.
+  // new task's token is already in use. A new task with a claim
+  // (TaskRecord::claim; CreateExecution's first step too) is inserted CLAIMED,
+  // as ClaimTask at the claim's time would leave it.
   virtual absl::StatusOr<int64_t> CommitStep(const StepUpdate& update,
                                              int64_t expected_version) = 0;
 

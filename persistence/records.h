@@ -181,6 +181,15 @@ struct HistoryQuery {
   bool reverse = false;
 };
 
+// A new task handed to a waiting poll by the step that creates it
+// (TaskRecord::claim, orchestrator/dispatch: the dispatcher reserves a poll
+// before the commit and delivers once it returned OK).
+struct TaskClaim {
+  std::string worker_id;   // Recorded as the task's worker_id.
+  absl::Time claimed_at;   // The claim's "now": the first heartbeat.
+  absl::Time lease_until;  // >= claimed_at (TaskLeaseFor counted from it).
+};
+
 // An outbox row: a task a worker should run.
 struct TaskRecord {
   std::string execution_arn;
@@ -202,7 +211,15 @@ struct TaskRecord {
   // task. Globally unique like task_token; empty for other tasks.
   std::string invocation_token;
 
-  // Maintained by the store; ignored in CommitStep's new_tasks.
+  // CommitStep / CreateExecution new_tasks only (never set on what a store
+  // returns): when set, the task is inserted already CLAIMED, exactly the row
+  // ClaimTask(queue, claim->worker_id, rule, claim->claimed_at) would leave:
+  // worker_id, lease_until, last_heartbeat = claimed_at, delivery_count 1.
+  // Nobody else claims it before its lease ends, and its queue is not
+  // notified for it. Unset: inserted PENDING, as before.
+  std::optional<TaskClaim> claim;
+
+  // Maintained by the store; ignored in CommitStep's new_tasks (see claim).
   TaskStatus status = TaskStatus::kPending;
   std::string worker_id;  // Last claimer.
   std::optional<absl::Time> lease_until;

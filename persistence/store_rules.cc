@@ -71,6 +71,10 @@ absl::Status ValidateStepUpdate(const StepUpdate& update) {
       return absl::InvalidArgumentError(
           StrCat("Task '", task.task_id, "' needs a token and a queue"));
     }
+    if (task.claim.has_value() && task.claim->lease_until < task.claim->claimed_at) {
+      return absl::InvalidArgumentError(
+          StrCat("Task '", task.task_id, "' is claimed with a lease ending before its claim"));
+    }
   }
   std::set<std::string_view> timer_ids;
   for (const TimerRecord& timer : update.new_timers) {

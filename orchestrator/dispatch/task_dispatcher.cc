@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -175,35 +174,6 @@ void TaskDispatcher::SweepAll() {
   Enqueue(polls_.TakeAllClaims());
 }
 
-void TaskDispatcher::OnCommitted(const persistence::StepUpdate& update) {
-  const bool closes_tasks =
-      !update.completed_task_ids.empty() || !update.cancelled_task_ids.empty() ||
-      !update.timed_out_task_ids.empty() || update.status != persistence::ExecutionStatus::kRunning;
-  if (update.new_tasks.empty() && !closes_tasks) return;
-  std::set<std::string_view> queues;
-  for (const persistence::TaskRecord& task : update.new_tasks) queues.insert(task.queue);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (closes_tasks && !pending_starts_.empty()) {
-    auto close = [&](const std::string& task_id) {
-      auto it = pending_starts_.find({update.execution_arn, task_id});
-      if (it != pending_starts_.end()) it->second.closed = true;
-    };
-    if (update.status != persistence::ExecutionStatus::kRunning) {
-      for (auto it = pending_starts_.lower_bound({update.execution_arn, ""});
-           it != pending_starts_.end() && it->first.first == update.execution_arn; ++it) {
-        it->second.closed = true;
-      }
-    }
-    for (const std::string& id : update.completed_task_ids) close(id);
-    for (const std::string& id : update.cancelled_task_ids) close(id);
-    for (const std::string& id : update.timed_out_task_ids) close(id);
-  }
-  for (std::string_view queue : queues) {
-    polls_.MarkDirty(queue);
-    Enqueue(polls_.TakeClaims(queue));
-  }
-}
-
 size_t TaskDispatcher::waiting_polls() const {
   std::lock_guard<std::mutex> lock(mu_);
   return polls_.size();
@@ -226,9 +196,12 @@ void TaskDispatcher::Enqueue(std::vector<ClaimTicket> tickets) {
 
 void TaskDispatcher::DispatcherLoop() {
   std::unique_lock<std::mutex> lock(mu_);
-  SteadyTime next_sweep = std::chrono::steady_clock::now();
   const auto sweep_interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       absl::ToChronoNanoseconds(std::max(options_.sweep_interval, absl::Milliseconds(1))));
+  // Not at once: every poll registered before Start has its claim queued
+  // already, and a sweep racing the first polls would reserve them for a
+  // claim when they could be held for a task being committed.
+  SteadyTime next_sweep = std::chrono::steady_clock::now() + sweep_interval;
   while (!stopping_) {
     const SteadyTime now = std::chrono::steady_clock::now();
     if (now >= next_sweep) {
@@ -250,8 +223,17 @@ void TaskDispatcher::DispatcherLoop() {
 void TaskDispatcher::ClaimLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    jobs_cv_.wait(lock, [this] { return stopping_ || !jobs_.empty() || !started_jobs_.empty(); });
-    if (!stopping_ && !jobs_.empty()) {
+    jobs_cv_.wait(lock, [this] {
+      return stopping_ || !jobs_.empty() || !handoff_jobs_.empty() || !started_jobs_.empty();
+    });
+    if (!handoff_jobs_.empty()) {
+      // First: a worker waits for these (or a released task for a claim).
+      HandoffJob job = std::move(handoff_jobs_.front());
+      handoff_jobs_.pop_front();
+      lock.unlock();
+      RunHandoff(job);
+      lock.lock();
+    } else if (!stopping_ && !jobs_.empty()) {
       ClaimTicket ticket = std::move(jobs_.front());
       jobs_.pop_front();
       lock.unlock();
@@ -312,30 +294,7 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
     Release(*task);  // Never delivered: no TaskStarted.
     return;
   }
-  if (resolution.deliver_to->worker_heartbeats != ticket.worker_heartbeats) {
-    // Claimed for a poll of the other kind (a Lambda function and an activity
-    // of one name share a queue): give it the lease its receiver expects.
-    const absl::Time lease_until =
-        now + persistence::TaskLeaseFor(
-                  *task, ClaimLeaseRule(resolution.deliver_to->worker_heartbeats, options_));
-    absl::StatusOr<persistence::TaskRecord> moved =
-        store_.RecordHeartbeat(task->task_token, now, lease_until);
-    if (moved.ok()) {
-      task->lease_until = moved->lease_until;
-      task->last_heartbeat = moved->last_heartbeat;
-    } else {
-      Log(StrCat("adjusting the lease of task '", task->task_id, "' of '", task->execution_arn,
-                 "': ", moved.status().ToString()));
-    }
-  }
-  DispatchedTask dispatched;
-  dispatched.state_machine_arn = StateMachineArnOf(task->execution_arn);
-  // Both as stored (microseconds): the claim's (or adjustment's) own lease.
-  if (task->lease_until.has_value()) {
-    dispatched.lease = *task->lease_until - task->last_heartbeat.value_or(now);
-  }
-  dispatched.record = *std::move(task);
-  resolution.deliver_to->done(std::move(dispatched));
+  Deliver(*std::move(task), *std::move(resolution.deliver_to), ticket.worker_heartbeats);
 }
 
 void TaskDispatcher::RunStarted(const StartedJob& job) {

@@ -16,8 +16,24 @@
 //   ...  // the client went away: dispatcher.Cancel(*id);
 //   dispatcher.Shutdown();  // answers every waiting poll empty
 //
-// Threads: Poll/Cancel/NotifyQueue/OnCommitted only take a mutex and queue
-// work (safe on gRPC callback threads and in CommitObserver). One dispatcher
+// Direct handoff: a task that a local step creates while a poll of its queue
+// waits unreserved needs no claim. BeforeCommit (on the committing thread,
+// right before CommitStep/CreateExecution) holds the oldest such poll per new
+// task and sets the task's claim (TaskRecord::claim: the poll's worker_name,
+// ClaimLeaseRule's lease counted from now), so the step's own commit inserts
+// it CLAIMED, exactly as ClaimTask would leave it; OnCommitted, once the
+// commit returned OK, calls the poll's `done` with it on the committing
+// thread (no store call), then TaskStarted follows as below. A held poll gets
+// no claim and no other task, and is not answered empty before its hard end.
+// AfterCommitFailed lets the held polls wait again (a task whose commit went
+// through despite the error waits for its lease: at-least-once). A held poll
+// that left before the commit returned passes its task to the queue's next
+// waiting poll (the recorded worker_id stays the first poll's), else a claim
+// thread releases it (see below).
+//
+// Threads: Poll/Cancel/NotifyQueue/BeforeCommit/AfterCommitFailed/
+// OnCommitted only take a mutex and queue work or call `done` (safe on gRPC
+// callback threads and in CommitObserver). One dispatcher
 // thread ends waits and runs the periodic sweep (every sweep_interval each
 // queue with waiting polls is claimed from again: notifications can be lost,
 // and a dead worker's lease ends without one). A small pool of claim threads
@@ -43,8 +59,9 @@
 // persistence::HeartbeatLeaseMargin) makes the heartbeat timeout
 // (States.HeartbeatTimeout) fire before the lease would hand the task out.
 //
-// A task claimed for a poll that went away meanwhile (cancelled, expired,
-// shutdown) goes to the queue's next waiting poll, else it is released:
+// A task claimed (by ClaimTask or by its step's commit) for a poll that went
+// away meanwhile (cancelled, expired, shutdown) goes to the queue's next
+// waiting poll, else it is released:
 // RecordHeartbeat(token, now, lease_until = now) ends its lease so any
 // replica's next claim takes it (its delivery_count still grew by one; no
 // TaskStarted, since nobody got it). A task handed to a call whose client
@@ -62,6 +79,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -140,6 +158,9 @@ struct DispatcherStats {
   int64_t released = 0;   // Tasks claimed for a poll that had gone, released.
   int64_t errors = 0;     // Store calls that failed.
   int64_t started = 0;    // TaskStarted applied after a delivery.
+  // Of `delivered`: claimed by the step that created them (BeforeCommit),
+  // with no ClaimTask.
+  int64_t direct = 0;
   // TaskStarted not applied: a commit on this replica closed the task (its
   // completion emitted TaskStarted) or its execution before it was due.
   int64_t started_skipped = 0;
@@ -180,7 +201,14 @@ class TaskDispatcher final : public service::CommitObserver {
   // Claim from every queue with waiting polls (after a missed notification).
   void SweepAll();
 
-  // CommitObserver: wakes the polls of the step's new tasks' queues.
+  // CommitObserver. BeforeCommit holds a waiting poll per new task whose
+  // queue has an unreserved one and gives the task its claim (that poll's
+  // worker and lease, ClaimLeaseRule, counted from now); AfterCommitFailed
+  // lets the held polls wait again. OnCommitted hands the claimed tasks to
+  // their polls (on the calling thread; see "Direct handoff" above) and wakes
+  // the polls of the other new tasks' queues.
+  void BeforeCommit(persistence::StepUpdate& update) override;
+  void AfterCommitFailed(const persistence::StepUpdate& update) override;
   void OnCommitted(const persistence::StepUpdate& update) override;
 
   // Polls waiting right now.
@@ -197,10 +225,22 @@ class TaskDispatcher final : public service::CommitObserver {
     std::string task_id;
   };
   void RunStarted(const StartedJob& job);
+  // A task claimed by its step's commit for a poll that went away, or for a
+  // poll of the other kind: released, or its lease adjusted, off the
+  // committing thread.
+  struct HandoffJob {
+    persistence::TaskRecord task;
+    std::optional<WaitingPoll> deliver_to;  // nullopt: release it.
+    bool claimed_for_heartbeats = false;
+  };
+  void RunHandoff(HandoffJob& job);
   // Requires mu_. Queues claims for the claim threads.
   void Enqueue(std::vector<ClaimTicket> tickets);
   // Ends the claim's lease so another claim takes the task at once.
   void Release(const persistence::TaskRecord& task);
+  // Hands a claimed task to `to`, first giving it the lease `to` expects when
+  // it was claimed for a poll of the other kind (one store call then).
+  void Deliver(persistence::TaskRecord task, WaitingPoll to, bool claimed_for_heartbeats);
   void Log(std::string_view message);
 
   persistence::ExecutionStore& store_;
@@ -226,6 +266,14 @@ class TaskDispatcher final : public service::CommitObserver {
     bool closed = false;
   };
   std::map<std::pair<std::string, std::string>, PendingStart> pending_starts_;
+  // (execution ARN, task id) -> the poll BeforeCommit held for the task, until
+  // OnCommitted or AfterCommitFailed.
+  struct Held {
+    PollId poll = 0;
+    bool worker_heartbeats = false;
+  };
+  std::map<std::pair<std::string, std::string>, Held> held_;
+  std::deque<HandoffJob> handoff_jobs_;
   PollId next_id_ = 0;
   DispatcherStats stats_;
   bool started_ = false;

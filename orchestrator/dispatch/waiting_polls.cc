@@ -10,6 +10,7 @@ namespace stepwise::dispatch {
 void WaitingPolls::Add(WaitingPoll poll) {
   last_id_ = std::max(last_id_, poll.id);
   poll.reserved = false;
+  poll.held = false;
   poll.overdue = false;
   if (poll.hard_end < poll.wait_end) poll.hard_end = poll.wait_end;
   QueueState& state = queues_[poll.queue];
@@ -121,7 +122,10 @@ ClaimResolution WaitingPolls::OnClaimResult(const ClaimTicket& ticket, ClaimOutc
       it = std::find_if(state.polls.begin(), state.polls.end(),
                         [](const auto& entry) { return !entry.second.reserved; });
     }
-    if (it == state.polls.end()) it = state.polls.begin();
+    if (it == state.polls.end()) {
+      it = std::find_if(state.polls.begin(), state.polls.end(),
+                        [](const auto& entry) { return !entry.second.held; });
+    }
     if (it != state.polls.end()) resolution.deliver_to = Extract(state, it);
     state.burst = std::min(state.burst * 2, max_claims_per_queue_);
     MaybeErase(ticket.queue);
@@ -143,7 +147,7 @@ ClaimResolution WaitingPolls::OnClaimResult(const ClaimTicket& ticket, ClaimOutc
   if (state.overdue > 0) {
     for (auto it = state.polls.begin();
          it != state.polls.end() && it->first <= state.covered_up_to;) {
-      if (it->second.overdue || it->second.wait_end <= now) {
+      if (!it->second.held && (it->second.overdue || it->second.wait_end <= now)) {
         resolution.answer_empty.push_back(Extract(state, it++));
       } else {
         ++it;
@@ -152,6 +156,51 @@ ClaimResolution WaitingPolls::OnClaimResult(const ClaimTicket& ticket, ClaimOutc
   }
   MaybeErase(ticket.queue);
   return resolution;
+}
+
+std::optional<HeldPoll> WaitingPolls::Hold(std::string_view queue) {
+  auto found = queues_.find(std::string(queue));
+  if (found == queues_.end()) return std::nullopt;
+  QueueState& state = found->second;
+  for (auto& [id, poll] : state.polls) {
+    if (poll.reserved) continue;
+    poll.reserved = true;
+    poll.held = true;
+    ++state.reserved;
+    return HeldPoll{id, poll.worker_name, poll.worker_heartbeats};
+  }
+  return std::nullopt;
+}
+
+void WaitingPolls::Unhold(PollId id) {
+  auto where = index_.find(id);
+  if (where == index_.end()) return;
+  QueueState& state = queues_.at(where->second);
+  WaitingPoll& poll = state.polls.at(id);
+  if (!poll.held) return;
+  poll.held = false;
+  poll.reserved = false;
+  --state.reserved;
+  SetTimer(poll, poll.overdue ? poll.hard_end : poll.wait_end);
+}
+
+std::optional<WaitingPoll> WaitingPolls::TakeHeld(PollId id, std::string_view queue) {
+  auto found = queues_.find(std::string(queue));
+  if (found == queues_.end()) return std::nullopt;
+  QueueState& state = found->second;
+  auto it = state.polls.find(id);
+  if (it == state.polls.end()) {
+    it = std::find_if(state.polls.begin(), state.polls.end(),
+                      [](const auto& entry) { return !entry.second.reserved; });
+  }
+  if (it == state.polls.end()) {
+    it = std::find_if(state.polls.begin(), state.polls.end(),
+                      [](const auto& entry) { return !entry.second.held; });
+  }
+  if (it == state.polls.end()) return std::nullopt;
+  WaitingPoll poll = Extract(state, it);
+  MaybeErase(queue);
+  return poll;
 }
 
 SteadyTime WaitingPolls::NextDeadline() const {
@@ -166,7 +215,9 @@ std::vector<WaitingPoll> WaitingPolls::Expire(SteadyTime now) {
     QueueState& state = queues_.at(queue);
     auto it = state.polls.find(id);
     WaitingPoll& poll = it->second;
-    if (now >= poll.hard_end || id <= state.covered_up_to) {
+    if (poll.held && now < poll.hard_end) {
+      SetTimer(poll, poll.hard_end);  // Its task is being committed; Unhold re-arms wait_end.
+    } else if (now >= poll.hard_end || id <= state.covered_up_to) {
       expired.push_back(Extract(state, it));
       MaybeErase(queue);
     } else {

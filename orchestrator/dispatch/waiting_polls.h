@@ -9,6 +9,11 @@
 //   ClaimResolution r = polls.OnClaimResult(ticket, ClaimOutcome::kTask, now);
 //   if (r.deliver_to) r.deliver_to->done(task); else Release(task);
 //
+//   // A task being committed (TaskDispatcher::BeforeCommit) instead:
+//   std::optional<HeldPoll> held = polls.Hold("greeter");  // before the commit
+//   polls.Unhold(held->id);                               // it failed, or
+//   std::optional<WaitingPoll> to = polls.TakeHeld(held->id, "greeter");  // it succeeded
+//
 // The matching protocol, per queue:
 // - A queue is *dirty* when it may hold a claimable task: a poll arrived, a
 //   committed step notified it, or a sweep. While dirty and with polls not yet
@@ -24,6 +29,10 @@
 //   started after the poll arrived has come back: a "covered" poll, so that
 //   wait 0 still tries once) and hard_end (answer empty whatever happens: the
 //   call's deadline is near).
+// - A *held* poll (Hold) is promised a task that a step is committing: it
+//   gets no claim and no other task, and it is not answered empty at its
+//   wait_end (only at hard_end), until TakeHeld or Unhold. It may still be
+//   removed (Remove, TakeAll, hard_end): TakeHeld then picks another poll.
 //
 // Not thread-safe.
 #ifndef STEPWISE_ORCHESTRATOR_DISPATCH_WAITING_POLLS_H_
@@ -75,7 +84,8 @@ struct WaitingPoll {
   PollDone done;
 
   // Maintained by WaitingPolls.
-  bool reserved = false;  // A claim in flight is meant for this poll.
+  bool reserved = false;  // A claim in flight, or a held task, is meant for this poll.
+  bool held = false;      // Reserved by Hold (a task being committed), not by a claim.
   bool overdue = false;   // wait_end passed before a claim covered it.
   SteadyTime timer_at;    // Its entry in the timer set.
 };
@@ -95,6 +105,13 @@ enum class ClaimOutcome {
   kEmpty,  // ClaimTask found nothing.
   kError,  // ClaimTask failed (the database is away): retried by the next sweep.
   kGone,   // A task was claimed but closed before it could be delivered.
+};
+
+// A poll held for a task being committed (WaitingPolls::Hold).
+struct HeldPoll {
+  PollId id = 0;
+  std::string worker_name;
+  bool worker_heartbeats = false;
 };
 
 struct ClaimResolution {
@@ -130,6 +147,20 @@ class WaitingPolls {
   // Reports how a ticket's claim went; see ClaimResolution. Tickets of
   // queues cleared by TakeAll are accepted (nobody to deliver to).
   ClaimResolution OnClaimResult(const ClaimTicket& ticket, ClaimOutcome outcome, SteadyTime now);
+
+  // Holds the oldest unreserved poll of `queue` for a task being committed
+  // (see "held" above); nullopt when every poll of it is reserved or none
+  // waits.
+  std::optional<HeldPoll> Hold(std::string_view queue);
+  // The commit failed: poll `id` waits as before (answered empty from its
+  // wait_end on). No-op when it is not waiting or not held.
+  void Unhold(PollId id);
+  // The commit succeeded: removes and returns poll `id` if it still waits,
+  // else the oldest unreserved poll of `queue`, else its oldest poll with a
+  // claim in flight (that claim's task then goes to another poll, or is
+  // released), never another held one; nullopt when none is left (release
+  // the task).
+  std::optional<WaitingPoll> TakeHeld(PollId id, std::string_view queue);
 
   // The earliest time Expire may have work; SteadyTime::max() when none.
   SteadyTime NextDeadline() const;

@@ -1,6 +1,7 @@
-// CommitFanout: one CommitObserver that forwards every committed step to
-// several others (the task dispatcher, the timer loop, StartSyncExecution
-// waiters), in the order they were added.
+// CommitFanout: one CommitObserver that forwards every committed step (and
+// the BeforeCommit / AfterCommitFailed hooks around it) to several others
+// (the task dispatcher, the timer loop, StartSyncExecution waiters), in the
+// order they were added.
 //
 //   CommitFanout fanout;
 //   fanout.Add(&dispatcher);
@@ -25,6 +26,12 @@ class CommitFanout final : public service::CommitObserver {
 
   void OnCommitted(const persistence::StepUpdate& update) override {
     for (service::CommitObserver* observer : observers_) observer->OnCommitted(update);
+  }
+  void BeforeCommit(persistence::StepUpdate& update) override {
+    for (service::CommitObserver* observer : observers_) observer->BeforeCommit(update);
+  }
+  void AfterCommitFailed(const persistence::StepUpdate& update) override {
+    for (service::CommitObserver* observer : observers_) observer->AfterCommitFailed(update);
   }
 
  private:

@@ -208,7 +208,10 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   record.cause = execution.first_step.cause;
   record.start_time = event.now;
   record.stop_time = execution.first_step.stop_time;
-  ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, store_.CreateExecution(execution));
+  NotifyBeforeCommit(execution.first_step);
+  absl::StatusOr<persistence::CreateExecutionResult> create = store_.CreateExecution(execution);
+  if (!create.ok() || !create->created) NotifyCommitFailed(execution.first_step);
+  ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, std::move(create));
   if (created.created) {
     persistence::ExecutionSnapshot base;
     base.execution = created.execution;
@@ -307,12 +310,14 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     // The check above ran in another transaction: CommitStep repeats it in
     // the step's own (no extra round trip), so no completion is applied twice.
     update.consumed_tasks_must_be_open = !consumes.task_token.empty();
+    NotifyBeforeCommit(update);
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) {
       // Before the observers: a worker woken by them may complete a task at once.
       execution_cache_.Committed(snapshot, update, *version);
       NotifyCommitted(update);
     } else {
+      NotifyCommitFailed(update);
       execution_cache_.Erase(execution_arn);
     }
     if (from_cache && (version.status().code() == absl::StatusCode::kAborted ||

@@ -66,6 +66,21 @@ class CommitObserver {
  public:
   virtual ~CommitObserver() = default;
   virtual void OnCommitted(const persistence::StepUpdate& update) = 0;
+
+  // Called on the committing thread right before every CommitStep and
+  // CreateExecution (its first step): may give new tasks a claim
+  // (TaskRecord::claim) so that they are inserted CLAIMED for a waiting
+  // worker (orchestrator/dispatch). Exactly one of OnCommitted (the commit
+  // returned OK and wrote the step) or AfterCommitFailed (it returned an
+  // error, or CreateExecution found the execution and wrote nothing) follows
+  // for the same update. Same rules as OnCommitted: quick, thread-safe, no
+  // calls back into the executor.
+  virtual void BeforeCommit(persistence::StepUpdate& /*update*/) {}
+  // The update given to BeforeCommit was not committed, or maybe was (an
+  // error after the statement was sent): undo what BeforeCommit reserved.
+  // A task claimed by a commit that did go through stays claimed until its
+  // lease ends, then is handed out again (at-least-once).
+  virtual void AfterCommitFailed(const persistence::StepUpdate& /*update*/) {}
 };
 
 struct ExecutorOptions {
@@ -271,6 +286,13 @@ class ExecutionExecutor {
                                                                const Consumes& consumes);
   void NotifyCommitted(const persistence::StepUpdate& update) const {
     if (options_.observer != nullptr) options_.observer->OnCommitted(update);
+  }
+  // CommitObserver::BeforeCommit / AfterCommitFailed, around every commit.
+  void NotifyBeforeCommit(persistence::StepUpdate& update) const {
+    if (options_.observer != nullptr) options_.observer->BeforeCommit(update);
+  }
+  void NotifyCommitFailed(const persistence::StepUpdate& update) const {
+    if (options_.observer != nullptr) options_.observer->AfterCommitFailed(update);
   }
 
   persistence::ExecutionStore& store_;

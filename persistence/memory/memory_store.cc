@@ -310,6 +310,14 @@ void MemoryStore::ApplyStep(Execution& execution, const StepUpdate& update) {
     stored.lease_until.reset();
     stored.last_heartbeat.reset();
     stored.delivery_count = 0;
+    if (task.claim.has_value()) {  // As ClaimTask at claimed_at would leave it.
+      stored.status = TaskStatus::kClaimed;
+      stored.worker_id = task.claim->worker_id;
+      stored.lease_until = task.claim->lease_until;
+      stored.last_heartbeat = task.claim->claimed_at;
+      stored.delivery_count = 1;
+      stored.claim.reset();
+    }
     Key key(update.execution_arn, task.task_id);
     task_tokens_[task.task_token] = key;
     if (!task.invocation_token.empty()) task_tokens_[task.invocation_token] = key;

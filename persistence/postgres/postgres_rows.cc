@@ -112,7 +112,7 @@ StepArrays ToStepArrays(const StepUpdate& update) {
     events.Add(std::string_view(event.event_json));
   }
   PgArray task_ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled,
-      attempts, invocation_tokens;
+      attempts, invocation_tokens, workers, claimed, leases;
   for (const TaskRecord& task : update.new_tasks) {
     task_ids.Add(std::string_view(task.task_id));
     tokens.Add(std::string_view(task.task_token));
@@ -125,6 +125,11 @@ StepArrays ToStepArrays(const StepUpdate& update) {
     scheduled.Add(ToMicros(task.scheduled_at));
     attempts.Add(task.attempt);
     invocation_tokens.Add(std::string_view(task.invocation_token));
+    workers.Add(std::string_view(task.claim.has_value() ? task.claim->worker_id : ""));
+    claimed.Add(task.claim.has_value() ? std::optional<int64_t>(ToMicros(task.claim->claimed_at))
+                                       : std::nullopt);
+    leases.Add(task.claim.has_value() ? std::optional<int64_t>(ToMicros(task.claim->lease_until))
+                                      : std::nullopt);
   }
   std::vector<std::string> deleted = update.fired_timer_ids;
   deleted.insert(deleted.end(), update.cancelled_timer_ids.begin(),
@@ -150,6 +155,9 @@ StepArrays ToStepArrays(const StepUpdate& update) {
                     scheduled.Literal(),
                     attempts.Literal(),
                     invocation_tokens.Literal(),
+                    workers.Literal(),
+                    claimed.Literal(),
+                    leases.Literal(),
                     PgTextArray(update.completed_task_ids),
                     PgTextArray(update.timed_out_task_ids),
                     PgTextArray(update.cancelled_task_ids),

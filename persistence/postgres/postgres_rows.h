@@ -35,6 +35,8 @@ struct StepArrays {
   std::string history_ids, history_previous, history_types, history_timestamps, history_events;
   std::string task_ids, task_tokens, task_queues, task_resources, task_states, task_payloads,
       task_timeouts, task_heartbeats, task_scheduled, task_attempts, task_invocations;
+  // TaskRecord::claim (schema 0007): worker, claim time and lease (NULL: PENDING).
+  std::string task_workers, task_claimed, task_leases;
   std::string completed, timed_out, cancelled;
   std::string deleted_timers;  // Fired and cancelled.
   std::string timer_ids, timer_fire_at;

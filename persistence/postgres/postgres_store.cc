@@ -234,7 +234,7 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
   const ExecutionRecord& request = execution.execution;
   const StepUpdate& step = execution.first_step;
   const rows::StepArrays arrays = rows::ToStepArrays(step);
-  // One autocommit statement (schema 0006): the row and its first step, or
+  // One autocommit statement (schemas 0006, 0007): the row and its first step, or
   // the existing execution of that arn untouched.
   return pool_->Query(
       Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<CreateExecutionResult> {
@@ -249,9 +249,9 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
               arrays.history_events, arrays.task_ids, arrays.task_tokens, arrays.task_queues,
               arrays.task_resources, arrays.task_states, arrays.task_payloads, arrays.task_timeouts,
               arrays.task_heartbeats, arrays.task_scheduled, arrays.task_attempts,
-              arrays.task_invocations, arrays.completed, arrays.timed_out,
-              step.consumed_tasks_must_be_open, arrays.cancelled, arrays.deleted_timers,
-              arrays.timer_ids, arrays.timer_fire_at);
+              arrays.task_invocations, arrays.task_workers, arrays.task_claimed, arrays.task_leases,
+              arrays.completed, arrays.timed_out, step.consumed_tasks_must_be_open,
+              arrays.cancelled, arrays.deleted_timers, arrays.timer_ids, arrays.timer_fire_at);
         } catch (const pqxx::sql_error& e) {
           if (e.sqlstate() == "SW414") return NoStateMachine(request.state_machine_arn);
           if (e.sqlstate() == "SW423") return Deleting(request.state_machine_arn);
@@ -358,9 +358,9 @@ absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
           arrays.history_events, arrays.task_ids, arrays.task_tokens, arrays.task_queues,
           arrays.task_resources, arrays.task_states, arrays.task_payloads, arrays.task_timeouts,
           arrays.task_heartbeats, arrays.task_scheduled, arrays.task_attempts,
-          arrays.task_invocations, arrays.completed, arrays.timed_out,
-          update.consumed_tasks_must_be_open, arrays.cancelled, arrays.deleted_timers,
-          arrays.timer_ids, arrays.timer_fire_at);
+          arrays.task_invocations, arrays.task_workers, arrays.task_claimed, arrays.task_leases,
+          arrays.completed, arrays.timed_out, update.consumed_tasks_must_be_open, arrays.cancelled,
+          arrays.deleted_timers, arrays.timer_ids, arrays.timer_fire_at);
       return result[0][0].as<int64_t>();
     } catch (const pqxx::sql_error& e) {
       if (std::optional<absl::Status> refused = RefusedStep(e, update, expected_version)) {

@@ -88,28 +88,32 @@ inline constexpr Statement kListExecutions{
     " AND ($2::text IS NULL OR status = $2)"
     " AND ($3::bigint IS NULL OR (start_time, execution_arn) < (stepwise_ts($3), $4::text))"
     " ORDER BY start_time DESC, execution_arn DESC LIMIT $5"};
-// One engine step in one round trip: stepwise_commit_step (schema 0006 says
-// what it writes), raising SW404/SW409/SW412/SW410 when it refuses the step.
-// Parameters: the StepUpdate's fields, then StepArrays (postgres_rows.h).
+// One engine step in one round trip: stepwise_commit_step (schemas 0006 and
+// 0007 say what it writes), raising SW404/SW409/SW412/SW410 when it refuses
+// the step. Parameters: the StepUpdate's fields, then StepArrays
+// (postgres_rows.h).
 inline constexpr Statement kCommitStep{
     "commit_step",
     "SELECT stepwise_commit_step($1, $2, $3, $4, $5, $6, $7, $8::bigint, $9::bigint,"
     " $10::bigint[], $11::bigint[], $12::text[], $13::bigint[], $14::text[],"
     " $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
     " $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::text[],"
-    " $26::text[], $27::text[], $28::boolean, $29::text[], $30::text[], $31::text[],"
-    " $32::bigint[])"};
-// CreateExecution in one round trip: stepwise_create_execution (schema 0006)
-// returns the execution (STEPWISE_EXECUTION_COLUMNS order) and whether it was
-// created; raises SW414/SW423 (state machine gone/DELETING) and SW410.
+    " $26::text[], $27::bigint[], $28::bigint[],"
+    " $29::text[], $30::text[], $31::boolean, $32::text[], $33::text[], $34::text[],"
+    " $35::bigint[])"};
+// CreateExecution in one round trip: stepwise_create_execution (schemas 0006
+// and 0007) returns the execution (STEPWISE_EXECUTION_COLUMNS order) and
+// whether it was created; raises SW414/SW423 (state machine gone/DELETING)
+// and SW410.
 inline constexpr Statement kCreateExecution{
     "create_execution",
     "SELECT * FROM stepwise_create_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
     " $11::bigint, $12, $13::bigint[], $14::bigint[], $15::text[], $16::bigint[], $17::text[],"
     " $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],"
     " $24::bigint[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],"
-    " $29::text[], $30::text[], $31::boolean, $32::text[], $33::text[], $34::text[],"
-    " $35::bigint[])"};
+    " $29::text[], $30::bigint[], $31::bigint[],"
+    " $32::text[], $33::text[], $34::boolean, $35::text[], $36::text[], $37::text[],"
+    " $38::bigint[])"};
 inline constexpr Statement kExecutionVersion{
     "execution_version", "SELECT status, version FROM executions WHERE execution_arn = $1"};
 

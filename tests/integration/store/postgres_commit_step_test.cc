@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "persistence/postgres/migrator.h"
 #include "persistence/postgres/postgres_store.h"
@@ -173,13 +174,15 @@ TEST_F(PostgresCommitStepTest, CreateExecutionIsOneCallWithTheSameAnswers) {
                                        orphan.execution.state_machine_arn, "'")));
 }
 
-// A database at the previous schema version, holding a running execution,
-// takes migration 0006; the execution then steps through the function.
-TEST_F(PostgresCommitStepTest, MigratesFromThePreviousSchemaVersion) {
+// A database at schema version 5, holding a running execution, takes
+// migration 0006 and the later ones; the execution then steps through the
+// function.
+TEST_F(PostgresCommitStepTest, MigratesFromSchemaVersion5) {
   std::span<const Migration> all = EmbeddedMigrations();
-  ASSERT_GE(all.size(), 2u);
-  ASSERT_EQ(all.back().name, "0006_commit_step_function");
-  ASSERT_THAT(ApplyMigrations(database_url(), all.first(all.size() - 1)), IsOk());
+  size_t before = 0;
+  while (before < all.size() && all[before].name != "0006_commit_step_function") ++before;
+  ASSERT_LT(before, all.size());
+  ASSERT_THAT(ApplyMigrations(database_url(), all.first(before)), IsOk());
   {
     // Rows as schema 5 holds them: a running execution with an open task.
     pqxx::connection connection(database_url());
@@ -200,7 +203,7 @@ TEST_F(PostgresCommitStepTest, MigratesFromThePreviousSchemaVersion) {
   }
   absl::StatusOr<int> applied = ApplyMigrations(database_url());
   ASSERT_THAT(applied, IsOk());
-  EXPECT_EQ(*applied, 1);
+  EXPECT_EQ(*applied, static_cast<int>(all.size() - before));
   std::unique_ptr<PostgresStore> store = Connect();
   ASSERT_NE(store, nullptr);
   const std::string arn = "arn:m:before";
@@ -252,6 +255,55 @@ TEST_F(PostgresCommitStepTest, ClaimCommitsOnItsOwn) {
   claimed = store->ClaimTask("q", "w2", rule, T(10));
   ASSERT_THAT(claimed, IsOk());
   EXPECT_FALSE(claimed->has_value());
+}
+
+// Schema 0007: a new task inserted already claimed (TaskRecord::claim) sends
+// no NOTIFY (it is on its way to its worker); its PENDING siblings do. The
+// 0006 functions, kept for older binaries, still write PENDING tasks.
+TEST_F(PostgresCommitStepTest, ClaimedNewTasksAreNotNotifiedAndOldFunctionsStillWork) {
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  const std::string arn = StartWithTask(*store);
+
+  class Listener : public pqxx::notification_receiver {
+   public:
+    Listener(pqxx::connection_base& c, std::vector<std::string>& out)
+        : pqxx::notification_receiver(c, "stepwise_tasks"), out_(out) {}
+    void operator()(const std::string& payload, int) override { out_.push_back(payload); }
+
+   private:
+    std::vector<std::string>& out_;
+  };
+  pqxx::connection listen(database_url());
+  std::vector<std::string> queues;
+  Listener listener(listen, queues);
+
+  StepUpdate step = MakeStep(arn, 2, 2);
+  TaskRecord claimed = MakeTask(arn, "t2", "claimed", T(1));
+  claimed.claim = TaskClaim{"w1", T(1), T(61)};
+  step.new_tasks = {claimed, MakeTask(arn, "t3", "pending", T(1))};
+  ASSERT_THAT(store->CommitStep(step, 1), IsOk());
+  {
+    // The 0006 signature (25 arguments after the version fields), as an
+    // older binary calls it: a PENDING task, notified.
+    pqxx::connection connection(database_url());
+    pqxx::nontransaction tx(connection);
+    tx.exec(StrCat(
+        "SELECT stepwise_commit_step('", arn,
+        "', 2, '{}', 'RUNNING', '', '', '', NULL, NULL,"
+        " '{3}', '{2}', '{PassStateEntered}', '{0}', '{\"{}\"}',"
+        " '{t4}', '{token-t4}', '{last}', '{r}', '{S}', '{\"{}\"}', '{NULL}', '{NULL}', '{0}',"
+        " '{0}', '{\"\"}', '{}', '{}', false, '{}', '{}', '{}', '{}')"));
+  }
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (queues.size() < 2 && absl::Now() < deadline) listen.await_notification(1, 0);
+  EXPECT_THAT(queues, ::testing::ElementsAre("pending", "last"));
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE task_id = 't2' AND status = 'CLAIMED'"
+                  " AND worker_id = 'w1' AND delivery_count = 1"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE task_id = 't4' AND status = 'PENDING'"
+                  " AND worker_id = '' AND delivery_count = 0 AND lease_until IS NULL"),
+            1);
 }
 
 }  // namespace

@@ -69,6 +69,12 @@ class ForwardingObserver final : public service::CommitObserver {
   void OnCommitted(const persistence::StepUpdate& update) override {
     if (target != nullptr) target->OnCommitted(update);
   }
+  void BeforeCommit(persistence::StepUpdate& update) override {
+    if (target != nullptr) target->BeforeCommit(update);
+  }
+  void AfterCommitFailed(const persistence::StepUpdate& update) override {
+    if (target != nullptr) target->AfterCommitFailed(update);
+  }
   TaskDispatcher* target = nullptr;
 };
 

@@ -179,5 +179,55 @@ TEST_F(WaitingPollsTest, TakeAllEmptiesEverythingAndLateResultsFindNobody) {
   EXPECT_EQ(polls_.NextDeadline(), SteadyTime::max());
 }
 
+// Held polls (a task being committed for them, TaskDispatcher::BeforeCommit).
+TEST_F(WaitingPollsTest, HeldPollGetsNoClaimNoOtherTaskAndOutlivesItsWait) {
+  Add(1, "q", /*wait=*/10, /*hard=*/15);
+  Add(2, "q", /*wait=*/20, /*hard=*/25);
+  ClaimTicket first = polls_.TakeClaims("q").at(0);  // For poll 1.
+  polls_.OnClaimResult(first, ClaimOutcome::kEmpty, At(0));
+  std::optional<HeldPoll> held = polls_.Hold("q");
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->id, 1u);  // The oldest unreserved poll.
+  EXPECT_EQ(held->worker_name, "w1");
+  // Claims and their tasks go to poll 2 only; a second hold too.
+  polls_.MarkDirty("q");
+  std::vector<ClaimTicket> tickets = polls_.TakeClaims("q");
+  ASSERT_THAT(tickets, SizeIs(1));
+  EXPECT_EQ(tickets[0].for_poll, 2u);
+  EXPECT_FALSE(polls_.Hold("q").has_value()) << "every poll is reserved";
+  // Past its wait (covered by a claim) it still waits, until hard_end.
+  EXPECT_THAT(polls_.Expire(At(11)), IsEmpty());
+  ClaimResolution other = polls_.OnClaimResult(tickets[0], ClaimOutcome::kTask, At(11));
+  ASSERT_TRUE(other.deliver_to.has_value());
+  EXPECT_EQ(other.deliver_to->id, 2u);
+  // The commit succeeded: the held poll takes its task.
+  std::optional<WaitingPoll> to = polls_.TakeHeld(held->id, "q");
+  ASSERT_TRUE(to.has_value());
+  EXPECT_EQ(to->id, 1u);
+  EXPECT_EQ(polls_.size(), 0u);
+  EXPECT_FALSE(polls_.TakeHeld(held->id, "q").has_value()) << "nobody left: release it";
+}
+
+TEST_F(WaitingPollsTest, UnheldPollWaitsAsBeforeAndTakeHeldFallsBackToTheNextPoll) {
+  Add(1, "q", /*wait=*/10, /*hard=*/15);
+  polls_.OnClaimResult(polls_.TakeClaims("q").at(0), ClaimOutcome::kEmpty, At(0));
+  std::optional<HeldPoll> held = polls_.Hold("q");
+  ASSERT_TRUE(held.has_value());
+  EXPECT_THAT(polls_.Expire(At(11)), IsEmpty());
+  polls_.Unhold(held->id);  // The commit failed: answered at its wait_end again.
+  EXPECT_THAT(Ids(polls_.Expire(At(11))), ElementsAre(1u));
+
+  // The held poll left (cancelled): the next waiting poll gets its task.
+  Add(2, "q");
+  Add(3, "q");
+  held = polls_.Hold("q");  // Poll 2, the oldest unreserved.
+  ASSERT_TRUE(held.has_value());
+  ASSERT_TRUE(polls_.Remove(held->id).has_value());
+  std::optional<WaitingPoll> to = polls_.TakeHeld(held->id, "q");
+  ASSERT_TRUE(to.has_value());
+  EXPECT_NE(to->id, held->id);
+  EXPECT_EQ(polls_.size(), 0u);
+}
+
 }  // namespace
 }  // namespace stepwise::dispatch

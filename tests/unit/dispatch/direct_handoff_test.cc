@@ -1,0 +1,342 @@
+// Direct handoff (issue 4): a task that a step creates while a poll waits on
+// this replica is claimed by the step's own commit (TaskRecord::claim) and
+// handed to that poll with no ClaimTask; a failed commit lets the poll wait
+// again; a poll that left before the commit returned passes the task on, or
+// the task is released. The dispatcher is driven directly (no gRPC) over a
+// counting, gateable MemoryStore and a FakeClock; every wait has a deadline.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/str_cat.h"
+#include "gtest/gtest.h"
+#include "orchestrator/dispatch/task_dispatcher.h"
+#include "orchestrator/service/execution_executor.h"
+#include "persistence/memory/memory_store.h"
+#include "persistence/store_rules.h"
+#include "tests/testing/forwarding_store.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/unit/dispatch/dispatch_test_util.h"
+#include "tests/unit/service/executor_test_util.h"
+
+namespace stepwise::dispatch {
+namespace {
+
+using ::stepwise::dispatch::testing::AwaitTrue;
+using ::stepwise::dispatch::testing::ForwardingObserver;
+using ::stepwise::testing::IsOk;
+
+constexpr char kGreeter[] = R"({
+  "StartAt": "Greet",
+  "States": {
+    "Greet": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:greeter",
+              "HeartbeatSeconds": 20, "End": true}
+  }
+})";
+constexpr char kFanOut[] = R"({
+  "StartAt": "Fan",
+  "States": {
+    "Fan": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "A", "States": {"A": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:1:function:greeter", "End": true}}},
+      {"StartAt": "B", "States": {"B": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:1:function:greeter", "End": true}}},
+      {"StartAt": "C", "States": {"C": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:1:function:greeter", "End": true}}}]}
+  }
+})";
+
+// MemoryStore that counts ClaimTask calls and releases, fails the next
+// CreateExecution on request, and can hold CreateExecution at a gate.
+class CountingStore final : public ::stepwise::testing::ForwardingStore {
+ public:
+  CountingStore() : ForwardingStore(std::make_unique<persistence::MemoryStore>()) {}
+
+  int claims() const { return claims_.load(); }
+  int releases() const { return releases_.load(); }
+  void FailNextCreate() { fail_next_create_ = true; }
+  void CloseGate() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = false;
+  }
+  void OpenGate() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  bool AwaitBlockedCreate() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return blocked_ > 0; });
+  }
+
+  using ForwardingStore::ClaimTask;
+  absl::StatusOr<std::optional<persistence::TaskRecord>> ClaimTask(
+      std::string_view queue, std::string_view worker_id, const persistence::TaskLeaseRule& rule,
+      absl::Time now) override {
+    ++claims_;
+    return ForwardingStore::ClaimTask(queue, worker_id, rule, now);
+  }
+
+  absl::StatusOr<persistence::CreateExecutionResult> CreateExecution(
+      const persistence::NewExecution& execution) override {
+    if (fail_next_create_.exchange(false)) {
+      return absl::UnavailableError("injected: the database went away");
+    }
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++blocked_;
+      cv_.notify_all();
+      cv_.wait_for(lock, std::chrono::seconds(10), [&] { return open_; });
+      --blocked_;
+    }
+    return ForwardingStore::CreateExecution(execution);
+  }
+
+  absl::StatusOr<persistence::TaskRecord> RecordHeartbeat(std::string_view token, absl::Time now,
+                                                          absl::Time lease_until) override {
+    absl::StatusOr<persistence::TaskRecord> task =
+        ForwardingStore::RecordHeartbeat(token, now, lease_until);
+    if (task.ok() && lease_until <= now) ++releases_;
+    return task;
+  }
+
+ private:
+  std::atomic<int> claims_{0};
+  std::atomic<int> releases_{0};
+  std::atomic<bool> fail_next_create_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = true;
+  int blocked_ = 0;
+};
+
+// One poll's answer.
+struct Answer {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::optional<DispatchedTask> task;
+
+  PollDone Callback() {
+    return [this](std::optional<DispatchedTask> t) {
+      std::lock_guard<std::mutex> lock(mu);
+      task = std::move(t);
+      done = true;
+      cv.notify_all();
+    };
+  }
+  bool Wait() {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; });
+  }
+  bool IsDone() {
+    std::lock_guard<std::mutex> lock(mu);
+    return done;
+  }
+};
+
+class DirectHandoffTest : public ::testing::Test {
+ protected:
+  DirectHandoffTest() {
+    service::ExecutorOptions executor_options;
+    executor_options.observer = &observer_;
+    executor_ = std::make_unique<service::ExecutionExecutor>(
+        store_, clock_, service::testing::CountingEntropy(), executor_options);
+    TaskDispatcherOptions options;
+    options.sweep_interval = absl::Hours(1);  // Only commits and polls trigger claims.
+    dispatcher_ = std::make_unique<TaskDispatcher>(store_, *executor_, clock_, options);
+    observer_.target = dispatcher_.get();
+    dispatcher_->Start();
+    greeter_ = service::testing::CreateMachine(store_, clock_.Now(), "greeter", kGreeter);
+  }
+  ~DirectHandoffTest() override { dispatcher_->Shutdown(); }
+
+  // Opens a PollTask-like poll and waits until its first claim came back
+  // empty (the queue has nothing PENDING), so later claims are attributable.
+  PollId Poll(Answer& answer, const std::string& worker = "worker-1") {
+    const int64_t claims_before = dispatcher_->stats().claims;
+    PollRequest request;
+    request.queue = "greeter";
+    request.worker_name = worker;
+    request.worker_heartbeats = true;
+    absl::StatusOr<PollId> id = dispatcher_->Poll(request, answer.Callback());
+    EXPECT_THAT(id, IsOk());
+    EXPECT_TRUE(AwaitTrue([&] { return dispatcher_->stats().claims > claims_before; }));
+    return id.ok() ? *id : 0;
+  }
+
+  // Outlives the dispatcher (whose Shutdown answers open polls).
+  Answer& NewAnswer() { return *answers_.emplace_back(std::make_unique<Answer>()); }
+
+  absl::StatusOr<std::string> Start(const std::string& machine) {
+    return executor_->StartExecution(machine, StrCat("run-", ++runs_), "{}");
+  }
+
+  std::vector<std::unique_ptr<Answer>> answers_;
+  CountingStore store_;
+  FakeClock clock_;
+  ForwardingObserver observer_;
+  std::unique_ptr<service::ExecutionExecutor> executor_;
+  std::unique_ptr<TaskDispatcher> dispatcher_;
+  std::string greeter_;
+  int runs_ = 0;
+};
+
+TEST_F(DirectHandoffTest, CommittedTaskReachesTheWaitingPollWithoutAClaim) {
+  Answer& answer = NewAnswer();
+  Poll(answer);
+  const int claims = store_.claims();
+  const absl::Time now = persistence::FromMicros(persistence::ToMicros(clock_.Now()));
+  absl::StatusOr<std::string> arn = Start(greeter_);
+  ASSERT_THAT(arn, IsOk());
+  // Delivered on the committing thread, before StartExecution returned.
+  ASSERT_TRUE(answer.IsDone());
+  ASSERT_TRUE(answer.task.has_value());
+  EXPECT_EQ(store_.claims(), claims) << "no ClaimTask for a task its own commit claimed";
+  EXPECT_EQ(dispatcher_->stats().direct, 1);
+  EXPECT_EQ(dispatcher_->stats().delivered, 1);
+
+  // The stored row is what ClaimTask would have left, and what was delivered.
+  const persistence::TaskRecord& delivered = answer.task->record;
+  absl::StatusOr<persistence::TaskRecord> stored = store_.FindTaskByToken(delivered.task_token);
+  ASSERT_THAT(stored, IsOk());
+  const absl::Duration lease = persistence::TaskLeaseFor(*stored, ClaimLeaseRule(true, {}));
+  EXPECT_EQ(lease, absl::Seconds(25));  // HeartbeatSeconds 20 + the 5 s margin.
+  EXPECT_EQ(stored->status, persistence::TaskStatus::kClaimed);
+  EXPECT_EQ(stored->worker_id, "worker-1");
+  EXPECT_EQ(stored->last_heartbeat, now);
+  EXPECT_EQ(stored->lease_until, now + lease);
+  EXPECT_EQ(stored->delivery_count, 1);
+  EXPECT_FALSE(stored->claim.has_value());
+  EXPECT_EQ(delivered.execution_arn, *arn);
+  EXPECT_EQ(delivered.status, stored->status);
+  EXPECT_EQ(delivered.worker_id, stored->worker_id);
+  EXPECT_EQ(delivered.lease_until, stored->lease_until);
+  EXPECT_EQ(delivered.last_heartbeat, stored->last_heartbeat);
+  EXPECT_EQ(delivered.delivery_count, 1);
+  EXPECT_EQ(answer.task->lease, lease);
+  EXPECT_EQ(answer.task->state_machine_arn, greeter_);
+
+  // The same task left PENDING and claimed by ClaimTask for the same kind of
+  // poll at the same time gets the same row.
+  absl::StatusOr<std::string> pending = Start(greeter_);
+  ASSERT_THAT(pending, IsOk());
+  Answer& claimed = NewAnswer();
+  Poll(claimed);
+  ASSERT_TRUE(claimed.Wait());
+  ASSERT_TRUE(claimed.task.has_value());
+  EXPECT_EQ(store_.claims(), claims + 1);
+  const persistence::TaskRecord& by_claim = claimed.task->record;
+  EXPECT_EQ(by_claim.worker_id, stored->worker_id);
+  EXPECT_EQ(by_claim.lease_until, stored->lease_until);
+  EXPECT_EQ(by_claim.last_heartbeat, stored->last_heartbeat);
+  EXPECT_EQ(by_claim.delivery_count, stored->delivery_count);
+  EXPECT_EQ(claimed.task->lease, answer.task->lease);
+
+  // TaskStarted goes in after the delivery, as for claimed tasks.
+  ASSERT_TRUE(AwaitTrue([&] { return dispatcher_->stats().started == 2; }));
+  EXPECT_EQ(service::testing::CountEvents(store_, *arn, "LambdaFunctionStarted"), 1);
+}
+
+TEST_F(DirectHandoffTest, FailedCommitLetsThePollWaitForTheNextTask) {
+  Answer& answer = NewAnswer();
+  Poll(answer);
+  store_.FailNextCreate();
+  EXPECT_FALSE(Start(greeter_).ok());
+  EXPECT_FALSE(answer.IsDone());
+  EXPECT_EQ(dispatcher_->waiting_polls(), 1u);
+
+  // The poll was let go: the next commit holds it again.
+  absl::StatusOr<std::string> arn = Start(greeter_);
+  ASSERT_THAT(arn, IsOk());
+  ASSERT_TRUE(answer.IsDone());
+  ASSERT_TRUE(answer.task.has_value());
+  EXPECT_EQ(answer.task->record.execution_arn, *arn);
+  EXPECT_EQ(dispatcher_->stats().direct, 1);
+}
+
+TEST_F(DirectHandoffTest, TaskOfAPollThatLeftDuringTheCommitGoesToTheNextPoll) {
+  Answer& leaving = NewAnswer();
+  const PollId leaving_id = Poll(leaving, "worker-1");
+  store_.CloseGate();
+  std::thread start([&] { EXPECT_THAT(Start(greeter_), IsOk()); });
+  ASSERT_TRUE(store_.AwaitBlockedCreate());  // Held for worker-1, not committed yet.
+  dispatcher_->Cancel(leaving_id);
+  ASSERT_TRUE(leaving.IsDone());
+  EXPECT_FALSE(leaving.task.has_value());
+  Answer& next = NewAnswer();
+  Poll(next, "worker-2");
+  EXPECT_FALSE(next.IsDone()) << "no task is visible before its step commits";
+  store_.OpenGate();
+  start.join();
+
+  ASSERT_TRUE(next.Wait());
+  ASSERT_TRUE(next.task.has_value());
+  // The lease holder recorded is the first poll's worker (documented).
+  EXPECT_EQ(next.task->record.worker_id, "worker-1");
+  EXPECT_EQ(next.task->record.delivery_count, 1);
+  EXPECT_EQ(store_.releases(), 0);
+  EXPECT_EQ(dispatcher_->stats().direct, 1);
+}
+
+TEST_F(DirectHandoffTest, TaskOfAPollThatLeftWithNoOtherPollIsReleasedAtOnce) {
+  Answer& leaving = NewAnswer();
+  const PollId leaving_id = Poll(leaving);
+  store_.CloseGate();
+  std::thread start([&] { EXPECT_THAT(Start(greeter_), IsOk()); });
+  ASSERT_TRUE(store_.AwaitBlockedCreate());
+  dispatcher_->Cancel(leaving_id);
+  store_.OpenGate();
+  start.join();
+  ASSERT_TRUE(AwaitTrue([&] { return store_.releases() == 1; }));
+  EXPECT_EQ(dispatcher_->stats().released, 1);
+
+  // Claimable at once by any poll, not after its lease.
+  Answer& next = NewAnswer();
+  Poll(next, "worker-2");
+  ASSERT_TRUE(next.Wait());
+  ASSERT_TRUE(next.task.has_value());
+  EXPECT_EQ(next.task->record.worker_id, "worker-2");
+  EXPECT_EQ(next.task->record.delivery_count, 2);
+  // Only the delivery that reached a worker is in history.
+  dispatcher_->Shutdown();
+  EXPECT_EQ(service::testing::CountEvents(store_, next.task->record.execution_arn,
+                                          "LambdaFunctionStarted"),
+            1);
+}
+
+TEST_F(DirectHandoffTest, ParallelBranchesHoldOnePollEach) {
+  const std::string fan_out =
+      service::testing::CreateMachine(store_, clock_.Now(), "fan-out", kFanOut);
+  std::vector<Answer*> answers;
+  for (int i = 0; i < 4; ++i) {
+    answers.push_back(&NewAnswer());
+    Poll(*answers.back(), StrCat("worker-", i));
+  }
+  const int claims = store_.claims();
+  ASSERT_THAT(Start(fan_out), IsOk());
+  std::set<std::string> tasks;
+  for (int i = 0; i < 3; ++i) {  // Oldest polls first.
+    ASSERT_TRUE(answers[i]->IsDone()) << i;
+    ASSERT_TRUE(answers[i]->task.has_value()) << i;
+    EXPECT_EQ(answers[i]->task->record.worker_id, StrCat("worker-", i));
+    tasks.insert(answers[i]->task->record.task_id);
+  }
+  EXPECT_EQ(tasks.size(), 3u);
+  EXPECT_FALSE(answers[3]->IsDone());
+  EXPECT_EQ(store_.claims(), claims);
+  EXPECT_EQ(dispatcher_->stats().direct, 3);
+}
+
+}  // namespace
+}  // namespace stepwise::dispatch
