@@ -28,9 +28,31 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
-std::string Key(std::string_view arn, std::string_view state) { return StrCat(arn, "\n", state); }
+double Mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
 
 }  // namespace
+
+std::string CommitLog::Key(std::string_view execution_arn, std::string_view state_name) {
+  return StrCat(execution_arn, "\n", state_name);
+}
+
+void CommitLog::OnCommitted(const persistence::StepUpdate& update) {
+  if (update.new_tasks.empty()) return;
+  const absl::Time now = absl::Now();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const persistence::TaskRecord& task : update.new_tasks) {
+    acknowledged_[Key(update.execution_arn, task.state_name)] = now;
+  }
+}
+
+absl::flat_hash_map<std::string, absl::Time> CommitLog::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::exchange(acknowledged_, {});
+}
 
 void ReceiptLog::Record(std::string execution_arn, std::string state_name) {
   Receipt r{std::move(execution_arn), std::move(state_name), absl::Now()};
@@ -43,11 +65,11 @@ std::vector<Receipt> ReceiptLog::Take() {
   return std::exchange(receipts_, {});
 }
 
-absl::StatusOr<LatencyStats> MeasureDispatchLatency(PgConnection& db,
-                                                    const std::string& state_machine_arn,
-                                                    const std::vector<std::string>& task_states,
-                                                    const std::vector<Receipt>& receipts,
-                                                    absl::Time from, absl::Time to) {
+absl::StatusOr<LatencyStats> MeasureDispatchLatency(
+    PgConnection& db, const std::string& state_machine_arn,
+    const std::vector<std::string>& task_states, const std::vector<Receipt>& receipts,
+    const absl::flat_hash_map<std::string, absl::Time>& acknowledged, absl::Time from,
+    absl::Time to) {
   ASSIGN_OR_RETURN(
       PgRows rows,
       db.Query("SELECT h.execution_arn, stepwise_us(h.timestamp), "
@@ -70,15 +92,17 @@ absl::StatusOr<LatencyStats> MeasureDispatchLatency(PgConnection& db,
       return absl::InternalError(StrCat("execution ", row[0], " scheduled more than ",
                                         task_states.size(), " tasks (a retry or redelivery?)"));
     }
-    scheduled[Key(row[0], task_states[k])] = {std::atoll(row[1].c_str()),
-                                              std::atoll(row[2].c_str())};
+    scheduled[CommitLog::Key(row[0], task_states[k])] = {std::atoll(row[1].c_str()),
+                                                         std::atoll(row[2].c_str())};
   }
 
   std::vector<double> from_commit;
   std::vector<double> from_event;
+  std::vector<double> from_acknowledged;
+  std::vector<double> commit_flush;
   for (const Receipt& r : receipts) {
     if (r.received < from || r.received > to) continue;
-    auto it = scheduled.find(Key(r.execution_arn, r.state_name));
+    auto it = scheduled.find(CommitLog::Key(r.execution_arn, r.state_name));
     if (it == scheduled.end()) {
       return absl::InternalError(StrCat("a worker received ", r.state_name, " of ", r.execution_arn,
                                         " but no TaskScheduled event matches"));
@@ -96,6 +120,16 @@ absl::StatusOr<LatencyStats> MeasureDispatchLatency(PgConnection& db,
     }
     from_commit.push_back(static_cast<double>(received_us - it->second.commit_us) / 1000);
     from_event.push_back(static_cast<double>(received_us - it->second.event_us) / 1000);
+    auto ack = acknowledged.find(it->first);
+    if (ack == acknowledged.end()) continue;
+    const int64_t acknowledged_us = absl::ToUnixMicros(ack->second);
+    if (acknowledged_us > received_us) {
+      return absl::InternalError(StrCat("a worker received ", r.state_name, " of ", r.execution_arn,
+                                        " ", acknowledged_us - received_us,
+                                        " us before its commit was acknowledged"));
+    }
+    from_acknowledged.push_back(static_cast<double>(received_us - acknowledged_us) / 1000);
+    commit_flush.push_back(static_cast<double>(acknowledged_us - it->second.commit_us) / 1000);
   }
   if (from_commit.empty()) {
     return absl::InternalError("no task was received inside the measured window");
@@ -107,11 +141,17 @@ absl::StatusOr<LatencyStats> MeasureDispatchLatency(PgConnection& db,
   stats.p50_ms = Percentile(from_commit, 0.50);
   stats.p99_ms = Percentile(from_commit, 0.99);
   stats.max_ms = from_commit.back();
-  double sum = 0;
-  for (double v : from_commit) sum += v;
-  stats.mean_ms = sum / static_cast<double>(from_commit.size());
+  stats.mean_ms = Mean(from_commit);
   stats.scheduled_p50_ms = Percentile(from_event, 0.50);
   stats.scheduled_p99_ms = Percentile(from_event, 0.99);
+  std::sort(from_acknowledged.begin(), from_acknowledged.end());
+  std::sort(commit_flush.begin(), commit_flush.end());
+  stats.samples_acknowledged = static_cast<int64_t>(from_acknowledged.size());
+  stats.acknowledged_p50_ms = Percentile(from_acknowledged, 0.50);
+  stats.acknowledged_p99_ms = Percentile(from_acknowledged, 0.99);
+  stats.acknowledged_mean_ms = Mean(from_acknowledged);
+  stats.commit_flush_p50_ms = Percentile(commit_flush, 0.50);
+  stats.commit_flush_p99_ms = Percentile(commit_flush, 0.99);
   return stats;
 }
 

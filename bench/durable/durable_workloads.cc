@@ -275,6 +275,9 @@ absl::StatusOr<WorkloadResult> RunTasks(const WorkloadOptions& options) {
   RETURN_IF_ERROR(CheckDatabase(db, machine, loop->total, result).status());
   ASSIGN_OR_RETURN(result.latency,
                    MeasureDispatchLatency(db, machine, {"T1", "T2", "T3"}, receipts.Take(),
+                                          options.commit_log != nullptr
+                                              ? options.commit_log->Take()
+                                              : absl::flat_hash_map<std::string, absl::Time>(),
                                           loop->window_start, loop->window_end));
   return result;
 }

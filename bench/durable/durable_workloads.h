@@ -40,6 +40,9 @@ struct WorkloadOptions {
   // tasks_3's worker fleet: workers x concurrency polls.
   int workers = 4;
   int worker_concurrency = 16;
+  // The in-process orchestrator's CommitLog (not owned; may be null): splits
+  // tasks_3's dispatch latency at the commit's acknowledgement.
+  CommitLog* commit_log = nullptr;
 };
 
 struct WorkloadResult {

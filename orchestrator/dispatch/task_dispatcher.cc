@@ -282,7 +282,7 @@ void TaskDispatcher::RunClaim(const ClaimTicket& ticket) {
       // Delivered first, recorded after (RunStarted): the worker does not
       // wait for that commit. Queued before the delivery so that a local
       // commit of its completion marks it closed.
-      StartedJob job{task->execution_arn, task->task_id};
+      StartedJob job{task->execution_arn, task->task_id, resolution.deliver_to->worker_name};
       ++pending_starts_[{job.execution_arn, job.task_id}].jobs;
       started_jobs_.push_back(std::move(job));
       jobs_cv_.notify_one();
@@ -310,7 +310,8 @@ void TaskDispatcher::RunStarted(const StartedJob& job) {
   // kFailedPrecondition: the execution ended meanwhile.
   absl::Status status = absl::OkStatus();
   if (!closed) {
-    status = executor_.Apply(job.execution_arn, engine::TaskStarted{job.task_id}).status();
+    status = executor_.Apply(job.execution_arn, engine::TaskStarted{job.task_id, job.worker_name})
+                 .status();
     if (!status.ok() && status.code() != absl::StatusCode::kFailedPrecondition) {
       Log(StrCat("recording TaskStarted for task '", job.task_id, "' of '", job.execution_arn,
                  "': ", status.ToString()));

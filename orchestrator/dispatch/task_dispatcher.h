@@ -21,15 +21,17 @@
 // right before CommitStep/CreateExecution) holds the oldest such poll per new
 // task and sets the task's claim (TaskRecord::claim: the poll's worker_name,
 // ClaimLeaseRule's lease counted from now), so the step's own commit inserts
-// it CLAIMED, exactly as ClaimTask would leave it; OnCommitted, once the
-// commit returned OK, calls the poll's `done` with it on the committing
-// thread (no store call), then TaskStarted follows as below. A held poll gets
+// it CLAIMED, exactly as ClaimTask would leave it, and the executor records
+// its TaskStarted in that same step; OnCommitted, once the commit returned
+// OK, calls the poll's `done` with it on the committing thread (no store
+// call). A task scheduled and taken costs one commit. A held poll gets
 // no claim and no other task, and is not answered empty before its hard end.
 // AfterCommitFailed lets the held polls wait again (a task whose commit went
 // through despite the error waits for its lease: at-least-once). A held poll
 // that left before the commit returned passes its task to the queue's next
 // waiting poll (the recorded worker_id stays the first poll's), else a claim
-// thread releases it (see below).
+// thread releases it (see below); its TaskStarted is then already in history
+// and the delivery that reaches a worker adds another, as redeliveries do.
 //
 // Threads: Poll/Cancel/NotifyQueue/BeforeCommit/AfterCommitFailed/
 // OnCommitted only take a mutex and queue work or call `done` (safe on gRPC
@@ -157,7 +159,9 @@ struct DispatcherStats {
   int64_t delivered = 0;  // Tasks handed to a poll.
   int64_t released = 0;   // Tasks claimed for a poll that had gone, released.
   int64_t errors = 0;     // Store calls that failed.
-  int64_t started = 0;    // TaskStarted applied after a delivery.
+  // TaskStarted applied after a claim's delivery (a direct handoff's is in
+  // its step's commit).
+  int64_t started = 0;
   // Of `delivered`: claimed by the step that created them (BeforeCommit),
   // with no ClaimTask.
   int64_t direct = 0;
@@ -223,6 +227,7 @@ class TaskDispatcher final : public service::CommitObserver {
   struct StartedJob {
     std::string execution_arn;
     std::string task_id;
+    std::string worker_name;  // The poll's: ActivityStarted's workerName.
   };
   void RunStarted(const StartedJob& job);
   // A task claimed by its step's commit for a poll that went away, or for a

@@ -21,7 +21,7 @@ void TaskDispatcher::BeforeCommit(persistence::StepUpdate& update) {
   // delivered record is the stored one.
   const absl::Time now = persistence::FromMicros(persistence::ToMicros(clock_.Now()));
   std::lock_guard<std::mutex> lock(mu_);
-  if (!started_ || stopping_) return;  // Nobody would deliver or record TaskStarted.
+  if (!started_ || stopping_) return;  // Nobody would deliver it.
   for (persistence::TaskRecord& task : update.new_tasks) {
     if (task.claim.has_value()) continue;
     std::optional<HeldPoll> poll = polls_.Hold(task.queue);
@@ -95,14 +95,10 @@ void TaskDispatcher::OnCommitted(const persistence::StepUpdate& update) {
       record.delivery_count = 1;
       record.claim.reset();
       std::optional<WaitingPoll> to = polls_.TakeHeld(held.poll, task.queue);
+      // TaskStarted went into the commit itself (CommitObserver::BeforeCommit).
       if (to.has_value()) {
         ++stats_.delivered;
         ++stats_.direct;
-        // As RunClaim: TaskStarted queued before the delivery.
-        StartedJob job{record.execution_arn, record.task_id};
-        ++pending_starts_[{job.execution_arn, job.task_id}].jobs;
-        started_jobs_.push_back(std::move(job));
-        jobs_cv_.notify_one();
       } else {
         ++stats_.released;
       }
@@ -135,7 +131,9 @@ void TaskDispatcher::OnCommitted(const persistence::StepUpdate& update) {
 
 void TaskDispatcher::RunHandoff(HandoffJob& job) {
   if (!job.deliver_to.has_value()) {
-    Release(job.task);  // Never delivered: no TaskStarted.
+    // Never delivered, though its step recorded TaskStarted: the next claim
+    // delivers it (at-least-once), and no second TaskStarted follows.
+    Release(job.task);
     return;
   }
   Deliver(std::move(job.task), *std::move(job.deliver_to), job.claimed_for_heartbeats);

@@ -32,6 +32,10 @@ struct StartExecution {
 // LambdaFunctionStarted by the state's Resource; see history.h).
 struct TaskStarted {
   std::string task_id;
+  // Who took it (PollTask's / GetActivityTask's worker name): ActivityStarted
+  // records it as workerName, as AWS does; the other task events have no
+  // such field. Empty: not known (the field is left out).
+  std::string worker_name = {};
 };
 
 struct TaskSucceeded {

@@ -497,12 +497,18 @@ void Step::OnTaskStarted(const TaskStarted& started) {
   }
   Frame& frame = *path.back();
   const asl::State& state = *machines.back()->Find(frame.state);
-  EmitTaskStarted(frame, context_usage_.Resource(state));
+  EmitTaskStarted(frame, context_usage_.Resource(state), started.worker_name);
 }
 
-void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts) {
-  Emit(&frame, TaskEventType(parts.family, TaskPhase::kStarted),
-       options_.record_history ? TaskEventDetails(parts, TaskPhase::kStarted) : json::object());
+void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts, std::string_view worker_name) {
+  json::object details;
+  if (options_.record_history) {
+    details = TaskEventDetails(parts, TaskPhase::kStarted);
+    if (parts.family == ResourceParts::Family::kActivity && !worker_name.empty()) {
+      details["workerName"] = worker_name;
+    }
+  }
+  Emit(&frame, TaskEventType(parts.family, TaskPhase::kStarted), std::move(details));
   frame.task_started = true;
 }
 

@@ -146,7 +146,10 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
   dispatcher_options.task_lease = absl::Seconds(options.task_lease_seconds);
   parts->dispatcher = std::make_unique<dispatch::TaskDispatcher>(*parts->store, *parts->executor,
                                                                  parts->clock, dispatcher_options);
-  // Before anything can commit: every commit from now on reaches all three.
+  // Before anything can commit: every commit from now on reaches them all.
+  for (service::CommitObserver* observer : options.commit_observers) {
+    parts->fanout.Add(observer);
+  }
   parts->fanout.Add(parts->waiter.get());
   parts->fanout.Add(parts->timer_loop.get());
   parts->fanout.Add(parts->dispatcher.get());

@@ -21,9 +21,14 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+
+namespace stepwise::service {
+class CommitObserver;
+}  // namespace stepwise::service
 
 namespace stepwise::server {
 
@@ -51,6 +56,11 @@ struct OrchestratorOptions {
   // Lease of a claimed timer: a replica that dies holding timers delays them
   // by this much at most. >= 1.
   int timer_lease_seconds = 15;
+  // Told about every step this replica commits, before the built-in
+  // observers (so OnCommitted sees the commit just acknowledged): metrics,
+  // benchmarks, tests. Not owned; each must outlive the server and follow
+  // CommitObserver's rules (quick, thread-safe, no calls into the executor).
+  std::vector<service::CommitObserver*> commit_observers;
 
   // Tests only: the embedded server without fsync, initialized from a
   // template cluster under this directory when set (see EmbeddedPostgresOptions).

@@ -208,7 +208,7 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   record.cause = execution.first_step.cause;
   record.start_time = event.now;
   record.stop_time = execution.first_step.stop_time;
-  NotifyBeforeCommit(execution.first_step);
+  PrepareCommit(*interpreter, event.now, result, execution.first_step);
   absl::StatusOr<persistence::CreateExecutionResult> create = store_.CreateExecution(execution);
   if (!create.ok() || !create->created) NotifyCommitFailed(execution.first_step);
   ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, std::move(create));
@@ -310,7 +310,7 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     // The check above ran in another transaction: CommitStep repeats it in
     // the step's own (no extra round trip), so no completion is applied twice.
     update.consumed_tasks_must_be_open = !consumes.task_token.empty();
-    NotifyBeforeCommit(update);
+    PrepareCommit(*interpreter, event.now, result, update);
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) {
       // Before the observers: a worker woken by them may complete a task at once.

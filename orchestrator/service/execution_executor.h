@@ -70,7 +70,11 @@ class CommitObserver {
   // Called on the committing thread right before every CommitStep and
   // CreateExecution (its first step): may give new tasks a claim
   // (TaskRecord::claim) so that they are inserted CLAIMED for a waiting
-  // worker (orchestrator/dispatch). Exactly one of OnCommitted (the commit
+  // worker (orchestrator/dispatch). The executor then applies
+  // engine::TaskStarted (worker_name: the claim's worker_id) for each
+  // claimed task and commits it in the same step, so the observer need not
+  // record TaskStarted for them: one commit instead of two, and history
+  // shows the task taken when the claim was made. Exactly one of OnCommitted (the commit
   // returned OK and wrote the step) or AfterCommitFailed (it returned an
   // error, or CreateExecution found the execution and wrote nothing) follows
   // for the same update. Same rules as OnCommitted: quick, thread-safe, no
@@ -287,10 +291,12 @@ class ExecutionExecutor {
   void NotifyCommitted(const persistence::StepUpdate& update) const {
     if (options_.observer != nullptr) options_.observer->OnCommitted(update);
   }
-  // CommitObserver::BeforeCommit / AfterCommitFailed, around every commit.
-  void NotifyBeforeCommit(persistence::StepUpdate& update) const {
-    if (options_.observer != nullptr) options_.observer->BeforeCommit(update);
-  }
+  // CommitObserver::BeforeCommit, right before every commit of `update`
+  // (made from `result` at `now`), then TaskStarted for each new task the
+  // observer claimed, folded into the same step (see CommitObserver).
+  void PrepareCommit(const engine::Interpreter& interpreter, absl::Time now,
+                     engine::StepResult& result, persistence::StepUpdate& update) const;
+  // CommitObserver::AfterCommitFailed, for an update given to PrepareCommit.
   void NotifyCommitFailed(const persistence::StepUpdate& update) const {
     if (options_.observer != nullptr) options_.observer->AfterCommitFailed(update);
   }

@@ -125,7 +125,7 @@ absl::StatusOr<ExecutionExecutor::RedriveResult> ExecutionExecutor::Redrive(
     RETURN_IF_ERROR(FailMissingActivities(*interpreter, now, result));
     persistence::StepUpdate update = ToStepUpdate(execution_arn, result, now);
     update.redrive_date = now;
-    NotifyBeforeCommit(update);
+    PrepareCommit(*interpreter, now, result, update);
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) {
       execution_cache_.Committed(snapshot, update, *version);

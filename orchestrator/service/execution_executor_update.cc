@@ -79,6 +79,16 @@ persistence::ExecutionStatus ToStoreStatus(engine::ExecutionStatus status) {
   return persistence::ExecutionStatus::kFailed;
 }
 
+persistence::HistoryRecord ToHistoryRecord(const engine::HistoryEvent& event) {
+  persistence::HistoryRecord record;
+  record.id = event.id;
+  record.previous_event_id = event.previous_event_id;
+  record.type = engine::TypeName(event);
+  record.timestamp = event.timestamp;
+  record.event_json = json::serialize(engine::ToJson(event));
+  return record;
+}
+
 void AddTaskTimer(const persistence::TaskRecord& task, TaskTimerKind kind,
                   std::optional<int64_t> seconds, persistence::StepUpdate& update) {
   if (!seconds.has_value()) return;
@@ -223,6 +233,29 @@ std::string TaskQueueFor(std::string_view resource, const json::value& payload) 
   return std::string(resource);
 }
 
+void ExecutionExecutor::PrepareCommit(const engine::Interpreter& interpreter, absl::Time now,
+                                      engine::StepResult& result,
+                                      persistence::StepUpdate& update) const {
+  if (options_.observer == nullptr) return;
+  options_.observer->BeforeCommit(update);
+  bool started = false;
+  for (const persistence::TaskRecord& task : update.new_tasks) {
+    if (!task.claim.has_value()) continue;
+    engine::Event event;
+    event.now = now;
+    event.body = engine::TaskStarted{task.task_id, task.claim->worker_id};
+    engine::StepResult next = interpreter.Apply(std::move(result.state), event);
+    // TaskStarted only records history (engine/step.cc): no effect to add.
+    result.state = std::move(next.state);
+    for (engine::HistoryEvent& history_event : next.history) {
+      update.history.push_back(ToHistoryRecord(history_event));
+      result.history.push_back(std::move(history_event));
+    }
+    started = true;
+  }
+  if (started) update.state_document = json::serialize(engine::ToJson(result.state));
+}
+
 persistence::StepUpdate ToStepUpdate(std::string_view execution_arn,
                                      const engine::StepResult& result, absl::Time now) {
   persistence::StepUpdate update;
@@ -239,13 +272,7 @@ persistence::StepUpdate ToStepUpdate(std::string_view execution_arn,
   }
   update.history.reserve(result.history.size());
   for (const engine::HistoryEvent& event : result.history) {
-    persistence::HistoryRecord record;
-    record.id = event.id;
-    record.previous_event_id = event.previous_event_id;
-    record.type = engine::TypeName(event);
-    record.timestamp = event.timestamp;
-    record.event_json = json::serialize(engine::ToJson(event));
-    update.history.push_back(std::move(record));
+    update.history.push_back(ToHistoryRecord(event));
   }
   for (const engine::Effect& effect : result.effects) {
     std::visit(

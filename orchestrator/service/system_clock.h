@@ -15,9 +15,8 @@ class SystemClock final : public Clock {
   absl::Time Now() const override;
 };
 
-// 32 bytes from /dev/urandom (CSPRNG), for engine::Event::entropy. Falls
-// back to std::random_device (getrandom on Linux) if /dev/urandom cannot be
-// read. Thread-safe.
+// 32 bytes from the kernel's CSPRNG (getrandom), for engine::Event::entropy.
+// Falls back to /dev/urandom, then std::random_device. Thread-safe.
 std::string SystemEntropy();
 
 }  // namespace stepwise::service

@@ -204,7 +204,8 @@ class Step {
   void Start(const StartExecution& start);
   void OnTaskStarted(const TaskStarted& started);
   // Emits TaskStarted for the frame's task and marks it started.
-  void EmitTaskStarted(Frame& frame, const ResourceParts& parts);
+  // `worker_name`: ActivityStarted's workerName (empty: left out).
+  void EmitTaskStarted(Frame& frame, const ResourceParts& parts, std::string_view worker_name = {});
   void OnTaskSucceeded(const TaskSucceeded& succeeded);
   void OnTaskFailed(const TaskFailed& failed);
   void OnTaskScheduleFailed(const TaskScheduleFailed& failed);

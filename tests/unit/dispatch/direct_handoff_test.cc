@@ -243,9 +243,11 @@ TEST_F(DirectHandoffTest, CommittedTaskReachesTheWaitingPollWithoutAClaim) {
   EXPECT_EQ(by_claim.delivery_count, stored->delivery_count);
   EXPECT_EQ(claimed.task->lease, answer.task->lease);
 
-  // TaskStarted goes in after the delivery, as for claimed tasks.
-  ASSERT_TRUE(AwaitTrue([&] { return dispatcher_->stats().started == 2; }));
+  // The direct handoff's TaskStarted went into its step's commit; the
+  // claimed task's goes in after its delivery.
+  ASSERT_TRUE(AwaitTrue([&] { return dispatcher_->stats().started == 1; }));
   EXPECT_EQ(service::testing::CountEvents(store_, *arn, "LambdaFunctionStarted"), 1);
+  EXPECT_EQ(service::testing::CountEvents(store_, *pending, "LambdaFunctionStarted"), 1);
 }
 
 TEST_F(DirectHandoffTest, FailedCommitLetsThePollWaitForTheNextTask) {
@@ -308,11 +310,13 @@ TEST_F(DirectHandoffTest, TaskOfAPollThatLeftWithNoOtherPollIsReleasedAtOnce) {
   ASSERT_TRUE(next.task.has_value());
   EXPECT_EQ(next.task->record.worker_id, "worker-2");
   EXPECT_EQ(next.task->record.delivery_count, 2);
-  // Only the delivery that reached a worker is in history.
+  // The step recorded TaskStarted with the claim, before the poll left
+  // (documented in task_dispatcher.h): the delivery that reached a worker
+  // adds its own, as every redelivery does.
   dispatcher_->Shutdown();
   EXPECT_EQ(service::testing::CountEvents(store_, next.task->record.execution_arn,
                                           "LambdaFunctionStarted"),
-            1);
+            2);
 }
 
 TEST_F(DirectHandoffTest, ParallelBranchesHoldOnePollEach) {

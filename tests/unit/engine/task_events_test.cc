@@ -101,6 +101,19 @@ TEST_F(TaskEventsTest, ActivityArnRecordsActivityEventsInAwsShape) {
             R"j({"output":"{\"ok\":true}","outputDetails":{"truncated":false}})j");
 }
 
+TEST_F(TaskEventsTest, ActivityStartedNamesTheWorkerThatTookIt) {
+  Load(OneTask(kActivity, ""));
+  Apply(TaskStarted{task_ids_[0], "host-7/pid-42"});
+  EXPECT_EQ(json::serialize(EventJson("ActivityStarted").at("activityStartedEventDetails")),
+            R"j({"workerName":"host-7/pid-42"})j");
+}
+
+TEST_F(TaskEventsTest, OnlyActivityStartedRecordsTheWorkerName) {
+  Load(OneTask("arn:aws:lambda:us-east-1:123456789012:function:Check", ""));
+  Apply(TaskStarted{task_ids_[0], "host-7/pid-42"});
+  EXPECT_FALSE(EventJson("LambdaFunctionStarted").contains("lambdaFunctionStartedEventDetails"));
+}
+
 TEST_F(TaskEventsTest, ActivityFailureAndTimeout) {
   Load(OneTask(kActivity, R"j(,"Retry":[{"ErrorEquals":["E"],"IntervalSeconds":1}])j"));
   Apply(TaskFailed{task_ids_[0], "E", "bad"});
