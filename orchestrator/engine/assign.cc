@@ -4,8 +4,10 @@
 #include <utility>
 #include <vector>
 
+#include "boost/json/serialize.hpp"
 #include "common/str_cat.h"
 #include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/internal/history_text.h"
 #include "orchestrator/engine/internal/step.h"
 
 namespace stepwise::engine::internal {
@@ -128,7 +130,7 @@ Outcome<std::optional<json::object>> Step::CheckAssignment(const asl::State& sta
   return std::optional<json::object>(std::move(values));
 }
 
-void Step::CommitAssignment(Frame& frame, json::object assigned, json::object& exited_details) {
+void Step::CommitAssignment(Frame& frame, json::object assigned, HistoryDetails& exited_details) {
   // AWS leaves assignedVariables out when an Assign sets nothing ("Assign": {}).
   if (assigned.empty()) return;
   json::object texts;
@@ -140,8 +142,11 @@ void Step::CommitAssignment(Frame& frame, json::object assigned, json::object& e
   // GetExecutionHistory: stateExitedEventDetails.assignedVariables (name ->
   // the value as JSON text) and assignedVariablesDetails. One Assign is at
   // most 256 KiB, so the values are never truncated.
-  exited_details["assignedVariables"] = std::move(texts);
-  exited_details["assignedVariablesDetails"] = json::object{{"truncated", false}};
+  exited_details = DetailsText()
+                       .Members(exited_details.text())
+                       .Raw("assignedVariables", json::serialize(texts))
+                       .Raw("assignedVariablesDetails", kNotTruncated)
+                       .Finish();
 }
 
 }  // namespace stepwise::engine::internal

@@ -8,6 +8,7 @@
 
 #include "common/str_cat.h"
 #include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/internal/history_text.h"
 #include "orchestrator/engine/internal/step.h"
 
 namespace stepwise::engine::internal {
@@ -188,7 +189,10 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
   // a failed outcome when the state fails because of it.
   auto record = [&](size_t at, FrameOutcome finished) -> std::optional<StateOutcome> {
     int64_t index = frame.children[at].index;
-    json::object iteration{{"name", state.name}, {"index", index}};
+    HistoryDetails iteration;
+    if (options().record_history) {
+      iteration = DetailsText().String("name", state.name).Int("index", index).Finish();
+    }
     if (finished.kind == FrameOutcome::Kind::kFailed) {
       if (distributed) {
         ++frame.failed;
@@ -206,12 +210,12 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
         ++frame.finished;
         return std::nullopt;
       }
-      if (is_map) Emit(&frame, HistoryEventType::kMapIterationFailed, std::move(iteration));
+      if (is_map) EmitText(&frame, HistoryEventType::kMapIterationFailed, std::move(iteration));
       return FailChildren(frame, state, std::move(finished.error));
     }
     frame.children.erase(frame.children.begin() + static_cast<std::ptrdiff_t>(at));
     if (is_map && !distributed) {
-      Emit(&frame, HistoryEventType::kMapIterationSucceeded, std::move(iteration));
+      EmitText(&frame, HistoryEventType::kMapIterationSucceeded, std::move(iteration));
     }
     frame.results[static_cast<size_t>(index)] = std::move(finished.output);
     ++frame.finished;
@@ -258,8 +262,11 @@ StateOutcome Step::OnChildFinished(Frame& frame, const asl::State& state, size_t
       }
       ++frame.next_item;  // Only now: an item whose ItemSelector failed is started by a redrive.
       if (!distributed) {
-        Emit(&frame, HistoryEventType::kMapIterationStarted,
-             json::object{{"name", state.name}, {"index", index}});
+        HistoryDetails details;
+        if (options().record_history) {
+          details = DetailsText().String("name", state.name).Int("index", index).Finish();
+        }
+        EmitText(&frame, HistoryEventType::kMapIterationStarted, std::move(details));
       }
       Frame child;
       child.index = index;

@@ -1,6 +1,11 @@
 #include "orchestrator/engine/history.h"
 
+#include <charconv>
+
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
 #include "common/str_cat.h"
+#include "orchestrator/engine/internal/history_text.h"
 
 namespace stepwise::engine {
 namespace {
@@ -191,7 +196,59 @@ std::string_view DetailsKey(HistoryEventType type) {
   return "";
 }
 
+void AppendInt(int64_t value, std::string& out) {
+  char digits[24];
+  const std::to_chars_result end = std::to_chars(digits, digits + sizeof(digits), value);
+  out.append(digits, end.ptr);
+}
+
 }  // namespace
+
+HistoryDetails::HistoryDetails(const json::object& object) {
+  if (!object.empty()) text_ = json::serialize(object);
+}
+
+HistoryDetails HistoryDetails::FromText(std::string text) {
+  HistoryDetails details;
+  details.text_ = std::move(text);
+  return details;
+}
+
+HistoryDetails HistoryDetails::WithPayload(std::string text, size_t at, std::string payload) {
+  HistoryDetails details;
+  details.text_ = std::move(text);
+  details.payload_ = std::move(payload);
+  details.payload_at_ = at;
+  return details;
+}
+
+void HistoryDetails::AppendTo(std::string& out) const {
+  if (text_.empty()) {
+    out.append("{}");
+  } else if (payload_at_ == std::string::npos) {
+    out.append(text_);
+  } else {
+    out.append(text_, 0, payload_at_);
+    internal::AppendQuoted(payload_, out);
+    out.append(text_, payload_at_, std::string::npos);
+  }
+}
+
+std::string HistoryDetails::text() const {
+  std::string text;
+  text.reserve(text_.size() + payload_.size() + payload_.size() / 4 + 4);
+  AppendTo(text);
+  return text;
+}
+
+const json::object& HistoryDetails::object() const {
+  if (!parsed_) {
+    const std::string text = this->text();
+    json::value value = json::parse(json::string_view(text.data(), text.size()));
+    parsed_ = std::make_shared<const json::object>(std::move(value.as_object()));
+  }
+  return *parsed_;
+}
 
 std::string TypeName(const HistoryEvent& event) {
   if (event.type == HistoryEventType::kStateEntered ||
@@ -238,8 +295,36 @@ json::value ToJson(const HistoryEvent& event) {
   out["id"] = event.id;
   out["previousEventId"] = event.previous_event_id;
   std::string_view key = DetailsKey(event.type);
-  if (!key.empty()) out[key] = event.details;
+  if (!key.empty()) out[key] = event.details.object();
   return out;
+}
+
+std::string ToJsonText(const HistoryEvent& event) {
+  // The members in ToJson's order; none of the strings but the details
+  // needs escaping (a timestamp, an event type name).
+  const std::string_view key = DetailsKey(event.type);
+  std::string text;
+  text.reserve(128 + key.size());
+  text.append(R"({"timestamp":")");
+  text.append(FormatTimestamp(event.timestamp));
+  text.append(R"(","type":")");
+  if (event.type == HistoryEventType::kStateEntered ||
+      event.type == HistoryEventType::kStateExited) {
+    text.append(asl::StateTypeName(event.state_type));
+  }
+  text.append(BaseName(event.type));
+  text.append(R"(","id":)");
+  AppendInt(event.id, text);
+  text.append(R"(,"previousEventId":)");
+  AppendInt(event.previous_event_id, text);
+  if (!key.empty()) {
+    text.append(R"(,")");
+    text.append(key);
+    text.append(R"(":)");
+    event.details.AppendTo(text);
+  }
+  text.push_back('}');
+  return text;
 }
 
 }  // namespace stepwise::engine

@@ -21,4 +21,10 @@ StepResult Interpreter::Apply(ExecutionState state, const Event& event) const {
   return {std::move(state), step.TakeEffects(), step.TakeHistory()};
 }
 
+StepResult Interpreter::Apply(ExecutionState state, Event&& event) const {
+  internal::Step step(*machine_, options_, *context_usage_, *expressions_, state, event, &event);
+  step.Run();
+  return {std::move(state), step.TakeEffects(), step.TakeHistory()};
+}
+
 }  // namespace stepwise::engine

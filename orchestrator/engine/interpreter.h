@@ -54,6 +54,9 @@ class Interpreter {
                        InterpreterOptions options = {});
 
   StepResult Apply(ExecutionState state, const Event& event) const;
+  // The same, but the event's payloads (StartExecution's info and input, a
+  // TaskSucceeded's output) may be moved into the state instead of copied.
+  StepResult Apply(ExecutionState state, Event&& event) const;
 
   const asl::StateMachine& machine() const { return *machine_; }
   const InterpreterOptions& options() const { return options_; }

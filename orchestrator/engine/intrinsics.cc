@@ -27,6 +27,7 @@
 #include "orchestrator/engine/evaluation_context.h"
 #include "orchestrator/engine/intrinsics_internal.h"
 #include "orchestrator/engine/state_error.h"
+#include "orchestrator/engine/uuid.h"
 
 namespace stepwise::engine {
 namespace {
@@ -395,21 +396,7 @@ Outcome<json::value> StringSplit(const IntrinsicCall& call, const Args& args) {
 
 Outcome<json::value> Uuid(const IntrinsicCall& call, const EvaluationContext& context) {
   if (context.entropy == nullptr) return Failure(call, "no source of randomness was provided");
-  uint8_t bytes[16];
-  for (int half = 0; half < 2; ++half) {
-    const uint64_t bits = context.entropy->NextUint64();
-    for (int k = 0; k < 8; ++k) bytes[half * 8 + k] = static_cast<uint8_t>(bits >> (56 - 8 * k));
-  }
-  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);  // Version 4.
-  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant.
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int k = 0; k < 16; ++k) {
-    if (k == 4 || k == 6 || k == 8 || k == 10) out += '-';
-    out += kHex[bytes[k] >> 4];
-    out += kHex[bytes[k] & 0xF];
-  }
-  return json::value(json::string(out));
+  return json::value(json::string(NewUuidV4(*context.entropy)));
 }
 
 // --- Argument evaluation.

@@ -46,7 +46,7 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
     ready.pop_front();
     event.now = now;
     event.entropy = EntropyFor(options.seed, result.events_applied);
-    StepResult step = interpreter.Apply(std::move(state), event);
+    StepResult step = interpreter.Apply(std::move(state), std::move(event));
     ++result.events_applied;
     state = std::move(step.state);
     if (options.round_trip_state) {

@@ -8,30 +8,12 @@
 #include "common/str_cat.h"
 #include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/internal/step.h"
+#include "orchestrator/engine/uuid.h"
 
 namespace stepwise::engine::internal {
 namespace {
 
 namespace json = ::boost::json;
-
-// A version 4 UUID from the step's entropy (deterministic, like States.UUID).
-std::string NewUuid(Entropy& entropy) {
-  uint8_t bytes[16];
-  for (int half = 0; half < 2; ++half) {
-    const uint64_t bits = entropy.NextUint64();
-    for (int k = 0; k < 8; ++k) bytes[half * 8 + k] = static_cast<uint8_t>(bits >> (56 - 8 * k));
-  }
-  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);
-  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int k = 0; k < 16; ++k) {
-    if (k == 4 || k == 6 || k == 8 || k == 10) out += '-';
-    out += kHex[bytes[k] >> 4];
-    out += kHex[bytes[k] & 0xF];
-  }
-  return out;
-}
 
 // "arn:aws:states:REGION:ACCOUNT" of a state machine ARN
 // ("arn:aws:states:REGION:ACCOUNT:stateMachine:NAME").
@@ -120,7 +102,7 @@ std::optional<StateError> Step::ResolveTolerance(Frame& frame, const asl::State&
 std::string Step::NewMapRunArn(const asl::State& state) {
   // arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID, as AWS names it.
   return StrCat(ArnPrefix(state_.info.state_machine_arn), ":mapRun:", RunPath(state_.info, state),
-                ":", NewUuid(entropy()));
+                ":", NewUuidV4(entropy()));
 }
 
 json::object Step::FailedIterationResult(const asl::State& state, const Frame& child,
@@ -129,7 +111,8 @@ json::object Step::FailedIterationResult(const asl::State& state, const Frame& c
   // Transformation: the execution's record, as ResultWriter's NONE gives it.
   const std::string prefix = ArnPrefix(state_.info.state_machine_arn);
   const std::string path = RunPath(state_.info, state);
-  const std::string name = NewUuid(entropy());
+  // A version 4 UUID from the step's entropy (deterministic, like States.UUID).
+  const std::string name = NewUuidV4(entropy());
   json::object result;
   result["ExecutionArn"] = StrCat(prefix, ":execution:", path, ":", name);
   result["Input"] = Serialize(child.iteration_input);

@@ -5,7 +5,6 @@
 
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
-#include "boost/json/serializer.hpp"
 #include "boost/json/string.hpp"
 #include "orchestrator/engine/internal/step.h"
 
@@ -148,19 +147,6 @@ bool FitsIn(const json::value& value, size_t limit) {
   size_t crude = 0;
   if (AddCrudeBound(value, limit, crude)) return true;
   return SerializedSizeBound(value, limit) <= limit || SerializedSize(value, limit) <= limit;
-}
-
-json::string JsonText(const json::value& value) {
-  json::serializer serializer;
-  serializer.reset(&value);
-  char buffer[4096];
-  json::string_view chunk = serializer.read(buffer, sizeof(buffer));
-  json::string text(chunk);  // Usually all of it: one allocation of the exact size.
-  while (!serializer.done()) {
-    chunk = serializer.read(buffer, sizeof(buffer));
-    text.append(chunk);
-  }
-  return text;
 }
 
 }  // namespace stepwise::engine::internal

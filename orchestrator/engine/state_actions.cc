@@ -5,6 +5,7 @@
 #include "orchestrator/asl/timestamp.h"
 #include "orchestrator/engine/choice_evaluator.h"
 #include "orchestrator/engine/data_flow.h"
+#include "orchestrator/engine/internal/history_text.h"
 #include "orchestrator/engine/internal/payload_size.h"
 #include "orchestrator/engine/internal/step.h"
 #include "orchestrator/engine/intrinsics.h"
@@ -248,32 +249,33 @@ StateOutcome Step::ScheduleTaskFor(Frame& frame, const asl::State& state, json::
   // The text is needed only for the history event; without history a size
   // check that formats nothing suffices.
   const bool history = options().record_history;
-  json::string serialized = history ? JsonText(payload) : json::string();
-  if (history ? serialized.size() > options().max_payload_bytes
+  std::string serialized = history ? PayloadText(payload) : std::string();
+  const size_t serialized_size = serialized.size();
+  if (history ? serialized_size > options().max_payload_bytes
               : !FitsIn(payload, options().max_payload_bytes)) {
-    const size_t size = history ? serialized.size() : SerializedSize(payload, SIZE_MAX);
+    const size_t size = history ? serialized_size : SerializedSize(payload, SIZE_MAX);
     return StateOutcome::Failed({std::string(errors::kDataLimitExceeded),
                                  StrCat("The task input of ", size, " bytes exceeds the limit of ",
                                         options().max_payload_bytes, " bytes")});
   }
   const ResourceParts& parts = context_usage_.Resource(state);
-  json::object details;
+  HistoryDetails details;
   if (history) {
-    details = TaskEventDetails(parts, TaskPhase::kScheduled);
+    DetailsText text;
+    text.Members(TaskEventDetailsText(parts, TaskPhase::kScheduled));
     if (parts.family == ResourceParts::Family::kTask) {
-      details["region"] = "local";
-      details["parameters"] = serialized;
+      text.Raw("region", R"("local")").Payload("parameters", std::move(serialized));
     } else {
-      details["input"] = serialized;
-      details["inputDetails"] = json::object{{"truncated", false}};
+      text.Payload("input", std::move(serialized)).Raw("inputDetails", kNotTruncated);
     }
-    if (timeout >= 0) details["timeoutInSeconds"] = timeout;
+    if (timeout >= 0) text.Int("timeoutInSeconds", timeout);
     // AWS's LambdaFunctionScheduledEventDetails has no heartbeat.
     if (heartbeat >= 0 && parts.family != ResourceParts::Family::kLambdaFunction) {
-      details["heartbeatInSeconds"] = heartbeat;
+      text.Int("heartbeatInSeconds", heartbeat);
     }
+    details = text.Finish();
   }
-  Emit(&frame, TaskEventType(parts.family, TaskPhase::kScheduled), std::move(details));
+  EmitText(&frame, TaskEventType(parts.family, TaskPhase::kScheduled), std::move(details));
   ScheduleTask schedule;
   schedule.task_id = frame.task_id;
   schedule.task_token = frame.task_token;

@@ -9,6 +9,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/engine/data_flow.h"
 #include "orchestrator/engine/history.h"
+#include "orchestrator/engine/internal/history_text.h"
 #include "orchestrator/engine/internal/payload_size.h"
 #include "orchestrator/engine/randomness.h"
 
@@ -45,14 +46,14 @@ void ResetChildren(Frame& frame) {
   frame.failed = 0;
 }
 
-// {name, <key>: payload, <key>Details: {truncated: false}}; `key` is "input" or "output".
-json::object NameAndPayload(std::string_view name, std::string_view key, json::string payload) {
-  json::object details(3);
-  details.emplace("name", name);
-  details.emplace(key, std::move(payload));
-  details.emplace(key == "input" ? std::string_view("inputDetails") : "outputDetails",
-                  json::object{{"truncated", false}});
-  return details;
+// {name, <key>: payload, <key>Details: {truncated: false}}; `key` is "input"
+// or "output", `payload` its JSON text (PayloadText).
+HistoryDetails NameAndPayload(std::string_view name, std::string_view key, std::string payload) {
+  return DetailsText(name.size() + 64)
+      .String("name", name)
+      .Payload(key, std::move(payload))
+      .Raw(key == "input" ? std::string_view("inputDetails") : "outputDetails", kNotTruncated)
+      .Finish();
 }
 
 // The field a JSONata failure names ("... specified for the field 'Output'
@@ -86,13 +87,14 @@ size_t SerializedSize(const json::value& value, size_t stop_after) {
 
 Step::Step(const asl::StateMachine& machine, const InterpreterOptions& options,
            const ContextUsage& context_usage, const ExpressionCache& expressions,
-           ExecutionState& state, const Event& event)
+           ExecutionState& state, const Event& event, Event* movable)
     : machine_(machine),
       options_(options),
       context_usage_(context_usage),
       expressions_(expressions),
       state_(state),
       event_(event),
+      movable_event_(movable),
       entropy_(event.entropy) {
   // A step records a handful of events at least (a Map's items grow it).
   if (options_.record_history) history_.reserve(16);
@@ -129,6 +131,13 @@ void Step::Run() {
 
 void Step::Emit(Frame* frame, HistoryEventType type, json::object details,
                 asl::StateType state_type) {
+  // Serialized only when recorded (not for a Map Run's children, see EmitText).
+  const bool recorded = options_.record_history && (frame == nullptr || !frame->in_map_run);
+  EmitText(frame, type, recorded ? HistoryDetails(details) : HistoryDetails(), state_type);
+}
+
+void Step::EmitText(Frame* frame, HistoryEventType type, HistoryDetails details,
+                    asl::StateType state_type) {
   // A Distributed Map's child executions keep their own histories (AWS);
   // the parent's shows only the Map Run's events.
   if (frame != nullptr && frame->in_map_run) return;
@@ -222,23 +231,35 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
 
 void Step::Start(const StartExecution& start) {
   if (state_.next_event_id != 1) return;  // Already started: a duplicate start.
-  state_.info = start.info;
-  state_.input = start.input;
+  // The event's info and input move into the state when the caller let go
+  // of the event (Apply(state, Event&&)); `start` is not read after this.
+  StartExecution* own =
+      movable_event_ != nullptr ? std::get_if<StartExecution>(&movable_event_->body) : nullptr;
+  if (own != nullptr) {
+    state_.info = std::move(own->info);
+    state_.input = std::move(own->input);
+  } else {
+    state_.info = start.info;
+    state_.input = start.input;
+  }
   state_.start_time = event_.now;
   state_.status = ExecutionStatus::kRunning;
   // The input's text only for history; otherwise a size check that formats nothing.
   const bool history = options_.record_history;
-  json::string input = history ? JsonText(start.input) : json::string();
-  json::object details;
+  std::string input = history ? PayloadText(state_.input) : std::string();
+  const size_t input_size = input.size();
+  HistoryDetails details;
   if (history) {
-    details["input"] = input;
-    details["inputDetails"] = json::object{{"truncated", false}};
-    details["roleArn"] = state_.info.role_arn;
+    details = DetailsText()
+                  .Payload("input", input)
+                  .Raw("inputDetails", kNotTruncated)
+                  .String("roleArn", state_.info.role_arn)
+                  .Finish();
   }
-  Emit(&state_.root, HistoryEventType::kExecutionStarted, std::move(details));
-  if (history ? input.size() > options_.max_payload_bytes
-              : !FitsIn(start.input, options_.max_payload_bytes)) {
-    const size_t size = history ? input.size() : SerializedSize(start.input, SIZE_MAX);
+  EmitText(&state_.root, HistoryEventType::kExecutionStarted, std::move(details));
+  if (history ? input_size > options_.max_payload_bytes
+              : !FitsIn(state_.input, options_.max_payload_bytes)) {
+    const size_t size = history ? input_size : SerializedSize(state_.input, SIZE_MAX);
     EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed,
                  {std::string(errors::kDataLimitExceeded),
                   StrCat("The execution input of ", size, " bytes exceeds the limit of ",
@@ -252,16 +273,19 @@ void Step::Start(const StartExecution& start) {
   }
   // The first state's StateEntered shows the same text.
   if (history) next_input_text_ = std::move(input);
-  StateOutcome outcome = Enter(state_.root, machine_, machine_.start_at, start.input);
+  StateOutcome outcome = Enter(state_.root, machine_, machine_.start_at, state_.input);
   FinishExecution(Continue(state_.root, machine_, std::move(outcome)));
 }
 
 StateOutcome Step::Enter(Frame& frame, const asl::StateMachine& machine, const std::string& name,
                          json::value input) {
-  const asl::State* state = machine.Find(name);
+  return Enter(frame, *machine.Find(name), std::move(input));
+}
+
+StateOutcome Step::Enter(Frame& frame, const asl::State& state, json::value input) {
   ResetChildren(frame);  // What a previous Parallel/Map state kept for a redrive.
-  RecordEntered(frame, *state, std::move(input));
-  return Execute(frame, *state);
+  RecordEntered(frame, state, std::move(input));
+  return Execute(frame, state);
 }
 
 void Step::RecordEntered(Frame& frame, const asl::State& state, json::value input) {
@@ -272,22 +296,23 @@ void Step::RecordEntered(Frame& frame, const asl::State& state, json::value inpu
   frame.blocker = Blocker::kNone;
   // The input's text is only needed for the history event. After a
   // transition it is the previous state's output, already serialized.
-  json::string serialized;
+  HistoryDetails details;
   if (options_.record_history) {
-    serialized = next_input_text_ ? std::move(*next_input_text_) : JsonText(input);
+    details = NameAndPayload(state.name, "input",
+                             next_input_text_ ? std::move(*next_input_text_) : PayloadText(input));
   }
   next_input_text_.reset();
   frame.input = std::move(input);
-  Emit(&frame, HistoryEventType::kStateEntered,
-       options_.record_history ? NameAndPayload(state.name, "input", std::move(serialized))
-                               : json::object(),
-       state.type);
+  EmitText(&frame, HistoryEventType::kStateEntered, std::move(details), state.type);
   frame.entered_event_id = frame.last_event_id;
 }
 
 FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, StateOutcome outcome) {
+  // The frame's state, looked up by name once; a transition enters the next
+  // state by pointer.
+  const asl::State* current = machine.Find(frame.state);
   while (true) {
-    const asl::State& state = *machine.Find(frame.state);
+    const asl::State& state = *current;
     switch (outcome.kind) {
       case StateOutcome::Kind::kBlocked:
         return {FrameOutcome::Kind::kBlocked, nullptr, {}, std::nullopt};
@@ -325,10 +350,10 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
       case StateOutcome::Kind::kEnd: {
         // The text is needed for the history event; without history only
         // the size is, and counting stops at the limit.
-        json::string serialized;
+        std::string serialized;
         size_t size = 0;
         if (options_.record_history) {
-          serialized = JsonText(outcome.output);
+          serialized = PayloadText(outcome.output);
           size = serialized.size();
         } else if (!FitsIn(outcome.output, options_.max_payload_bytes)) {
           // Over the limit (rare): the exact size, for the cause.
@@ -344,12 +369,11 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
           continue;
         }
         frame.blocker = Blocker::kNone;
-        json::object exited = options_.record_history
-                                  ? NameAndPayload(state.name, "output", serialized)
-                                  : json::object();
+        HistoryDetails exited;
+        if (options_.record_history) exited = NameAndPayload(state.name, "output", serialized);
         // Variables change only now, as the state exits (assign.cc).
         if (outcome.assigned) CommitAssignment(frame, std::move(*outcome.assigned), exited);
-        Emit(&frame, HistoryEventType::kStateExited, std::move(exited), state.type);
+        EmitText(&frame, HistoryEventType::kStateExited, std::move(exited), state.type);
         if (outcome.kind == StateOutcome::Kind::kEnd) {
           RestoreMovedInput(frame, outcome.output);
           FrameOutcome succeeded{
@@ -360,7 +384,8 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         // The next state's StateEntered shows this output as its input.
         if (options_.record_history) next_input_text_ = std::move(serialized);
         moved_input_.reset();  // Enter replaces frame.input.
-        outcome = Enter(frame, machine, outcome.next, std::move(outcome.output));
+        current = machine.Find(outcome.next);
+        outcome = Enter(frame, *current, std::move(outcome.output));
         continue;
       }
     }
@@ -526,26 +551,37 @@ void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
   if (!frame.task_started) EmitTaskStarted(frame, parts);
   // The text only for history; otherwise a size check that formats nothing.
   const bool history = options_.record_history;
-  json::string output = history ? JsonText(succeeded.output) : json::string();
-  json::object details;
+  size_t output_size = 0;
+  HistoryDetails details;
   if (history) {
-    details = TaskEventDetails(parts, TaskPhase::kSucceeded);
-    details["output"] = output;
-    details["outputDetails"] = json::object{{"truncated", false}};
+    std::string output = PayloadText(succeeded.output);
+    output_size = output.size();
+    details = DetailsText()
+                  .Members(TaskEventDetailsText(parts, TaskPhase::kSucceeded))
+                  .Payload("output", std::move(output))
+                  .Raw("outputDetails", kNotTruncated)
+                  .Finish();
   }
-  Emit(&frame, TaskEventType(parts.family, TaskPhase::kSucceeded), std::move(details));
+  EmitText(&frame, TaskEventType(parts.family, TaskPhase::kSucceeded), std::move(details));
   frame.blocker = Blocker::kNone;
   frame.task_started = false;
-  const bool fits = history ? output.size() <= options_.max_payload_bytes
+  const bool fits = history ? output_size <= options_.max_payload_bytes
                             : FitsIn(succeeded.output, options_.max_payload_bytes);
   StateOutcome outcome =
       !fits ? StateOutcome::Failed(
                   {std::string(errors::kDataLimitExceeded),
                    StrCat("The task result of ",
-                          history ? output.size() : SerializedSize(succeeded.output, SIZE_MAX),
+                          history ? output_size : SerializedSize(succeeded.output, SIZE_MAX),
                           " bytes exceeds the limit of ", options_.max_payload_bytes, " bytes")})
-            : FinishWithResult(frame, state, succeeded.output);
+            : FinishWithResult(frame, state, TakeOutput(succeeded));
   Resume(std::move(path), std::move(machines), std::move(outcome));
+}
+
+json::value Step::TakeOutput(const TaskSucceeded& succeeded) {
+  TaskSucceeded* own =
+      movable_event_ != nullptr ? std::get_if<TaskSucceeded>(&movable_event_->body) : nullptr;
+  if (own == &succeeded) return std::move(own->output);
+  return succeeded.output;
 }
 
 void Step::OnTaskFailed(const TaskFailed& failed) {
@@ -633,14 +669,16 @@ void Step::FinishExecution(FrameOutcome outcome) {
     case FrameOutcome::Kind::kBlocked:
       return;
     case FrameOutcome::Kind::kSucceeded: {
-      json::object details;
+      HistoryDetails details;
       if (options_.record_history) {
-        details["output"] =
-            outcome.output_text ? std::move(*outcome.output_text) : JsonText(outcome.output);
-        details["outputDetails"] = json::object{{"truncated", false}};
+        details = DetailsText()
+                      .Payload("output", outcome.output_text ? std::move(*outcome.output_text)
+                                                             : PayloadText(outcome.output))
+                      .Raw("outputDetails", kNotTruncated)
+                      .Finish();
       }
       state_.output = std::move(outcome.output);
-      Emit(nullptr, HistoryEventType::kExecutionSucceeded, std::move(details));
+      EmitText(nullptr, HistoryEventType::kExecutionSucceeded, std::move(details));
       state_.status = ExecutionStatus::kSucceeded;
       state_.stop_time = event_.now;
       break;

@@ -4,13 +4,16 @@
 #include <string_view>
 #include <vector>
 
+#include "boost/json/serialize.hpp"
 #include "orchestrator/engine/internal/step.h"
 
 namespace stepwise::engine::internal {
 
 namespace json = ::boost::json;
 
-ResourceParts SplitResource(std::string_view resource) {
+namespace {
+
+ResourceParts SplitParts(std::string_view resource) {
   // arn:aws:states:::lambda:invoke -> ("lambda", "invoke"); other ARNs keep
   // the whole ARN as the resource, with their service as the type.
   constexpr std::string_view kIntegration = "arn:aws:states:::";
@@ -45,6 +48,8 @@ ResourceParts SplitResource(std::string_view resource) {
   }
   return {type, std::string(resource), family};
 }
+
+}  // namespace
 
 HistoryEventType TaskEventType(ResourceParts::Family family, TaskPhase phase) {
   using Type = HistoryEventType;
@@ -99,6 +104,21 @@ HistoryEventType TaskEventType(ResourceParts::Family family, TaskPhase phase) {
       return Type::kTaskTimedOut;
   }
   return Type::kTaskFailed;
+}
+
+ResourceParts SplitResource(std::string_view resource) {
+  ResourceParts parts = SplitParts(resource);
+  parts.scheduled_details_text = json::serialize(TaskEventDetails(parts, TaskPhase::kScheduled));
+  return parts;
+}
+
+std::string_view TaskEventDetailsText(const ResourceParts& parts, TaskPhase phase) {
+  // Task* events all start with {resourceType, resource}; of the others only
+  // the Scheduled ones have {resource}.
+  if (parts.family == ResourceParts::Family::kTask || phase == TaskPhase::kScheduled) {
+    return parts.scheduled_details_text;
+  }
+  return "{}";
 }
 
 json::object TaskEventDetails(const ResourceParts& parts, TaskPhase phase) {

@@ -4,6 +4,8 @@
 #include "orchestrator/service/execution_executor.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 #include "orchestrator/engine/effects.h"
 #include "orchestrator/engine/execution_state.h"
 #include "orchestrator/engine/state_error.h"
+#include "orchestrator/engine/uuid.h"
 #include "orchestrator/service/execution_executor_internal.h"
 #include "orchestrator/service/system_clock.h"
 
@@ -32,20 +35,11 @@ using executor_internal::ParseJson;
 // A version 4 UUID (lower-case hex) from 16 bytes of `entropy` (repeated
 // when shorter): the last part of an express execution ARN.
 std::string UuidFromEntropy(std::string_view entropy) {
-  unsigned char bytes[16] = {};
-  for (size_t i = 0; i < 16 && !entropy.empty(); ++i) {
-    bytes[i] = static_cast<unsigned char>(entropy[i % entropy.size()]);
+  std::array<uint8_t, 16> bytes = {};
+  for (size_t i = 0; i < bytes.size() && !entropy.empty(); ++i) {
+    bytes[i] = static_cast<uint8_t>(entropy[i % entropy.size()]);
   }
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string uuid;
-  for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) uuid.push_back('-');
-    uuid.push_back(kHex[bytes[i] >> 4]);
-    uuid.push_back(kHex[bytes[i] & 0x0F]);
-  }
-  return uuid;
+  return engine::FormatUuidV4(bytes);
 }
 
 // The events that move an execution to its next state: AWS ends the

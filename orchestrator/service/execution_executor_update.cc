@@ -85,7 +85,7 @@ persistence::HistoryRecord ToHistoryRecord(const engine::HistoryEvent& event) {
   record.previous_event_id = event.previous_event_id;
   record.type = engine::TypeName(event);
   record.timestamp = event.timestamp;
-  record.event_json = json::serialize(engine::ToJson(event));
+  record.event_json = engine::ToJsonText(event);
   return record;
 }
 

@@ -307,6 +307,23 @@ absl::Status StopServer(const RunAs& run_as, const std::string& pg_ctl, const st
       StrCat("pg_ctl stop (", pg_ctl, ") failed for data dir ", pgdata, ":", failures));
 }
 
+// Waits until `pid`, a server of `pgdata` that is not our child (we cannot
+// reap it), is gone. pg_ctl stop returns once postmaster.pid is removed,
+// which the server does just before it exits: without this wait, whoever
+// looks right after Stop() may still find it running.
+absl::Status AwaitServerExit(pid_t pid, const std::string& pgdata) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(kStopTimeoutSeconds);
+  while (embedded_internal::ClassifyPostmaster(pid, pgdata) == PostmasterState::kOurs) {
+    if (absl::Now() >= deadline) {
+      return absl::InternalError(StrCat("the server (pid ", pid, ") of data dir ", pgdata,
+                                        " still runs ", kStopTimeoutSeconds,
+                                        " s after pg_ctl stop returned"));
+    }
+    absl::SleepFor(kPollInterval);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 // The steps of Start(), sharing the resolved options.
@@ -324,6 +341,7 @@ class EmbeddedPostgres::Launcher {
     ASSIGN_OR_RETURN(RunAs run_as, embedded_internal::ResolveUser(options_.run_as_user));
     pg_.run_as_ = std::make_unique<RunAs>(std::move(run_as));
     ASSIGN_OR_RETURN(bin_dir_, FindBinDir(options_.bin_dir, user()));
+    pg_.bin_dir_ = bin_dir_;
     pg_.pg_ctl_ = StrCat(bin_dir_, "/pg_ctl");
     ASSIGN_OR_RETURN(major_version_, ServerMajorVersion(StrCat(bin_dir_, "/postgres"), user()));
 
@@ -611,14 +629,16 @@ class EmbeddedPostgres::Launcher {
             StrCat("server ", binary, " exited during startup with ", exit.DescribeExit(), Where(),
                    "; log: ", Tail(log)));
       }
-      if (Accepts(port)) {
-        // Make sure the server that answered is ours and not a stranger that
-        // took the port first.
-        absl::StatusOr<std::optional<PostmasterPid>> pid_file =
-            embedded_internal::ReadPostmasterPid(pg_.pgdata_);
-        if (pid_file.ok() && *pid_file && (*pid_file)->pid == pid && (*pid_file)->port == port) {
-          return StartupOutcome::kReady;
-        }
+      // Ours is ready only once its pid file says so: the server writes its
+      // port there before it binds it, so while it starts, or fails to bind
+      // because another process took the port after we picked it, a
+      // stranger on that port may answer the ping. A "ready" server holds
+      // 127.0.0.1:port itself, so the ping after that reaches it.
+      absl::StatusOr<std::optional<PostmasterPid>> pid_file =
+          embedded_internal::ReadPostmasterPid(pg_.pgdata_);
+      if (pid_file.ok() && *pid_file && (*pid_file)->pid == pid && (*pid_file)->port == port &&
+          (*pid_file)->status == "ready" && Accepts(port)) {
+        return StartupOutcome::kReady;
       }
       if (absl::Now() >= deadline_) {
         kill(pid, SIGQUIT);
@@ -669,6 +689,8 @@ absl::Status EmbeddedPostgres::Stop() {
       int wstatus = 0;
       while (waitpid(server_pid_, &wstatus, status.ok() ? 0 : WNOHANG) < 0 && errno == EINTR) {
       }
+    } else if (status.ok()) {
+      status = AwaitServerExit(server_pid_, pgdata_);
     }
   }
   if (lock_fd_ >= 0) {

@@ -92,7 +92,8 @@ class EmbeddedPostgres {
   ~EmbeddedPostgres();
 
   // Shuts the server down (pg_ctl stop -m fast, then -m immediate if that
-  // fails) and releases the data directory. Idempotent.
+  // fails) and releases the data directory; the server's process is gone
+  // when it returns (also one taken over from a previous owner). Idempotent.
   absl::Status Stop();
 
   // Creates database `name` (any valid identifier; it is quoted).
@@ -115,6 +116,8 @@ class EmbeddedPostgres {
   bool reused_running_server() const { return reused_; }
   // The postmaster's pid.
   pid_t server_pid() const { return server_pid_; }
+  // The directory of the server binaries in use (initdb, pg_ctl, postgres).
+  const std::string& bin_dir() const { return bin_dir_; }
 
  private:
   class Launcher;
@@ -123,6 +126,7 @@ class EmbeddedPostgres {
 
   std::string data_dir_;
   std::string pgdata_;
+  std::string bin_dir_;
   std::string pg_ctl_;
   std::string socket_dir_;
   std::string connection_url_;

@@ -1,11 +1,8 @@
 #include "tests/testing/child_process.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,24 +138,6 @@ absl::StatusOr<int> ChildProcess::Wait(absl::Duration timeout) {
     absl::SleepFor(kPollInterval);
   }
   return *exit_code_;
-}
-
-absl::StatusOr<int> PickFreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::InternalError(StrCat("socket: ", std::strerror(errno)));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    const std::string error = std::strerror(errno);
-    close(fd);
-    return absl::InternalError(StrCat("binding 127.0.0.1:0: ", error));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(address.sin_port));
 }
 
 std::string Tail(const std::string& text, size_t max) {

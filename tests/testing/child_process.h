@@ -1,7 +1,8 @@
 // ChildProcess: a program under test run as a real process (e2e tests): its
 // stdout and stderr go to a log file the test can wait on, and it never
 // outlives the test (SIGKILL when the test process dies, and on destruction).
-// Also a free port to give such a program, and log tails for failure messages.
+// Also log tails for failure messages; free_port.h (included) gives such a
+// program a port.
 //
 //   ASSIGN_OR_RETURN(auto orchestrator,
 //                    ChildProcess::Start({kOrchestratorBin, "--listen", "127.0.0.1:0"}, log_path));
@@ -23,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tests/testing/free_port.h"  // PickFreePort, for the programs started here.
 
 namespace stepwise::testing {
 
@@ -61,11 +63,6 @@ class ChildProcess {
   std::string log_path_;
   std::optional<int> exit_code_;
 };
-
-// A TCP port on 127.0.0.1 that was free a moment ago (bound, then released),
-// for a process that must listen on a port known in advance (e.g. the same
-// one again after a restart). kInternal when no socket can be bound.
-absl::StatusOr<int> PickFreePort();
 
 // The last `max` characters of `text` (a log), "..."-prefixed when cut, for
 // failure messages.

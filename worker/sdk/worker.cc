@@ -106,6 +106,10 @@ class Worker::Impl {
   std::size_t next_queue_ = 0;          // Where PickQueue's tie-break starts.
   std::set<ActivePoll*> active_polls_;  // Cancelled by Shutdown and when slots fill up.
   std::deque<Job> jobs_;
+  // Pollers wait on poll_cv_ for a queue to poll (PickQueue), runners on
+  // job_cv_ for a job: each event wakes only those it may let go on.
+  std::condition_variable poll_cv_;
+  std::condition_variable job_cv_;
   int pollers_running_ = 0;
   bool running_ = false;
 };
@@ -212,15 +216,19 @@ void Worker::Impl::PollerLoop() {
     {
       std::unique_lock<std::mutex> lock(sync_.mu);
       const std::string* queue = nullptr;
-      sync_.cv.wait(lock, [&] { return sync_.shutdown || (queue = PickQueue()) != nullptr; });
+      poll_cv_.wait(lock, [&] { return sync_.shutdown || (queue = PickQueue()) != nullptr; });
       if (sync_.shutdown) {
-        if (--pollers_running_ == 0) sync_.cv.notify_all();  // Runners may end.
+        if (--pollers_running_ == 0) job_cv_.notify_all();  // Runners may end.
         return;
       }
       request.set_queue(*queue);
       handler = handlers_.at(*queue);
       active_polls_.insert(&active);
     }
+    // One event may allow several polls (a freed slot lets every queue
+    // without its poll have one): each poller that goes wakes the next,
+    // until one finds nothing to poll.
+    poll_cv_.notify_one();
     rpc.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(options.poll_wait_seconds) +
                                         kPollDeadlineMargin));
     request.set_worker_name(options.identity);
@@ -240,7 +248,8 @@ void Worker::Impl::PollerLoop() {
       // never outnumber free slots by more than one per queue.
       if (status.ok() && response.has_task() && free_slots_ > 0) slot = TakeSlot();
     }
-    sync_.cv.notify_all();  // Another poller may take this queue over.
+    // Another poller may take this queue over (and wake the next, above).
+    poll_cv_.notify_one();
     if (status.ok()) {
       context_.outages.Succeeded();
       backoff.Reset();
@@ -253,7 +262,7 @@ void Worker::Impl::PollerLoop() {
     if (withdrawn && !context_.ShutdownRequested()) continue;  // Our own TryCancel.
     if (context_.ShutdownRequested()) {
       std::lock_guard<std::mutex> lock(sync_.mu);
-      if (--pollers_running_ == 0) sync_.cv.notify_all();
+      if (--pollers_running_ == 0) job_cv_.notify_all();  // Runners may end.
       return;
     }
     context_.outages.Failed("PollTask", status);
@@ -293,7 +302,7 @@ void Worker::Impl::Accept(const std::string& queue, const v1::Task& task,
     }
     jobs_.push_back(Job{queue, task, std::move(handler)});
   }
-  sync_.cv.notify_all();
+  job_cv_.notify_one();
 }
 
 bool Worker::Impl::HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex>& lock) {
@@ -322,7 +331,7 @@ void Worker::Impl::RunnerLoop() {
     Job job;
     {
       std::unique_lock<std::mutex> lock(sync_.mu);
-      sync_.cv.wait(lock, [this] { return !jobs_.empty() || pollers_running_ == 0; });
+      job_cv_.wait(lock, [this] { return !jobs_.empty() || pollers_running_ == 0; });
       if (jobs_.empty()) return;  // Every poller ended and nothing is left.
       job = std::move(jobs_.front());
       jobs_.pop_front();
@@ -332,7 +341,8 @@ void Worker::Impl::RunnerLoop() {
       std::lock_guard<std::mutex> lock(sync_.mu);
       ++free_slots_;
     }
-    sync_.cv.notify_all();
+    poll_cv_.notify_one();  // One more poll may go out.
+    sync_.cv.notify_all();  // A task held for a slot (HoldForSlot) may take it.
   }
 }
 
@@ -348,8 +358,10 @@ void Worker::Impl::Shutdown() {
     // Idle long polls would otherwise hold Run for up to poll_wait_seconds.
     for (ActivePoll* poll : active_polls_) poll->rpc->TryCancel();
     in_flight = context_.tasks_in_flight.load();
+    sync_.NotifyShutdown();
   }
-  sync_.cv.notify_all();
+  poll_cv_.notify_all();
+  job_cv_.notify_all();
   if (!running) return;
   LogLine(StrCat("shutting down: polling stopped; ", in_flight, " task(s) in flight get up to ",
                  absl::FormatDuration(context_.options.shutdown_grace), " to finish"));

@@ -5,11 +5,11 @@
 #define STEPWISE_ORCHESTRATOR_ASL_JSONATA_AST_H_
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "orchestrator/asl/jsonata/regex.h"
 #include "orchestrator/asl/jsonata/signature.h"
 #include "orchestrator/asl/jsonata/value.h"
 
@@ -87,7 +87,7 @@ struct Node {
   NodePtr body;                                // lambda
   std::shared_ptr<const Signature> signature;  // lambda, optional
   std::vector<SortTerm> terms;                 // sort
-  std::shared_ptr<const std::regex> regex;     // regex
+  std::shared_ptr<const JsRegex> regex;        // regex
 
   // Tuple streams (`@$v`, `#$i`, `%`): the step binds the focus / index
   // variable; `tuple` marks steps and paths evaluated as tuple streams.

@@ -6,11 +6,13 @@
 #include <cmath>
 #include <functional>
 #include <map>
-#include <regex>
 
+#include "common/str_cat.h"
 #include "orchestrator/asl/jsonata/datetime_picture.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/helpers.h"
+#include "orchestrator/asl/jsonata/regex.h"
+#include "orchestrator/asl/jsonata/utf.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
@@ -145,16 +147,27 @@ std::optional<double> ParseDateTime(const std::string& timestamp, const std::str
     full += "(" + matchers.back().regex + ")";
   }
   full += "$";
-  std::smatch info;
-  try {
-    std::regex matcher(full, std::regex::ECMAScript | std::regex::icase);
-    if (!std::regex_search(timestamp, info, matcher)) return std::nullopt;
-  } catch (const std::regex_error&) {
-    Fail("D3133", -1, picture);  // jsonata-js: a JavaScript SyntaxError
+  // The picture's regex, compiled once per thread (a $toMillis over many
+  // timestamps usually repeats one picture).
+  thread_local std::map<std::string, std::shared_ptr<const JsRegex>> compiled;
+  auto it = compiled.find(full);
+  if (it == compiled.end()) {
+    std::shared_ptr<const JsRegex> re = JsRegex::Compile(full, "i");
+    if (re == nullptr) Fail("D3133", -1, picture);  // jsonata-js: a JavaScript SyntaxError
+    if (compiled.size() >= 64) compiled.clear();
+    it = compiled.emplace(full, std::move(re)).first;
   }
+  const JsRegex& matcher = *it->second;
+  absl::StatusOr<std::optional<TextMatch>> info = SearchText(matcher, timestamp);
+  if (!info.ok()) {
+    Fail("U1003", -1, StrCat("/", full, "/ on ", Utf16Length(timestamp), " characters"));
+  }
+  if (!info->has_value()) return std::nullopt;
   std::map<char, Component> components;
   for (size_t i = 0; i < matchers.size(); ++i) {
-    if (matchers[i].parse) components[spec[i].component] = matchers[i].parse(info.str(i + 1));
+    if (matchers[i].parse) {
+      components[spec[i].component] = matchers[i].parse((**info).groups[i].value_or(""));
+    }
   }
   if (components.empty()) return std::nullopt;
 

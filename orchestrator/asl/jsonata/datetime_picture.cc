@@ -15,11 +15,7 @@ const char* const kDayNames[8] = {"",         "Monday", "Tuesday",  "Wednesday",
 const char* const kMonthNames[12] = {"January",   "February", "March",    "April",
                                      "May",       "June",     "July",     "August",
                                      "September", "October",  "November", "December"};
-namespace {
-
-constexpr double kMillisInADay = 86400000.0;
-
-// Howard Hinnant's days_from_civil / civil_from_days (month 1-12).
+// Howard Hinnant's days_from_civil.
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   y -= m <= 2;
   int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -28,6 +24,12 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
 }
+
+namespace {
+
+constexpr double kMillisInADay = 86400000.0;
+
+// Howard Hinnant's civil_from_days (month 1-12).
 
 void CivilFromDays(int64_t z, int64_t& y, int64_t& m, int64_t& d) {
   z += 719468;
@@ -166,7 +168,7 @@ std::vector<DateTimePart> AnalyseDateTimePicture(const std::string& picture) {
         add_literal(start, pos);
         DateTimePart bracket;
         bracket.literal = true;
-        bracket.value = "[";
+        bracket.value.assign(1, '[');  // not = "[": GCC 12 -Wrestrict false positive under ASan
         spec.push_back(bracket);
         pos += 2;
         start = pos;

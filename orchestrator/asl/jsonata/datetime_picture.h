@@ -60,6 +60,8 @@ struct CivilTime {
          weekday = 0 /* 0 = Sunday */;
   bool valid = true;
 };
+// Days since 1970-01-01 of the proleptic Gregorian date y-m-d (month 1-12).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d);
 // new Date(millis) read with the getUTC* methods.
 CivilTime ToCivil(double millis);
 // Date.UTC(year, month, day, h, m, s, ms), including its quirks: years

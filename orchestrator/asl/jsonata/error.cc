@@ -125,6 +125,7 @@ const std::map<std::string_view, std::string_view>& Messages() {
       {"D3141", "{}"},
       {"U1001", "Stack overflow error: expression nested too deeply"},
       {"U1002", "The result is too large: {}"},
+      {"U1003", "Regular expression too complex for its input (backtracking limit reached): {}"},
       {"T3001", "{}"},
   };
   return *messages;

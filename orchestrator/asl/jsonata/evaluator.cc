@@ -3,6 +3,7 @@
 #include "common/str_cat.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/helpers.h"
+#include "orchestrator/asl/jsonata/matcher.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
@@ -103,13 +104,8 @@ Value Evaluator::EvaluateInner(const NodePtr& expr, const Value& input, const Fr
       env->Bind(expr->lhs->value, value);
       return value;
     }
-    case NodeType::kRegex: {
-      auto f = std::make_shared<Function>();
-      f->kind = Function::Kind::kRegex;
-      f->regex = expr->regex;
-      f->arity = 1;
-      return Value::Of(std::shared_ptr<const Function>(std::move(f)));
-    }
+    case NodeType::kRegex:
+      return MakeRegexClosure(expr->regex);
     case NodeType::kFunction:
       return EvaluateFunction(expr, input, env, nullptr);
     case NodeType::kPartial:
@@ -211,8 +207,10 @@ Value Evaluator::Apply(const Value& proc, std::vector<Value> args, const Value& 
   const Function& f = proc.function();
   switch (f.kind) {
     case Function::Kind::kBuiltin: {
+      // A built-in without a signature (a regex match's next()) takes its
+      // arguments as they come.
       std::vector<Value> validated =
-          f.signature->Validate(args, input, StrCat("$", f.name), position);
+          f.signature ? f.signature->Validate(args, input, StrCat("$", f.name), position) : args;
       return f.impl(*this, validated, input, position);
     }
     case Function::Kind::kLambda: {
@@ -224,10 +222,8 @@ Value Evaluator::Apply(const Value& proc, std::vector<Value> args, const Value& 
       }
       return Evaluate(f.lambda->body, f.input, frame);
     }
-    case Function::Kind::kRegex: {
-      // Calling a regex directly is only used through $match & co.
-      Fail("T1006", position);
-    }
+    case Function::Kind::kRegex:
+      return CallRegexClosure(proc, args, position);
     case Function::Kind::kCompose: {
       Value mid = Apply(f.first, std::move(args), Value::Null(), position);
       return Apply(f.second, {mid}, Value::Null(), position);

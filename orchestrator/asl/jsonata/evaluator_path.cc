@@ -269,7 +269,6 @@ Value Evaluator::EvaluateSort(const NodePtr& expr, const Value& input, const Fra
   if (input.IsUndefined()) return input;
   if (!input.IsArray() || input.array().items.size() <= 1) return input;
   bool tuples = input.array().tuple_stream;
-  // jsonata-js's merge sort: `b` goes before `a` only when swap(a, b).
   auto swap = [&](const Value& a, const Value& b) {
     int comp = 0;
     for (size_t t = 0; comp == 0 && t < expr->terms.size(); ++t) {
@@ -297,20 +296,7 @@ Value Evaluator::EvaluateSort(const NodePtr& expr, const Value& input, const Fra
     }
     return comp == 1;
   };
-  std::vector<Value> items = input.array().items;
-  std::vector<Value> buffer(items.size());
-  for (size_t width = 1; width < items.size(); width *= 2) {
-    for (size_t lo = 0; lo < items.size(); lo += 2 * width) {
-      size_t mid = std::min(lo + width, items.size());
-      size_t hi = std::min(lo + 2 * width, items.size());
-      size_t l = lo, r = mid, o = lo;
-      while (l < mid && r < hi) buffer[o++] = swap(items[l], items[r]) ? items[r++] : items[l++];
-      while (l < mid) buffer[o++] = items[l++];
-      while (r < hi) buffer[o++] = items[r++];
-    }
-    items.swap(buffer);
-  }
-  return MakeArray(std::move(items));
+  return MakeArray(MergeSort(input.array().items, swap));
 }
 
 }  // namespace stepwise::jsonata::internal

@@ -1,17 +1,17 @@
 // Callable JSONata values: built-in functions, lambdas (closures over their
-// defining frame and input), regex matchers and `~>` compositions; and the
-// variable frames lambdas close over.
+// defining frame and input), regex closures (matcher.h) and `~>`
+// compositions; and the variable frames lambdas close over.
 #ifndef STEPWISE_ORCHESTRATOR_ASL_JSONATA_FUNCTION_H_
 #define STEPWISE_ORCHESTRATOR_ASL_JSONATA_FUNCTION_H_
 
 #include <functional>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "orchestrator/asl/jsonata/ast.h"
+#include "orchestrator/asl/jsonata/regex.h"
 #include "orchestrator/asl/jsonata/signature.h"
 #include "orchestrator/asl/jsonata/value.h"
 
@@ -52,8 +52,10 @@ struct Function {
   NodePtr lambda;
   Value input;
   FramePtr frame;
-  // kRegex
-  std::shared_ptr<const std::regex> regex;
+  // kRegex: the pattern, and the closure's JavaScript lastIndex (mutable
+  // state of one evaluation's closure, as jsonata-js's RegExp object).
+  std::shared_ptr<const JsRegex> regex;
+  std::shared_ptr<size_t> last_index;
   // kCompose: second(first(x)); kPartial: target with `bound` (undefined = placeholder)
   Value first, second;
   std::vector<Value> bound;

@@ -12,25 +12,6 @@ namespace {
 
 using Args = std::vector<Value>;
 
-// A stable merge sort where `b` goes before `a` only when swap(a, b), as
-// jsonata-js's $sort.
-template <typename Swap>
-std::vector<Value> MergeSort(std::vector<Value> items, Swap swap) {
-  std::vector<Value> buffer(items.size());
-  for (size_t width = 1; width < items.size(); width *= 2) {
-    for (size_t lo = 0; lo < items.size(); lo += 2 * width) {
-      size_t mid = std::min(lo + width, items.size());
-      size_t hi = std::min(lo + 2 * width, items.size());
-      size_t l = lo, r = mid, o = lo;
-      while (l < mid && r < hi) buffer[o++] = swap(items[l], items[r]) ? items[r++] : items[l++];
-      while (l < mid) buffer[o++] = items[l++];
-      while (r < hi) buffer[o++] = items[r++];
-    }
-    items.swap(buffer);
-  }
-  return items;
-}
-
 Value Sort(Evaluator& ev, Args& a, int pos) {
   if (a[0].IsUndefined()) return Value();
   const auto& items = a[0].array().items;

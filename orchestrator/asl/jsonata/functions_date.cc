@@ -4,7 +4,6 @@
 // (Environment::now_millis), fixed for one evaluation as in jsonata-js.
 #include <cmath>
 #include <cstdio>
-#include <regex>
 
 #include "common/str_cat.h"
 #include "orchestrator/asl/jsonata/datetime_picture.h"
@@ -13,45 +12,46 @@
 #include "orchestrator/asl/jsonata/function.h"
 #include "orchestrator/asl/jsonata/helpers.h"
 #include "orchestrator/asl/jsonata/integer_picture.h"
+#include "orchestrator/asl/jsonata/regex.h"
+#include "orchestrator/asl/jsonata/utf.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
 
 using Args = std::vector<Value>;
 
-// Howard Hinnant's days_from_civil / civil_from_days.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+// `re`'s match in `s` (U1003 if that takes too much backtracking).
+std::optional<TextMatch> MatchOrFail(const JsRegex& re, const std::string& s) {
+  absl::StatusOr<std::optional<TextMatch>> m = SearchText(re, s);
+  if (!m.ok()) Fail("U1003", -1, StrCat("/", re.source(), "/ on ", Utf16Length(s), " characters"));
+  return *std::move(m);
 }
 
 // nullopt if `s` is not what jsonata-js accepts as ISO 8601 (D3110); NaN if
 // it is, but names no real instant (JavaScript's Date.parse gives NaN).
 std::optional<double> MillisFromIso(const std::string& s) {
-  static const std::regex kLoose(
+  static const auto* kLoose = new std::shared_ptr<const JsRegex>(JsRegex::Compile(
       "^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]"
-      "\\d|Z)?$");
-  if (!std::regex_match(s, kLoose)) return std::nullopt;
-  static const std::regex kIso(
+      "\\d|Z)?$",
+      ""));
+  if (!MatchOrFail(**kLoose, s)) return std::nullopt;
+  static const auto* kIso = new std::shared_ptr<const JsRegex>(JsRegex::Compile(
       "^(\\d{4})(?:-(\\d{2}))?(?:-(\\d{2}))?(?:T(\\d{2}):(\\d{2})(?::(\\d{2}))?(?:\\.(\\d+))?)?"
-      "(Z|[+-]\\d{2}:?\\d{2})?$");
-  std::smatch m;
-  if (!std::regex_match(s, m, kIso)) return std::nan("");
-  auto num = [&](int g, int def) { return m[g].matched ? std::stoi(m.str(g)) : def; };
+      "(Z|[+-]\\d{2}:?\\d{2})?$",
+      ""));
+  std::optional<TextMatch> m = MatchOrFail(**kIso, s);
+  if (!m) return std::nan("");
+  auto num = [&](int g, int def) { return m->groups[g - 1] ? std::stoi(*m->groups[g - 1]) : def; };
   int month = num(2, 1), day = num(3, 1), hour = num(4, 0), minute = num(5, 0), sec = num(6, 0);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || sec > 59) {
     return std::nan("");
   }
   double frac = 0;
-  if (m[7].matched) frac = std::floor(std::stod("0." + m.str(7)) * 1000 + 1e-9);
+  if (m->groups[6]) frac = std::floor(std::stod("0." + *m->groups[6]) * 1000 + 1e-9);
   double millis = static_cast<double>(DaysFromCivil(num(1, 0), month, day)) * 86400000.0 +
                   hour * 3600000.0 + minute * 60000.0 + sec * 1000.0 + frac;
-  if (m[8].matched && m.str(8) != "Z") {
-    std::string off = m.str(8);
+  if (m->groups[7] && *m->groups[7] != "Z") {
+    const std::string& off = *m->groups[7];
     int sign = off[0] == '-' ? -1 : 1;
     std::string digits;
     for (char c : off.substr(1)) {

@@ -3,7 +3,7 @@
 // $average $count, and the boolean ones: $boolean $not $exists.
 #include <cmath>
 #include <cstdlib>
-#include <regex>
+#include <cstring>
 
 #include "common/str_cat.h"
 #include "orchestrator/asl/jsonata/error.h"
@@ -17,19 +17,52 @@ namespace {
 
 using Args = std::vector<Value>;
 
+size_t Digits(const std::string& s, size_t i, const char* digits) {
+  size_t start = i;
+  while (i < s.size() && std::strchr(digits, s[i]) != nullptr && s[i] != '\0') ++i;
+  return i - start;
+}
+
+// jsonata-js's /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/, scanned by hand
+// (std::regex recursed once per character: a long string overflowed the stack).
+bool IsDecimal(const std::string& s) {
+  static constexpr char kDecimal[] = "0123456789";
+  size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+  size_t n = Digits(s, i, kDecimal);
+  if (n == 0) return false;
+  i += n;
+  if (i < s.size() && s[i] == '.') {
+    if ((n = Digits(s, i + 1, kDecimal)) == 0) return false;
+    i += 1 + n;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if ((n = Digits(s, i, kDecimal)) == 0) return false;
+    i += n;
+  }
+  return i == s.size();
+}
+
+// The base of a whole-string /0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+/, or 0.
+int RadixBase(const std::string& s) {
+  if (s.size() < 3 || s[0] != '0') return 0;
+  char kind = static_cast<char>(s[1] | 0x20);
+  int base = kind == 'x' ? 16 : kind == 'o' ? 8 : kind == 'b' ? 2 : 0;
+  const char* digits = base == 16 ? "0123456789abcdefABCDEF" : base == 8 ? "01234567" : "01";
+  return base != 0 && Digits(s, 2, digits) == s.size() - 2 ? base : 0;
+}
+
 Value ToNumber(const Value& v, int pos) {
   if (v.IsUndefined()) return v;
   if (v.IsNumber()) return v;
   if (v.IsBool()) return Value::Number(v.bool_value() ? 1 : 0);
   if (v.IsString()) {
-    static const std::regex kDecimal("^-?[0-9]+(\\.[0-9]+)?([Ee][-+]?[0-9]+)?$");
-    static const std::regex kRadix("^0[xX][0-9A-Fa-f]+|^0[oO][0-7]+|^0[bB][01]+");
     const std::string& s = v.str();
-    if (std::regex_match(s, kDecimal)) {
+    if (IsDecimal(s)) {
       double d = std::strtod(s.c_str(), nullptr);
       if (std::isfinite(d)) return Value::Number(d);
-    } else if (std::regex_match(s, kRadix)) {
-      int base = (s[1] == 'x' || s[1] == 'X') ? 16 : (s[1] == 'o' || s[1] == 'O') ? 8 : 2;
+    } else if (int base = RadixBase(s); base != 0) {
       return Value::Number(static_cast<double>(std::strtoull(s.c_str() + 2, nullptr, base)));
     }
   }

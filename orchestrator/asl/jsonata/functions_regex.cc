@@ -1,6 +1,8 @@
-// Functions taking a string or a regex: $contains $split $match $replace.
-// Regex matches iterate like jsonata-js's regex closure: after a match, the
-// search resumes at its end, and a later empty match is D1004.
+// Functions taking a string or a matcher (a regex closure or a custom
+// matcher function, see matcher.h): $contains $split $match $replace. They
+// follow jsonata-js's loops: the matcher is called once, then each match's
+// next() until undefined or the limit; positions are UTF-16 offsets and
+// substrings are cut as JavaScript's String#substring cuts them.
 #include <cmath>
 
 #include "common/str_cat.h"
@@ -8,82 +10,40 @@
 #include "orchestrator/asl/jsonata/evaluator.h"
 #include "orchestrator/asl/jsonata/function.h"
 #include "orchestrator/asl/jsonata/helpers.h"
+#include "orchestrator/asl/jsonata/matcher.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
 
 using Args = std::vector<Value>;
 
-struct Match {
-  std::string text;
-  size_t start, end;
-  std::vector<Value> groups;
-};
-
-std::optional<Match> Exec(const std::regex& re, const std::string& s, size_t from) {
-  std::smatch m;
-  auto flags =
-      from > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
-  if (!std::regex_search(s.begin() + static_cast<long>(from), s.end(), m, re, flags)) {
-    return std::nullopt;
-  }
-  Match match;
-  match.text = m.str(0);
-  match.start = from + static_cast<size_t>(m.position(0));
-  match.end = match.start + match.text.size();
-  for (size_t g = 1; g < m.size(); ++g) {
-    match.groups.push_back(m[g].matched ? Value::String(m.str(g)) : Value());
-  }
-  return match;
+// A JavaScript index argument: a number (NaN as 0) clamped to [0, size];
+// `absent` when it is undefined; anything else as NaN.
+size_t JsIndex(const Value& v, size_t size, size_t absent) {
+  if (v.IsUndefined()) return absent;
+  double d = v.IsNumber() ? v.number() : 0;
+  if (std::isnan(d) || d <= 0) return 0;
+  return d >= static_cast<double>(size) ? size : static_cast<size_t>(d);
 }
 
-// Every match of `matcher` in `s` (at most `limit`, negative = all). As in
-// jsonata-js, the next match is looked for after each one even when the
-// limit is reached, and a non-first empty match is D1004 (JS does not
-// advance past an empty match, so it would repeat forever).
-std::vector<Match> AllMatches(const Value& matcher, const std::string& s, double limit, int pos) {
-  if (!matcher.IsFunction() || matcher.function().kind != Function::Kind::kRegex) {
-    Fail("S0500", pos, "custom matcher functions");
-  }
-  const std::regex& re = *matcher.function().regex;
-  std::vector<Match> out;
-  std::optional<Match> current = Exec(re, s, 0);
-  while (current && (limit < 0 || static_cast<double>(out.size()) < limit)) {
-    out.push_back(*current);
-    if (current->end >= s.size()) break;
-    current = Exec(re, s, current->end);
-    if (current && current->text.empty()) Fail("D1004", pos);
-  }
-  return out;
+// String#substring: the arguments are clamped and swapped if reversed.
+std::u16string_view Substring(const std::u16string& s, const Value& from, const Value& to) {
+  size_t a = JsIndex(from, s.size(), 0), b = JsIndex(to, s.size(), s.size());
+  if (a > b) std::swap(a, b);
+  return std::u16string_view(s).substr(a, b - a);
 }
 
-// The UTF-16 offset (JavaScript's string index) of byte `byte` of UTF-8 `s`.
-double Utf16Offset(const std::string& s, size_t byte) {
-  double units = 0;
-  for (size_t i = 0; i < byte && i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte
-    units += c >= 0xF0 ? 2 : 1;        // astral code points are surrogate pairs
-  }
-  return units;
-}
-
-// The match object, with positions in UTF-16 code units as jsonata-js's.
-Value MatchObject(const Match& m, const std::string& s, bool with_index) {
-  auto o = std::make_shared<Object>();
-  o->members.emplace_back("match", Value::String(m.text));
-  if (with_index) {
-    o->members.emplace_back("index", Value::Number(Utf16Offset(s, m.start)));
-  } else {
-    o->members.emplace_back("start", Value::Number(Utf16Offset(s, m.start)));
-    o->members.emplace_back("end", Value::Number(Utf16Offset(s, m.end)));
-  }
-  o->members.emplace_back("groups", MakeArray(m.groups));
-  return Value::Of(std::move(o));
+// limit < 0 is `error_code`; undefined means no limit.
+bool Within(const Value& limit, double count) {
+  return limit.IsUndefined() || count < limit.number();
 }
 
 // jsonata-js's `$n` substitution in a replacement string.
-std::string Substitute(const std::string& replacement, const Match& m) {
+std::string Substitute(const std::string& replacement, const Value& match, int pos) {
+  Value groups_value = Member(match, "groups");
+  if (!groups_value.IsArray()) Fail("T1010", pos, "\"replace\"");  // a TypeError in JS
+  const std::vector<Value>& groups = groups_value.array().items;
+  Value text = Member(match, "match");
   std::string out;
   size_t position = 0;
   size_t index = replacement.find('$');
@@ -95,11 +55,11 @@ std::string Substitute(const std::string& replacement, const Match& m) {
       out += '$';
       ++position;
     } else if (next == '0') {
-      out += m.text;
+      if (text.IsString()) out += text.str();
       ++position;
     } else {
-      size_t groups = m.groups.size();
-      size_t max_digits = groups == 0 ? 1 : static_cast<size_t>(std::floor(std::log10(groups))) + 1;
+      size_t count = groups.size();
+      size_t max_digits = count == 0 ? 1 : static_cast<size_t>(std::floor(std::log10(count))) + 1;
       auto parse = [&](size_t digits) -> long {
         std::string d;
         for (size_t k = position; k < position + digits && k < replacement.size() &&
@@ -110,10 +70,10 @@ std::string Substitute(const std::string& replacement, const Match& m) {
         return d.empty() ? -1 : std::stol(d);
       };
       long group = parse(max_digits);
-      if (max_digits > 1 && group > static_cast<long>(groups)) group = parse(max_digits - 1);
+      if (max_digits > 1 && group > static_cast<long>(count)) group = parse(max_digits - 1);
       if (group >= 0) {
-        if (groups > 0 && group >= 1 && static_cast<size_t>(group) <= groups) {
-          const Value& g = m.groups[group - 1];
+        if (count > 0 && group >= 1 && static_cast<size_t>(group) <= count) {
+          const Value& g = groups[group - 1];
           if (g.IsString()) out += g.str();
         }
         position += std::to_string(group).size();
@@ -127,107 +87,130 @@ std::string Substitute(const std::string& replacement, const Match& m) {
   return out;
 }
 
-Value Replace(Evaluator& ev, Args& a, int pos) {
-  if (a[0].IsUndefined()) return Value();
-  const std::string& s = a[0].str();
-  if (a[1].IsString() && a[1].str().empty()) Fail("D3010", pos);
-  if (!a[3].IsUndefined() && a[3].number() < 0) Fail("D3011", pos);
-  double limit = a[3].IsUndefined() ? -1 : a[3].number();
-  if (limit == 0) return a[0];
+Value ReplaceString(const std::string& s, const std::string& pattern, const Value& with,
+                    const Value& limit) {
+  std::string replacement = with.IsString() ? with.str() : "";
   std::string out;
   size_t position = 0;
-  if (a[1].IsString()) {
-    const std::string& pattern = a[1].str();
-    std::string with = a[2].IsString() ? a[2].str() : "";
-    double count = 0;
-    size_t index = s.find(pattern);
-    while (index != std::string::npos && (limit < 0 || count < limit)) {
-      out += s.substr(position, index - position) + with;
-      position = index + pattern.size();
-      ++count;
-      index = s.find(pattern, position);
-    }
-    return Value::String(out + s.substr(position));
-  }
-  std::vector<Match> matches = AllMatches(a[1], s, limit, pos);
-  if (matches.empty()) return a[0];
-  for (const Match& m : matches) {
-    out += s.substr(position, m.start - position);
-    if (a[2].IsString()) {
-      out += Substitute(a[2].str(), m);
-    } else {
-      Value r = ev.Apply(a[2], {MatchObject(m, s, false)}, Value::Null(), pos);
-      if (!r.IsString()) Fail("D3012", pos);
-      out += r.str();
-    }
-    position = m.end;
+  double count = 0;
+  size_t index = s.find(pattern);
+  while (index != std::string::npos && Within(limit, count)) {
+    out += s.substr(position, index - position) + replacement;
+    position = index + pattern.size();
+    ++count;
+    index = s.find(pattern, position);
   }
   return Value::String(out + s.substr(position));
 }
 
-Value Split(Args& a, int pos) {
+Value Replace(Evaluator& ev, Args& a, int pos) {
   if (a[0].IsUndefined()) return Value();
-  if (!a[2].IsUndefined() && a[2].number() < 0) Fail("D3020", pos);
-  double limit = a[2].IsUndefined() ? -1 : std::floor(a[2].number());
+  if (a[1].IsString() && a[1].str().empty()) Fail("D3010", pos);
+  if (!a[3].IsUndefined() && a[3].number() < 0) Fail("D3011", pos);
+  if (!a[3].IsUndefined() && !(a[3].number() > 0)) return a[0];
+  if (a[1].IsString()) return ReplaceString(a[0].str(), a[1].str(), a[2], a[3]);
+  MatchIterator it(ev, a[1], a[0].str(), "replace", pos);
+  if (it.done()) return a[0];
+  std::u16string s = ToUtf16Units(a[0].str());
+  std::u16string out;
+  Value position = Value::Number(0);
+  for (double count = 0; !it.done() && Within(a[3], count); ++count, it.Next()) {
+    const Value& m = it.current();
+    Value start = Member(m, "start");
+    out += Substring(s, position, start);
+    Value with = a[2].IsString() ? Value::String(Substitute(a[2].str(), m, pos))
+                                 : ev.Apply(a[2], {m}, Value::Null(), pos);
+    if (!with.IsString()) Fail("D3012", pos);
+    out += ToUtf16Units(with.str());
+    // position = start + match.length (NaN, hence 0, unless both are
+    // numbers); jsonata-js fails with a TypeError without a match.
+    Value text = Member(m, "match");
+    if (text.IsUndefined() || text.IsNull()) Fail("T1010", pos, "\"replace\"");
+    position = start.IsNumber() && text.IsString()
+                   ? Value::Number(start.number() + static_cast<double>(Utf16Length(text.str())))
+                   : Value::Number(std::nan(""));
+  }
+  out += Substring(s, position, Value());
+  return Value::String(FromUtf16Units(out));
+}
+
+Value SplitString(const std::string& s, const std::string& sep, const Value& limit_value) {
+  double limit = limit_value.IsUndefined() ? -1 : std::floor(limit_value.number());
   std::vector<Value> out;
-  const std::string& s = a[0].str();
   auto room = [&] { return limit < 0 || static_cast<double>(out.size()) < limit; };
-  if (a[1].IsString()) {
-    const std::string& sep = a[1].str();
-    if (sep.empty()) {
-      for (char32_t c : ToUtf32(s)) {
-        if (!room()) break;
-        out.push_back(Value::String(FromUtf32(std::u32string(1, c))));
-      }
-    } else {
-      size_t start = 0;
-      while (room()) {
-        size_t p = s.find(sep, start);
-        if (p == std::string::npos) {
-          out.push_back(Value::String(s.substr(start)));
-          break;
-        }
-        out.push_back(Value::String(s.substr(start, p - start)));
-        start = p + sep.size();
-      }
+  if (sep.empty()) {
+    for (char32_t c : ToUtf32(s)) {
+      if (!room()) break;
+      out.push_back(Value::String(FromUtf32(std::u32string(1, c))));
     }
     return MakeArray(std::move(out));
   }
-  if (limit == 0) return MakeArray({});
-  std::vector<Match> matches = AllMatches(a[1], s, limit, pos);
   size_t start = 0;
-  for (const Match& m : matches) {
-    out.push_back(Value::String(s.substr(start, m.start - start)));
-    start = m.end;
+  while (room()) {
+    size_t p = s.find(sep, start);
+    if (p == std::string::npos) {
+      out.push_back(Value::String(s.substr(start)));
+      break;
+    }
+    out.push_back(Value::String(s.substr(start, p - start)));
+    start = p + sep.size();
   }
-  if (room()) out.push_back(Value::String(s.substr(start)));
   return MakeArray(std::move(out));
+}
+
+Value Split(Evaluator& ev, Args& a, int pos) {
+  if (a[0].IsUndefined()) return Value();
+  if (!a[2].IsUndefined() && a[2].number() < 0) Fail("D3020", pos);
+  if (!a[2].IsUndefined() && !(a[2].number() > 0)) return MakeArray({});
+  if (a[1].IsString()) return SplitString(a[0].str(), a[1].str(), a[2]);
+  std::vector<Value> out;
+  MatchIterator it(ev, a[1], a[0].str(), "split", pos);
+  if (it.done()) return MakeArray({a[0]});
+  std::u16string s = ToUtf16Units(a[0].str());
+  Value start = Value::Number(0);
+  double count = 0;
+  for (; !it.done() && Within(a[2], count); ++count, it.Next()) {
+    out.push_back(
+        Value::String(FromUtf16Units(Substring(s, start, Member(it.current(), "start")))));
+    start = Member(it.current(), "end");
+    if (start.IsUndefined()) start = Value::Number(std::nan(""));
+  }
+  if (Within(a[2], count))
+    out.push_back(Value::String(FromUtf16Units(Substring(s, start, Value()))));
+  return MakeArray(std::move(out));
+}
+
+Value Match(Evaluator& ev, Args& a, int pos) {
+  if (a[0].IsUndefined()) return Value();
+  if (!a[2].IsUndefined() && a[2].number() < 0) Fail("D3040", pos);
+  Value seq = NewSequence();
+  if (!a[2].IsUndefined() && !(a[2].number() > 0)) return seq;
+  MatchIterator it(ev, a[1], a[0].str(), "match", pos);
+  for (double count = 0; !it.done() && Within(a[2], count); ++count, it.Next()) {
+    auto o = std::make_shared<Object>();
+    for (auto [from, to] :
+         {std::pair{"match", "match"}, {"start", "index"}, {"groups", "groups"}}) {
+      Value v = Member(it.current(), from);
+      if (!v.IsUndefined()) o->members.emplace_back(to, std::move(v));
+    }
+    seq.array().items.push_back(Value::Of(std::move(o)));
+  }
+  return seq;
 }
 
 }  // namespace
 
 void RegisterRegexFunctions(std::map<std::string, std::shared_ptr<const Function>>& r) {
-  RegisterBuiltin(r, "contains", "<s-(sf):b>", 2, [](Evaluator&, Args& a, const Value&, int pos) {
-    if (a[0].IsUndefined() || a[1].IsUndefined()) return Value();
-    if (a[1].IsString()) return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
-    if (!a[1].IsFunction() || a[1].function().kind != Function::Kind::kRegex) {
-      Fail("S0500", pos, "custom matcher functions");
-    }
-    return Value::Bool(Exec(*a[1].function().regex, a[0].str(), 0).has_value());
-  });
+  RegisterBuiltin(
+      r, "contains", "<s-(sf):b>", 2, [](Evaluator& ev, Args& a, const Value&, int pos) {
+        if (a[0].IsUndefined() || a[1].IsUndefined()) return Value();
+        if (a[1].IsString()) return Value::Bool(a[0].str().find(a[1].str()) != std::string::npos);
+        return Value::Bool(!MatchIterator(ev, a[1], a[0].str(), "contains", pos).done());
+      });
   RegisterBuiltin(r, "split", "<s-(sf)n?:a<s>>", 3,
-                  [](Evaluator&, Args& a, const Value&, int pos) { return Split(a, pos); });
+                  [](Evaluator& ev, Args& a, const Value&, int pos) { return Split(ev, a, pos); });
   RegisterBuiltin(r, "match", "<s-f<s:o>n?:a<o>>", 3,
-                  [](Evaluator&, Args& a, const Value&, int pos) {
-                    if (a[0].IsUndefined()) return Value();
-                    if (!a[2].IsUndefined() && a[2].number() < 0) Fail("D3040", pos);
-                    double limit = a[2].IsUndefined() ? -1 : a[2].number();
-                    Value seq = NewSequence();
-                    for (const Match& m : AllMatches(a[1], a[0].str(), limit, pos)) {
-                      seq.array().items.push_back(MatchObject(m, a[0].str(), true));
-                    }
-                    return seq;
-                  });
+                  [](Evaluator& ev, Args& a, const Value&, int pos) { return Match(ev, a, pos); });
   RegisterBuiltin(
       r, "replace", "<s-(sf)(sf)n?:s>", 4,
       [](Evaluator& ev, Args& a, const Value&, int pos) { return Replace(ev, a, pos); });

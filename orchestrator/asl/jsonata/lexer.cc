@@ -2,9 +2,9 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include "orchestrator/asl/jsonata/error.h"
+#include "orchestrator/asl/jsonata/utf.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
@@ -14,24 +14,6 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 bool IsOperatorChar(char c) {
   static constexpr std::string_view kOps = ".[]{}(),@#;:?+-*/%|=<>^&!~";
   return kOps.find(c) != std::string_view::npos;
-}
-
-void AppendUtf8(std::string& out, unsigned cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace
@@ -105,7 +87,7 @@ Token Lexer::ScanString(char quote) {
               pos_ += 6;
             }
           }
-          AppendUtf8(out, static_cast<unsigned>(cp));
+          AppendUtf8(out, static_cast<char32_t>(cp));
           break;
         }
         default:
@@ -182,10 +164,22 @@ std::optional<Token> Lexer::Next(bool infix) {
   }
   if (c == '"' || c == '\'') return ScanString(c);
   if (c >= '0' && c <= '9') {
-    static const std::regex kNumber("^(0|[1-9][0-9]*)(\\.[0-9]+)?([Ee][-+]?[0-9]+)?");
-    std::match_results<std::string_view::const_iterator> m;
-    std::regex_search(source_.begin() + pos_, source_.end(), m, kNumber);
-    std::string text = m.str(0);
+    // /^(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?/, scanned by hand.
+    auto digits = [&](size_t i) {
+      size_t start = i;
+      while (i < source_.size() && source_[i] >= '0' && source_[i] <= '9') ++i;
+      return i - start;
+    };
+    size_t end = static_cast<size_t>(pos_) + (c == '0' ? 1 : digits(pos_));
+    if (end < source_.size() && source_[end] == '.' && digits(end + 1) > 0) {
+      end += 1 + digits(end + 1);
+    }
+    if (end < source_.size() && (source_[end] == 'e' || source_[end] == 'E')) {
+      size_t sign =
+          end + 1 < source_.size() && (source_[end + 1] == '+' || source_[end + 1] == '-');
+      if (size_t n = digits(end + 1 + sign); n > 0) end += 1 + sign + n;
+    }
+    std::string text(source_.substr(pos_, end - pos_));
     double d = std::strtod(text.c_str(), nullptr);
     if (!std::isfinite(d)) Fail("S0102", pos_, text);
     pos_ += static_cast<int>(text.size());

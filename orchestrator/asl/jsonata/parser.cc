@@ -7,6 +7,7 @@
 #include "orchestrator/asl/jsonata/ancestry.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/lexer.h"
+#include "orchestrator/asl/jsonata/regex.h"
 
 namespace stepwise::jsonata::internal {
 namespace {
@@ -90,13 +91,8 @@ class Parser {
       case Token::Type::kRegex:
         id_ = "(regex)";
         node_->type = NodeType::kRegex;
-        try {
-          auto flags = std::regex::ECMAScript;
-          if (t->flags.find('i') != std::string::npos) flags |= std::regex::icase;
-          node_->regex = std::make_shared<const std::regex>(t->value, flags);
-        } catch (const std::regex_error&) {
-          Fail("S0303", t->position, t->value);
-        }
+        node_->regex = JsRegex::Compile(t->value, t->flags);
+        if (node_->regex == nullptr) Fail("S0303", t->position, t->value);
         break;
     }
   }

@@ -118,7 +118,8 @@ std::shared_ptr<const Signature> Signature::Parse(const std::string& text) {
   std::string full = "^";
   for (const Param& p : sig->params_) full += StrCat("(", p.regex, ")");
   full += "$";
-  sig->full_ = std::regex(full);
+  sig->full_ = JsRegex::Compile(full, "");
+  if (sig->full_ == nullptr) Fail("S0303", -1, StrCat("signature ", text));
   return sig;
 }
 
@@ -126,16 +127,23 @@ std::vector<Value> Signature::Validate(const std::vector<Value>& args, const Val
                                        const std::string& function_name, int position) const {
   std::string supplied;
   for (const Value& a : args) supplied.push_back(SymbolOf(a));
-  std::smatch match;
-  if (!std::regex_match(supplied, match, full_)) {
+  // Matches `re` at the start of `supplied`; U1003 if that takes too long.
+  auto match_start = [&](const JsRegex& re) {
+    absl::StatusOr<std::optional<TextMatch>> m = SearchText(re, supplied);
+    if (!m.ok()) Fail("U1003", position, StrCat(supplied.size(), " arguments of ", function_name));
+    return *std::move(m);
+  };
+  std::optional<TextMatch> match = match_start(*full_);
+  if (!match) {
     // Find the first argument the signature cannot take.
     std::string partial = "^";
     size_t good_to = 0;
     for (const Param& p : params_) {
       partial += StrCat("(", p.regex, ")");
-      std::smatch m;
-      if (!std::regex_search(supplied, m, std::regex(partial))) break;
-      good_to = m.length(0);
+      std::shared_ptr<const JsRegex> re = JsRegex::Compile(partial, "");
+      std::optional<TextMatch> m = re == nullptr ? std::nullopt : match_start(*re);
+      if (!m) break;
+      good_to = m->text.size();
     }
     Fail("T0410", position, StrCat(good_to + 1, " of function ", function_name));
   }
@@ -143,11 +151,12 @@ std::vector<Value> Signature::Validate(const std::vector<Value>& args, const Val
   size_t arg_index = 0;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Param& param = params_[i];
-    std::string matched = match.str(i + 1);
+    std::string matched = match->groups[i].value_or("");
     if (matched.empty()) {
       if (param.context) {
-        std::string ctx(1, SymbolOf(context));
-        if (!std::regex_match(ctx, std::regex(param.context_regex))) {
+        char ctx = SymbolOf(context);
+        // context_regex is a parameter's `[...]` class: does it hold `ctx`?
+        if (param.context_regex.find(ctx) == std::string::npos) {
           Fail("T0411", position, StrCat(arg_index + 1, " of function ", function_name));
         }
         out.push_back(context);

@@ -9,21 +9,23 @@
 #define STEPWISE_ORCHESTRATOR_ASL_JSONATA_SIGNATURE_H_
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "orchestrator/asl/jsonata/regex.h"
 #include "orchestrator/asl/jsonata/value.h"
 
 namespace stepwise::jsonata::internal {
 
 class Signature {
  public:
-  // Throws JsonataException S0401/S0402 on a malformed signature.
+  // Throws JsonataException S0401/S0402 on a malformed signature, S0303 when
+  // its regex is invalid (jsonata-js: a JavaScript SyntaxError).
   static std::shared_ptr<const Signature> Parse(const std::string& text);
 
   // The arguments to call with. Throws T0410 (wrong type or count), T0411
-  // (context substituted but of the wrong type), T0412 (array item type).
+  // (context substituted but of the wrong type), T0412 (array item type),
+  // U1003 (so many arguments that matching them takes too long).
   std::vector<Value> Validate(const std::vector<Value>& args, const Value& context,
                               const std::string& function_name, int position) const;
   // The number of declared parameters (for higher-order function arity).
@@ -38,7 +40,7 @@ class Signature {
     std::string subtype;
   };
   std::vector<Param> params_;
-  std::regex full_;
+  std::shared_ptr<const JsRegex> full_;
 };
 
 // The signature symbol of a value: m (undefined) f s n b l(null) a o.

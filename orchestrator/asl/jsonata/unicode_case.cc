@@ -87,4 +87,20 @@ std::string ToLowerUnicode(const std::string& s) {
   return FromUtf32(out);
 }
 
+char32_t ToUpperSingle(char32_t c) {
+  using namespace unicode_case_data;  // NOLINT: the generated tables
+  if (const char32_t* e = Expansion(c, kUpperExpansions, kUpperExpansionCount)) {
+    return e[0] != 0 && e[1] == 0 ? e[0] : c;
+  }
+  return MapSimple(c, kUpperRuns, kUpperRunCount);
+}
+
+char32_t ToLowerSingle(char32_t c) {
+  using namespace unicode_case_data;  // NOLINT: the generated tables
+  if (const char32_t* e = Expansion(c, kLowerExpansions, kLowerExpansionCount)) {
+    return e[0] != 0 && e[1] == 0 ? e[0] : c;
+  }
+  return MapSimple(c, kLowerRuns, kLowerRunCount);
+}
+
 }  // namespace stepwise::jsonata::internal

@@ -19,6 +19,11 @@ namespace stepwise::jsonata::internal {
 std::string ToUpperUnicode(const std::string& s);
 std::string ToLowerUnicode(const std::string& s);
 
+// `c` mapped as JavaScript's toUpperCase/toLowerCase of that one character,
+// or `c` itself when the mapping is not one character ("ß" -> "SS").
+char32_t ToUpperSingle(char32_t c);
+char32_t ToLowerSingle(char32_t c);
+
 namespace unicode_case_data {
 struct CaseRun {
   char32_t first, last;

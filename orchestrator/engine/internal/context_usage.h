@@ -25,6 +25,8 @@ struct ResourceParts {
   std::string type;
   std::string resource;
   Family family = Family::kTask;
+  // TaskEventDetails(*this, kScheduled) as JSON text (history_text.h).
+  std::string scheduled_details_text = {};
 };
 ResourceParts SplitResource(std::string_view resource);
 

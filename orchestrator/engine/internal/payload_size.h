@@ -14,7 +14,6 @@
 
 #include <cstddef>
 
-#include "boost/json/string.hpp"
 #include "boost/json/value.hpp"
 
 namespace stepwise::engine::internal {
@@ -26,11 +25,6 @@ size_t SerializedSizeBound(const boost::json::value& value, size_t stop_after);
 
 // Whether the compact JSON text of `value` is at most `limit` bytes: exact.
 bool FitsIn(const boost::json::value& value, size_t limit);
-
-// The compact JSON text of `value` (Serialize) as a json::string, for the
-// payloads of history events: no std::string in between, and the usual
-// small payload is allocated once at its exact size.
-boost::json::string JsonText(const boost::json::value& value);
 
 }  // namespace stepwise::engine::internal
 

@@ -62,16 +62,18 @@ struct FrameOutcome {
   Kind kind = Kind::kBlocked;
   boost::json::value output;
   StateError error;
-  // kSucceeded with history: the JSON text of `output` (its last
-  // StateExited's), which ExecutionSucceeded shows again.
-  std::optional<boost::json::string> output_text;
+  // kSucceeded with history: the JSON text of `output` (PayloadText; its
+  // last StateExited's), which ExecutionSucceeded shows again.
+  std::optional<std::string> output_text;
 };
 
 class Step {
  public:
+  // `movable`: the same event when its payloads may be moved from (null:
+  // copy them).
   Step(const asl::StateMachine& machine, const InterpreterOptions& options,
        const ContextUsage& context_usage, const ExpressionCache& expressions, ExecutionState& state,
-       const Event& event);
+       const Event& event, Event* movable = nullptr);
 
   void Run();
   std::vector<Effect> TakeEffects() { return std::move(effects_); }
@@ -81,9 +83,15 @@ class Step {
   // Emits a history event on `frame`'s path (or the execution's, for null).
   void Emit(Frame* frame, HistoryEventType type, boost::json::object details,
             asl::StateType state_type = asl::StateType::kPass);
+  // The same with details already written (history_text.h); build them
+  // only when options().record_history.
+  void EmitText(Frame* frame, HistoryEventType type, HistoryDetails details,
+                asl::StateType state_type = asl::StateType::kPass);
   // Enters `name` of `machine` with `input` and performs its action.
   StateOutcome Enter(Frame& frame, const asl::StateMachine& machine, const std::string& name,
                      boost::json::value input);
+  // The same for a state already looked up.
+  StateOutcome Enter(Frame& frame, const asl::State& state, boost::json::value input);
   // The bookkeeping half of Enter: `frame` is now at `state` with `input`
   // (fresh retry counters) and the StateEntered event is emitted. Unlike
   // Enter, keeps the frame's children (a redrive resumes them).
@@ -141,8 +149,7 @@ class Step {
                                                               const VariableScope& scope);
   // Writes `assigned` into `frame`'s scope and adds assignedVariables
   // (name -> JSON text) and assignedVariablesDetails to `exited_details`.
-  void CommitAssignment(Frame& frame, boost::json::object assigned,
-                        boost::json::object& exited_details);
+  void CommitAssignment(Frame& frame, boost::json::object assigned, HistoryDetails& exited_details);
 
   // --- state_actions.cc ---
   // Performs the action of the frame's current state (also on each retry).
@@ -207,6 +214,8 @@ class Step {
   // `worker_name`: ActivityStarted's workerName (empty: left out).
   void EmitTaskStarted(Frame& frame, const ResourceParts& parts, std::string_view worker_name = {});
   void OnTaskSucceeded(const TaskSucceeded& succeeded);
+  // The task's output: moved out of the event when it may be (movable_event_).
+  boost::json::value TakeOutput(const TaskSucceeded& succeeded);
   void OnTaskFailed(const TaskFailed& failed);
   void OnTaskScheduleFailed(const TaskScheduleFailed& failed);
   void OnTimerFired(const TimerFired& fired);
@@ -231,6 +240,7 @@ class Step {
   const ExpressionCache& expressions_;
   ExecutionState& state_;
   const Event& event_;
+  Event* movable_event_;
   // Seeded on first use: most steps need no randomness, and the seed costs
   // a SHA-256.
   class LazyEntropy final : public Entropy {
@@ -254,10 +264,10 @@ class Step {
   // The ContextUsage sections built into context_object_ (Execution,
   // StateMachine; the others are set per use).
   unsigned context_sections_ = 0;
-  // With history: the JSON text of the output a transition hands to Enter,
-  // which RecordEntered takes for the StateEntered event instead of
-  // serializing the same value again.
-  std::optional<boost::json::string> next_input_text_;
+  // With history: the JSON text of the output a transition hands to Enter
+  // (PayloadText), which RecordEntered takes for the StateEntered event
+  // instead of serializing the same value again.
+  std::optional<std::string> next_input_text_;
   // A Pass state whose output is its frame's input moved and changed in
   // place (ApplyResultPathInPlace): the Continue that takes the outcome
   // right after either lets the next state's Enter replace frame.input, or
@@ -284,6 +294,8 @@ HistoryEventType TaskEventType(ResourceParts::Family family, TaskPhase phase);
 // for Task* events; resource for ActivityScheduled/LambdaFunctionScheduled;
 // nothing for the others (AWS's shapes).
 boost::json::object TaskEventDetails(const ResourceParts& parts, TaskPhase phase);
+// TaskEventDetails as text members, for DetailsText::Members.
+std::string_view TaskEventDetailsText(const ResourceParts& parts, TaskPhase phase);
 
 // Compact JSON text.
 std::string Serialize(const boost::json::value& value);

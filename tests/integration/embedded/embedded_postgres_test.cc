@@ -10,10 +10,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "persistence/embedded/internal/postmaster_pid.h"
 #include "pqxx/pqxx"
+#include "tests/testing/await.h"
 #include "tests/testing/postgres_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -34,6 +35,7 @@ namespace fs = std::filesystem;
 using embedded_internal::ClassifyPostmaster;
 using embedded_internal::ParsePostmasterPid;
 using embedded_internal::PostmasterState;
+using ::stepwise::testing::AwaitTrue;
 using ::stepwise::testing::IsOk;
 using ::stepwise::testing::PostgresTest;
 using ::stepwise::testing::ScopedTempDir;
@@ -55,15 +57,6 @@ bool CanConnect(const std::string& url) {
   } catch (const pqxx::broken_connection&) {
     return false;
   }
-}
-
-bool AwaitTrue(const std::function<bool()>& predicate, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (!predicate()) {
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return true;
 }
 
 // What a child process that started a server reports to the test.
@@ -120,6 +113,16 @@ void WritePidFile(const std::string& pgdata, pid_t pid, int port) {
       << pgdata << "\n1700000000\n"
       << port << "\n"
       << pgdata << "\n127.0.0.1\n  5432001         0\nready   \n";
+}
+
+// Starts the server of `options.data_dir` (initializing it) and stops it
+// cleanly; returns its cluster directory, empty on failure.
+std::string StartAndStop(const EmbeddedPostgresOptions& options) {
+  absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> pg = EmbeddedPostgres::Start(options);
+  EXPECT_THAT(pg, IsOk());
+  if (!pg.ok()) return "";
+  EXPECT_THAT((*pg)->Stop(), IsOk());
+  return (*pg)->pgdata();
 }
 
 TEST(EmbeddedPostgresTest, StartsQueriesAndStops) {
@@ -222,6 +225,73 @@ TEST(EmbeddedPostgresTest, StopWithOwnerShutsTheServerDownWhenItsOwnerDies) {
   EXPECT_FALSE((*pg)->reused_running_server());
 }
 
+// Stands in for `postgres` (`--version` as the real one at REAL): as a server
+// it does what PostgreSQL does when another process took its port after it
+// was picked: it writes the first lines of postmaster.pid (its pid and port
+// included) before binding, fails to bind, and exits a moment later.
+constexpr char kPortTakenServer[] = R"sh(#!/bin/sh
+if [ "$1" = "--version" ]; then exec "$REAL/postgres" "$@"; fi
+data=""; port=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -D) data="$2"; shift 2 ;;
+    -c) case "$2" in port=*) port="${2#port=}" ;; esac; shift 2 ;;
+    *) shift ;;
+  esac
+done
+printf '%s\n%s\n%s\n%s\n%s\n' "$$" "$data" "$(date +%s)" "$port" "$data" > "$data/postmaster.pid"
+sleep 1
+echo "LOG:  could not bind IPv4 address \"127.0.0.1\": Address already in use" >&2
+echo "FATAL:  could not create any TCP/IP sockets" >&2
+rm -f "$data/postmaster.pid"
+exit 1
+)sh";
+
+// A bin_dir whose postgres is kPortTakenServer (initdb and pg_ctl: the real
+// ones in `real`); empty on failure.
+std::string PortTakenBinDir(const std::string& parent, const std::string& real) {
+  const std::string bin = StrCat(parent, "/bin");
+  std::string script = kPortTakenServer;
+  script.replace(script.find("$REAL"), 5, real);
+  // rwxr-xr-x: the server's user (postgres, when we are root) runs it.
+  constexpr fs::perms kRunnable = fs::perms::owner_all | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read |
+                                  fs::perms::others_exec;
+  std::error_code ec;
+  if (!fs::create_directory(bin, ec)) return "";
+  for (const char* tool : {"initdb", "pg_ctl"}) {
+    fs::create_symlink(StrCat(real, "/", tool), StrCat(bin, "/", tool), ec);
+    if (ec) return "";
+  }
+  if (!(std::ofstream(StrCat(bin, "/postgres")) << script)) return "";
+  fs::permissions(bin, kRunnable, ec);
+  if (!ec) fs::permissions(StrCat(bin, "/postgres"), kRunnable, ec);
+  return ec ? "" : bin;
+}
+
+// Another server listens on the port ours was to use: ours writes its pid
+// file (pid and port right), fails to bind and exits, while the stranger
+// answers pings on that port all along. Start must not take the stranger for
+// its own server.
+TEST(EmbeddedPostgresTest, NeverTakesAnotherServerOnItsPortForItsOwn) {
+  absl::StatusOr<EmbeddedPostgres*> stranger = ::stepwise::testing::SharedPostgres();
+  ASSERT_THAT(stranger, IsOk());
+  ScopedTempDir dir;
+  const std::string bin = PortTakenBinDir(dir.path(), (*stranger)->bin_dir());
+  ASSERT_FALSE(bin.empty());
+  EmbeddedPostgresOptions options = TestServerOptions(StrCat(dir.path(), "/data"));
+  options.bin_dir = bin;
+  options.port = (*stranger)->port();
+
+  absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> pg = EmbeddedPostgres::Start(options);
+  EXPECT_THAT(pg, StatusIs(absl::StatusCode::kFailedPrecondition));
+  if (!pg.ok()) {
+    EXPECT_THAT(std::string(pg.status().message()),
+                ::testing::HasSubstr(StrCat("port ", options.port, " on 127.0.0.1 is in use")));
+  }
+  EXPECT_EQ(QueryOne((*stranger)->connection_url(), "SELECT 1"), "1");
+}
+
 TEST(EmbeddedPostgresTest, LongDataDirPutsTheSocketInTmp) {
   ScopedTempDir dir;
   std::string data_dir = StrCat(dir.path(), "/", std::string(100, 'd'));
@@ -236,12 +306,8 @@ TEST(EmbeddedPostgresTest, LongDataDirPutsTheSocketInTmp) {
 TEST(EmbeddedPostgresTest, RemovesStalePidFileOfDeadProcess) {
   ScopedTempDir dir;
   EmbeddedPostgresOptions options = TestServerOptions(StrCat(dir.path(), "/data"));
-  std::string pgdata;
-  {
-    absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> pg = EmbeddedPostgres::Start(options);
-    ASSERT_THAT(pg, IsOk());
-    pgdata = (*pg)->pgdata();
-  }
+  const std::string pgdata = StartAndStop(options);
+  ASSERT_FALSE(pgdata.empty());
   WritePidFile(pgdata, DeadPid(), 5432);
 
   absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> pg = EmbeddedPostgres::Start(options);
@@ -253,12 +319,8 @@ TEST(EmbeddedPostgresTest, RemovesStalePidFileOfDeadProcess) {
 TEST(EmbeddedPostgresTest, RemovesPidFileNamingAnUnrelatedLiveProcess) {
   ScopedTempDir dir;
   EmbeddedPostgresOptions options = TestServerOptions(StrCat(dir.path(), "/data"));
-  std::string pgdata;
-  {
-    absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> pg = EmbeddedPostgres::Start(options);
-    ASSERT_THAT(pg, IsOk());
-    pgdata = (*pg)->pgdata();
-  }
+  const std::string pgdata = StartAndStop(options);
+  ASSERT_FALSE(pgdata.empty());
   // A live process that reused the pid: it blocks until we close the pipe.
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);

@@ -3,14 +3,9 @@
 // handed to that poll with no ClaimTask; a failed commit lets the poll wait
 // again; a poll that left before the commit returned passes the task on, or
 // the task is released. The dispatcher is driven directly (no gRPC) over a
-// counting, gateable MemoryStore and a FakeClock; every wait has a deadline.
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
+// counting, gated MemoryStore and a FakeClock (dispatcher_fixture.h); every
+// wait has a deadline.
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -22,18 +17,18 @@
 #include "gtest/gtest.h"
 #include "orchestrator/dispatch/task_dispatcher.h"
 #include "orchestrator/service/execution_executor.h"
-#include "persistence/memory/memory_store.h"
 #include "persistence/store_rules.h"
-#include "tests/testing/forwarding_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/dispatch/dispatch_test_util.h"
+#include "tests/unit/dispatch/dispatcher_fixture.h"
 #include "tests/unit/service/executor_test_util.h"
 
 namespace stepwise::dispatch {
 namespace {
 
 using ::stepwise::dispatch::testing::AwaitTrue;
-using ::stepwise::dispatch::testing::ForwardingObserver;
+using ::stepwise::dispatch::testing::DispatcherTest;
+using ::stepwise::dispatch::testing::PollAnswer;
 using ::stepwise::testing::IsOk;
 
 constexpr char kGreeter[] = R"({
@@ -56,144 +51,15 @@ constexpr char kFanOut[] = R"({
   }
 })";
 
-// MemoryStore that counts ClaimTask calls and releases, fails the next
-// CreateExecution on request, and can hold CreateExecution at a gate.
-class CountingStore final : public ::stepwise::testing::ForwardingStore {
- public:
-  CountingStore() : ForwardingStore(std::make_unique<persistence::MemoryStore>()) {}
-
-  int claims() const { return claims_.load(); }
-  int releases() const { return releases_.load(); }
-  void FailNextCreate() { fail_next_create_ = true; }
-  void CloseGate() {
-    std::lock_guard<std::mutex> lock(mu_);
-    open_ = false;
-  }
-  void OpenGate() {
-    std::lock_guard<std::mutex> lock(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  bool AwaitBlockedCreate() {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return blocked_ > 0; });
-  }
-
-  using ForwardingStore::ClaimTask;
-  absl::StatusOr<std::optional<persistence::TaskRecord>> ClaimTask(
-      std::string_view queue, std::string_view worker_id, const persistence::TaskLeaseRule& rule,
-      absl::Time now) override {
-    ++claims_;
-    return ForwardingStore::ClaimTask(queue, worker_id, rule, now);
-  }
-
-  absl::StatusOr<persistence::CreateExecutionResult> CreateExecution(
-      const persistence::NewExecution& execution) override {
-    if (fail_next_create_.exchange(false)) {
-      return absl::UnavailableError("injected: the database went away");
-    }
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      ++blocked_;
-      cv_.notify_all();
-      cv_.wait_for(lock, std::chrono::seconds(10), [&] { return open_; });
-      --blocked_;
-    }
-    return ForwardingStore::CreateExecution(execution);
-  }
-
-  absl::StatusOr<persistence::TaskRecord> RecordHeartbeat(std::string_view token, absl::Time now,
-                                                          absl::Time lease_until) override {
-    absl::StatusOr<persistence::TaskRecord> task =
-        ForwardingStore::RecordHeartbeat(token, now, lease_until);
-    if (task.ok() && lease_until <= now) ++releases_;
-    return task;
-  }
-
- private:
-  std::atomic<int> claims_{0};
-  std::atomic<int> releases_{0};
-  std::atomic<bool> fail_next_create_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool open_ = true;
-  int blocked_ = 0;
-};
-
-// One poll's answer.
-struct Answer {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  std::optional<DispatchedTask> task;
-
-  PollDone Callback() {
-    return [this](std::optional<DispatchedTask> t) {
-      std::lock_guard<std::mutex> lock(mu);
-      task = std::move(t);
-      done = true;
-      cv.notify_all();
-    };
-  }
-  bool Wait() {
-    std::unique_lock<std::mutex> lock(mu);
-    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return done; });
-  }
-  bool IsDone() {
-    std::lock_guard<std::mutex> lock(mu);
-    return done;
-  }
-};
-
-class DirectHandoffTest : public ::testing::Test {
+class DirectHandoffTest : public DispatcherTest {
  protected:
-  DirectHandoffTest() {
-    service::ExecutorOptions executor_options;
-    executor_options.observer = &observer_;
-    executor_ = std::make_unique<service::ExecutionExecutor>(
-        store_, clock_, service::testing::CountingEntropy(), executor_options);
-    TaskDispatcherOptions options;
-    options.sweep_interval = absl::Hours(1);  // Only commits and polls trigger claims.
-    dispatcher_ = std::make_unique<TaskDispatcher>(store_, *executor_, clock_, options);
-    observer_.target = dispatcher_.get();
-    dispatcher_->Start();
-    greeter_ = service::testing::CreateMachine(store_, clock_.Now(), "greeter", kGreeter);
-  }
-  ~DirectHandoffTest() override { dispatcher_->Shutdown(); }
+  DirectHandoffTest() { greeter_ = CreateMachine("greeter", kGreeter); }
 
-  // Opens a PollTask-like poll and waits until its first claim came back
-  // empty (the queue has nothing PENDING), so later claims are attributable.
-  PollId Poll(Answer& answer, const std::string& worker = "worker-1") {
-    const int64_t claims_before = dispatcher_->stats().claims;
-    PollRequest request;
-    request.queue = "greeter";
-    request.worker_name = worker;
-    request.worker_heartbeats = true;
-    absl::StatusOr<PollId> id = dispatcher_->Poll(request, answer.Callback());
-    EXPECT_THAT(id, IsOk());
-    EXPECT_TRUE(AwaitTrue([&] { return dispatcher_->stats().claims > claims_before; }));
-    return id.ok() ? *id : 0;
-  }
-
-  // Outlives the dispatcher (whose Shutdown answers open polls).
-  Answer& NewAnswer() { return *answers_.emplace_back(std::make_unique<Answer>()); }
-
-  absl::StatusOr<std::string> Start(const std::string& machine) {
-    return executor_->StartExecution(machine, StrCat("run-", ++runs_), "{}");
-  }
-
-  std::vector<std::unique_ptr<Answer>> answers_;
-  CountingStore store_;
-  FakeClock clock_;
-  ForwardingObserver observer_;
-  std::unique_ptr<service::ExecutionExecutor> executor_;
-  std::unique_ptr<TaskDispatcher> dispatcher_;
   std::string greeter_;
-  int runs_ = 0;
 };
 
 TEST_F(DirectHandoffTest, CommittedTaskReachesTheWaitingPollWithoutAClaim) {
-  Answer& answer = NewAnswer();
+  PollAnswer& answer = NewAnswer();
   Poll(answer);
   const int claims = store_.claims();
   const absl::Time now = persistence::FromMicros(persistence::ToMicros(clock_.Now()));
@@ -231,7 +97,7 @@ TEST_F(DirectHandoffTest, CommittedTaskReachesTheWaitingPollWithoutAClaim) {
   // poll at the same time gets the same row.
   absl::StatusOr<std::string> pending = Start(greeter_);
   ASSERT_THAT(pending, IsOk());
-  Answer& claimed = NewAnswer();
+  PollAnswer& claimed = NewAnswer();
   Poll(claimed);
   ASSERT_TRUE(claimed.Wait());
   ASSERT_TRUE(claimed.task.has_value());
@@ -251,7 +117,7 @@ TEST_F(DirectHandoffTest, CommittedTaskReachesTheWaitingPollWithoutAClaim) {
 }
 
 TEST_F(DirectHandoffTest, FailedCommitLetsThePollWaitForTheNextTask) {
-  Answer& answer = NewAnswer();
+  PollAnswer& answer = NewAnswer();
   Poll(answer);
   store_.FailNextCreate();
   EXPECT_FALSE(Start(greeter_).ok());
@@ -268,18 +134,18 @@ TEST_F(DirectHandoffTest, FailedCommitLetsThePollWaitForTheNextTask) {
 }
 
 TEST_F(DirectHandoffTest, TaskOfAPollThatLeftDuringTheCommitGoesToTheNextPoll) {
-  Answer& leaving = NewAnswer();
+  PollAnswer& leaving = NewAnswer();
   const PollId leaving_id = Poll(leaving, "worker-1");
-  store_.CloseGate();
+  store_.create_gate.Close();
   std::thread start([&] { EXPECT_THAT(Start(greeter_), IsOk()); });
-  ASSERT_TRUE(store_.AwaitBlockedCreate());  // Held for worker-1, not committed yet.
+  ASSERT_TRUE(store_.create_gate.AwaitBlocked());  // Held for worker-1, not committed yet.
   dispatcher_->Cancel(leaving_id);
   ASSERT_TRUE(leaving.IsDone());
   EXPECT_FALSE(leaving.task.has_value());
-  Answer& next = NewAnswer();
+  PollAnswer& next = NewAnswer();
   Poll(next, "worker-2");
   EXPECT_FALSE(next.IsDone()) << "no task is visible before its step commits";
-  store_.OpenGate();
+  store_.create_gate.Open();
   start.join();
 
   ASSERT_TRUE(next.Wait());
@@ -292,19 +158,19 @@ TEST_F(DirectHandoffTest, TaskOfAPollThatLeftDuringTheCommitGoesToTheNextPoll) {
 }
 
 TEST_F(DirectHandoffTest, TaskOfAPollThatLeftWithNoOtherPollIsReleasedAtOnce) {
-  Answer& leaving = NewAnswer();
+  PollAnswer& leaving = NewAnswer();
   const PollId leaving_id = Poll(leaving);
-  store_.CloseGate();
+  store_.create_gate.Close();
   std::thread start([&] { EXPECT_THAT(Start(greeter_), IsOk()); });
-  ASSERT_TRUE(store_.AwaitBlockedCreate());
+  ASSERT_TRUE(store_.create_gate.AwaitBlocked());
   dispatcher_->Cancel(leaving_id);
-  store_.OpenGate();
+  store_.create_gate.Open();
   start.join();
   ASSERT_TRUE(AwaitTrue([&] { return store_.releases() == 1; }));
   EXPECT_EQ(dispatcher_->stats().released, 1);
 
   // Claimable at once by any poll, not after its lease.
-  Answer& next = NewAnswer();
+  PollAnswer& next = NewAnswer();
   Poll(next, "worker-2");
   ASSERT_TRUE(next.Wait());
   ASSERT_TRUE(next.task.has_value());
@@ -320,9 +186,8 @@ TEST_F(DirectHandoffTest, TaskOfAPollThatLeftWithNoOtherPollIsReleasedAtOnce) {
 }
 
 TEST_F(DirectHandoffTest, ParallelBranchesHoldOnePollEach) {
-  const std::string fan_out =
-      service::testing::CreateMachine(store_, clock_.Now(), "fan-out", kFanOut);
-  std::vector<Answer*> answers;
+  const std::string fan_out = CreateMachine("fan-out", kFanOut);
+  std::vector<PollAnswer*> answers;
   for (int i = 0; i < 4; ++i) {
     answers.push_back(&NewAnswer());
     Poll(*answers.back(), StrCat("worker-", i));

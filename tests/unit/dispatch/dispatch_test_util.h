@@ -4,7 +4,6 @@
 #ifndef STEPWISE_TESTS_UNIT_DISPATCH_DISPATCH_TEST_UTIL_H_
 #define STEPWISE_TESTS_UNIT_DISPATCH_DISPATCH_TEST_UTIL_H_
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
@@ -13,7 +12,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -27,18 +25,15 @@
 #include "stepwise/v1/error_details.pb.h"
 #include "stepwise/v1/states.grpc.pb.h"
 #include "stepwise/v1/worker.grpc.pb.h"
+#include "tests/testing/await.h"
 
 namespace stepwise::dispatch::testing {
 
-// Polls `predicate` every millisecond until it holds or `timeout` passes.
+// tests/testing/await.h's AwaitTrue, polling every millisecond: a dispatch
+// takes microseconds, and a test awaits many of them one after another.
 inline bool AwaitTrue(const std::function<bool()>& predicate,
                       absl::Duration timeout = absl::Seconds(10)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!predicate()) {
-    if (absl::Now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return ::stepwise::testing::AwaitTrue(predicate, timeout, absl::Milliseconds(1));
 }
 
 // Threads of this process (/proc/self/status), -1 if unreadable.

@@ -207,6 +207,10 @@ TEST_P(EngineCaseTest, RunsAsExpected) {
       RunLocally(interpreter, CaseExecutionInfo(),
                  input != nullptr ? *input : json::value(json::object{}), handler, options);
   ASSERT_EQ(result.problem, "");
+  // The events' stored text (written directly) is the serialized event.
+  for (const HistoryEvent& event : result.history) {
+    ASSERT_EQ(ToJsonText(event), json::serialize(ToJson(event))) << TypeName(event);
+  }
   const ExecutionState& state = result.state;
   std::string actual =
       StrCat("actual: status=", ExecutionStatusName(state.status), " output=", Show(state.output),

@@ -67,7 +67,13 @@ std::string ExpressionGenerator::Picture(int depth) {
       return std::string(Choose({"$uppercase(", "$lowercase("}, Pick(2))) +
              Choose({"'straße'", "'ΟΔΟΣ'", "'İi'", "'ǆ ﬁ'", "'Привет'", "'😀a'"}, Pick(6)) + ")";
     case 8:
-      return "$string($match(" + Choose({"'é😀a'", "'€a€a'", "s"}, Pick(3)) + ", /a/))";
+      // Non-ASCII subjects (UTF-16 offsets, case folding, classes); no
+      // pattern here can cut an emoji in half (a lone surrogate differs).
+      return "$string($match(" +
+             Choose({"'é😀a'", "'€a€a'", "s", "'ÉcoLE école'", "'日本 語'"}, Pick(5)) + ", " +
+             Choose({"/a/", "/é/i", "/[^a]+/", "/\\w+/", "/\\s|€/", "/(é)|(a)/", "/[à-ÿ]/i"},
+                    Pick(7)) +
+             "))";
     case 9:
       return "$formatInteger($parseInteger(" + String(d) + ", 'w'), 'w')";
     case 10:

@@ -49,6 +49,9 @@ std::string ExpressionGenerator::Template(int depth) {
       "$match('a1b22c333', /\\d+/)",
       "$replace(%s, /[aeiou]/, function($m){$uppercase($m.match)})",
       "$replace('2024-01-15', /(\\d+)-(\\d+)-(\\d+)/, '$3/$2/$1')",
+      "$split(%s, function($s){ {'match': 'x', 'start': %i, 'end': 2, 'groups': [], "
+      "'next': function(){()}} })",
+      "$replace(%s, /[aeiou]/, '<$0>', %i)",
       "$toMillis(%s)",
       "$toMillis('2024-0' & %i & '-01T00:00:00Z')",
       "$formatNumber(%f, '#,##0.###')",

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 
 import cases_pictures  # noqa: E402  (picture strings and $eval)
+import cases_regex  # noqa: E402  (non-ASCII regexes, regex closures, custom matchers)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -253,6 +254,7 @@ for _entries in cases_pictures.CASES.values():  # named documents
         if _e[1] in ("ACCOUNT", "PERSON", "NUMS"):
             _entries[_i] = (_e[0], globals()[_e[1]]) + tuple(_e[2:])
 CASES.update(cases_pictures.CASES)
+CASES.update(cases_regex.CASES)
 
 # Not portable to the reference run: $now/$millis/$random/$uuid depend on the clock or RNG.
 

@@ -1,10 +1,5 @@
 #include "tests/unit/worker/fake_orchestrator.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -41,23 +36,6 @@ grpc::Status StepwiseError(grpc::StatusCode code, const std::string& name,
   any->set_type_url("type.googleapis.com/google.rpc.ErrorInfo");
   any->set_value(info.SerializeAsString());
   return grpc::Status(code, message, details.SerializeAsString());
-}
-
-int PickFreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("PickFreePort: socket failed");
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    throw std::runtime_error("PickFreePort: bind failed");
-  }
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 class FakeOrchestrator::WorkerService final : public v1::Worker::Service {
@@ -151,6 +129,11 @@ void FakeOrchestrator::AnswerHeartbeats(grpc::Status status) {
   heartbeat_answer_ = std::move(status);
 }
 
+void FakeOrchestrator::HoldPollsUntilCancelled(const std::string& queue) {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_queues_.insert(queue);
+}
+
 grpc::Status FakeOrchestrator::Poll(grpc::ServerContext* context,
                                     const v1::PollTaskRequest& request,
                                     v1::PollTaskResponse* response) {
@@ -163,16 +146,23 @@ grpc::Status FakeOrchestrator::Poll(grpc::ServerContext* context,
   const int wait_seconds =
       request.has_wait_time_seconds() ? std::clamp(request.wait_time_seconds(), 0, 60) : 60;
   const absl::Time deadline = absl::Now() + absl::Seconds(wait_seconds);
+  const bool held = held_queues_.count(request.queue()) > 0;
+  std::deque<v1::Task>& queue = queues_[request.queue()];
   while (!stopping_ && !context->IsCancelled()) {
-    std::deque<v1::Task>& queue = queues_[request.queue()];
-    if (!queue.empty()) {
+    if (!held && !queue.empty()) {
       *response->mutable_task() = std::move(queue.front());
       queue.pop_front();
       break;
     }
-    if (absl::Now() >= deadline) break;
+    if (!held && absl::Now() >= deadline) break;
     // Woken by AddTask; the slice only notices a cancelled call.
     cv_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  if (held && context->IsCancelled() && !queue.empty()) {
+    // gRPC drops this answer: the client's call has ended already.
+    *response->mutable_task() = std::move(queue.front());
+    queue.pop_front();
+    ++late_tasks_;
   }
   --polls_waiting_;
   --rpcs_running_;

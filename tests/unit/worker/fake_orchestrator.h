@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,6 @@ v1::Task MakeTask(const std::string& queue, const std::string& input = "{}");
 // "Name: text" and an ErrorInfo detail whose reason is `name`.
 grpc::Status StepwiseError(grpc::StatusCode code, const std::string& name,
                            const std::string& text = "from the fake");
-
-// A port on 127.0.0.1 that was free a moment ago (for starting a server later).
-int PickFreePort();
 
 class FakeOrchestrator {
  public:
@@ -65,6 +63,12 @@ class FakeOrchestrator {
   void ScriptReports(std::vector<grpc::Status> statuses);
   // Every heartbeat is answered with `status` (recorded either way).
   void AnswerHeartbeats(grpc::Status status);
+  // Polls of `queue` wait, whatever their wait time, until their call is
+  // cancelled (or the fake stops), and are then answered with the queue's
+  // next task, as an orchestrator that claimed a task for a poll in the
+  // instant its worker left would. Such tasks are counted (LateTasksLocked)
+  // and never come back to the queue.
+  void HoldPollsUntilCancelled(const std::string& queue);
 
   // Blocks until `predicate` (called with the fake's lock held) holds, or the
   // timeout passes; returns whether it holds.
@@ -88,6 +92,7 @@ class FakeOrchestrator {
   int PollsWaitingLocked() const { return polls_waiting_; }
   std::size_t CompletionsLocked() const { return completions_.size(); }
   int ReportAttemptsLocked() const { return report_attempts_; }
+  int LateTasksLocked() const { return late_tasks_; }
 
  private:
   class WorkerService;
@@ -113,6 +118,8 @@ class FakeOrchestrator {
   std::deque<grpc::Status> scripted_reports_;
   grpc::Status heartbeat_answer_ = grpc::Status::OK;
   int report_attempts_ = 0;
+  std::set<std::string> held_queues_;
+  int late_tasks_ = 0;  // Tasks put into the answer of a cancelled poll.
   int polls_waiting_ = 0;
   int polls_total_ = 0;
   int rpcs_running_ = 0;  // Handlers inside the fake; the destructor waits for 0.

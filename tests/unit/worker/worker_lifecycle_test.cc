@@ -7,6 +7,7 @@
 #include "boost/json.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/free_port.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/worker/fake_orchestrator.h"
 #include "tests/unit/worker/worker_test_util.h"
@@ -16,13 +17,13 @@ namespace stepwise::worker {
 namespace {
 
 using ::stepwise::testing::IsOk;
+using ::stepwise::testing::PickFreePort;
 using ::stepwise::testing::StatusIs;
 using ::stepwise::worker::testing::AwaitTrue;
 using ::stepwise::worker::testing::BackgroundRun;
 using ::stepwise::worker::testing::Board;
 using ::stepwise::worker::testing::FakeOrchestrator;
 using ::stepwise::worker::testing::MakeTask;
-using ::stepwise::worker::testing::PickFreePort;
 using ::stepwise::worker::testing::StepwiseError;
 using ::stepwise::worker::testing::TestOptions;
 
@@ -207,8 +208,9 @@ TEST(WorkerLifecycleTest, WaitForShutdownWakesHandlersThatWait) {
 }
 
 TEST(WorkerLifecycleTest, ReconnectsWhenTheOrchestratorComesUp) {
-  const int port = PickFreePort();
-  WorkerOptions options = TestOptions("127.0.0.1:" + std::to_string(port));
+  const absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port, IsOk());
+  WorkerOptions options = TestOptions("127.0.0.1:" + std::to_string(*port));
   Worker worker(options);
   worker.Register("q", [](const Task& task) { return task.input; });
   std::optional<FakeOrchestrator> fake;
@@ -217,7 +219,7 @@ TEST(WorkerLifecycleTest, ReconnectsWhenTheOrchestratorComesUp) {
   ASSERT_TRUE(AwaitTrue([&] { return worker.stats().polls >= 3; }));
   EXPECT_EQ(worker.stats().reconnects, 0);
 
-  fake.emplace(port);
+  fake.emplace(*port);
   const std::string token = fake->AddTask(MakeTask("q", R"({"after": "outage"})"));
   std::optional<FakeOrchestrator::Completion> done = fake->WaitForCompletion(token);
   ASSERT_TRUE(done.has_value());

@@ -1,6 +1,7 @@
 #include "worker/sdk/internal/task_runner.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <thread>
 #include <utility>
 
@@ -30,6 +31,8 @@ struct HandlerRun {
   Task task;
   bool done = false;    // Guarded by sync->mu.
   TaskOutcome outcome;  // Written before `done` is set.
+  // The supervising runner waits here, so a handler's end wakes only it.
+  std::condition_variable cv;
 };
 
 void Execute(HandlerRun& run) {
@@ -44,7 +47,7 @@ void Execute(HandlerRun& run) {
     run.outcome = std::move(outcome);
     run.done = true;
   }
-  run.sync->cv.notify_all();
+  run.cv.notify_one();
 }
 
 // Waits for the handler, heartbeating every `interval` (HeartbeatInterval).
@@ -56,6 +59,13 @@ bool Supervise(WorkerContext& context, HandlerRun& run, absl::Duration interval,
   absl::Time next_heartbeat = absl::Now() + interval;
   SharedSync& sync = *context.sync;
   std::unique_lock<std::mutex> lock(sync.mu);
+  // Shutdown wakes it too (SharedSync::NotifyShutdown), for the grace deadline.
+  sync.supervisors.insert(&run.cv);
+  struct Unregister {
+    SharedSync& sync;
+    HandlerRun& run;
+    ~Unregister() { sync.supervisors.erase(&run.cv); }  // sync.mu is held.
+  } unregister{sync, run};
   while (!run.done) {
     const absl::Time now = absl::Now();
     if (sync.shutdown && now >= sync.grace_deadline) return false;
@@ -78,7 +88,7 @@ bool Supervise(WorkerContext& context, HandlerRun& run, absl::Duration interval,
     }
     absl::Time wake = gone->empty() ? next_heartbeat : absl::InfiniteFuture();
     if (sync.shutdown) wake = std::min(wake, sync.grace_deadline);
-    WaitUntil(sync, lock, wake);
+    WaitUntil(sync, lock, wake, &run.cv);
   }
   return true;
 }

@@ -34,15 +34,22 @@ std::shared_ptr<grpc::Channel> MakeChannel(const WorkerOptions& options) {
 
 }  // namespace
 
-void WaitUntil(SharedSync& sync, std::unique_lock<std::mutex>& lock, absl::Time until) {
+void SharedSync::NotifyShutdown() {
+  cv.notify_all();
+  for (std::condition_variable* supervisor : supervisors) supervisor->notify_all();
+}
+
+void WaitUntil(SharedSync& sync, std::unique_lock<std::mutex>& lock, absl::Time until,
+               std::condition_variable* cv) {
+  std::condition_variable& wait_on = cv != nullptr ? *cv : sync.cv;
   if (until == absl::InfiniteFuture()) {
-    sync.cv.wait(lock);
+    wait_on.wait(lock);
     return;
   }
   const absl::Duration left = until - absl::Now();
   if (left <= absl::ZeroDuration()) return;
   // A relative wait (steady clock), so that wall-clock jumps do not matter.
-  sync.cv.wait_for(lock, absl::ToChronoNanoseconds(left));
+  wait_on.wait_for(lock, absl::ToChronoNanoseconds(left));
 }
 
 WorkerContext::WorkerContext(WorkerOptions worker_options)

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
@@ -20,16 +21,29 @@ namespace stepwise::worker::internal {
 // The shutdown state. Shared (not owned by the Worker) because a handler that
 // overruns the shutdown grace period keeps running on its own thread after
 // Run returns, and still signals `cv` when it ends.
+//
+// Waits are targeted, so that an event wakes only the threads it concerns
+// (a worker has a poller and a runner per slot, and a handler thread per
+// task): pollers and runners wait on the Worker's own condition variables,
+// a runner supervising a handler on that run's, registered in
+// `supervisors` so that shutdown reaches it. `cv` is for the rest (a task
+// waiting for a slot, backoff sleeps, Run's end).
 struct SharedSync {
   std::mutex mu;
-  std::condition_variable cv;  // Notified on shutdown and when a handler ends.
+  std::condition_variable cv;  // Notified on shutdown, when a slot frees, when Run ends.
   bool shutdown = false;       // Guarded by mu.
   absl::Time grace_deadline = absl::InfiniteFuture();  // Guarded by mu; set by shutdown.
+  // The condition variables of the handler runs being supervised. Guarded by mu.
+  std::set<std::condition_variable*> supervisors;
+
+  // Wakes `cv` and every supervisor (shutdown). mu must be held.
+  void NotifyShutdown();
 };
 
-// Blocks on sync.cv until `until` or a notification (callers re-check their
-// condition in a loop). `lock` must hold sync.mu.
-void WaitUntil(SharedSync& sync, std::unique_lock<std::mutex>& lock, absl::Time until);
+// Blocks on `cv` (sync.cv by default) until `until` or a notification
+// (callers re-check their condition in a loop). `lock` must hold sync.mu.
+void WaitUntil(SharedSync& sync, std::unique_lock<std::mutex>& lock, absl::Time until,
+               std::condition_variable* cv = nullptr);
 
 // Deadlines of the unary calls (heartbeats, reports). During shutdown they
 // end with the grace period, but a call always gets kMinCallTimeout, so that
