@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/free_port.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "persistence/embedded/internal/postmaster_pid.h"
@@ -190,24 +191,6 @@ absl::StatusOr<int> LockFile(const std::string& path, absl::Time deadline, std::
     (void)ignored;
   }
   return fd;
-}
-
-absl::StatusOr<int> PickFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::InternalError(StrCat("socket: ", std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    return absl::InternalError(StrCat("picking a free port on 127.0.0.1: ", std::strerror(err)));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
 }
 
 std::string ConnInfo(int port, std::string_view database) {

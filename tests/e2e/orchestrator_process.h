@@ -39,7 +39,7 @@ namespace stepwise::e2e {
 inline constexpr absl::Duration kStartTimeout = absl::Seconds(60);
 
 // For the e2e tests, which pick the orchestrator's port and read its log.
-using ::stepwise::testing::PickFreePort;
+using ::stepwise::PickFreePort;
 using ::stepwise::testing::Tail;
 
 // The text after the first `marker` in `text` (a ready line, a log) up to

@@ -24,7 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "tests/testing/free_port.h"  // PickFreePort, for the programs started here.
+#include "common/free_port.h"  // PickFreePort, for the programs started here.
 
 namespace stepwise::testing {
 

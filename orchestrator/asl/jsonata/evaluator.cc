@@ -32,6 +32,14 @@ Evaluator::~Evaluator() {
   for (const std::weak_ptr<Frame>& weak : frames_) {
     if (FramePtr frame = weak.lock()) frame->Clear();
   }
+  // The result was converted to JSON already (a function there is ""): no
+  // lambda is called after this.
+  for (const std::weak_ptr<Function>& weak : lambdas_) {
+    if (std::shared_ptr<Function> lambda = weak.lock()) {
+      lambda->input = Value();
+      lambda->frame.reset();
+    }
+  }
 }
 
 FramePtr Evaluator::NewFrame(FramePtr parent) {
@@ -124,6 +132,7 @@ Value Evaluator::EvaluateInner(const NodePtr& expr, const Value& input, const Fr
       f->frame = env;
       f->signature = expr->signature;
       f->arity = static_cast<int>(expr->arguments.size());
+      lambdas_.push_back(f);
       return Value::Of(std::shared_ptr<const Function>(std::move(f)));
     }
     case NodeType::kApply:

@@ -71,6 +71,10 @@ class Evaluator {
   int depth_ = 0;
   FramePtr call_frame_;
   std::vector<std::weak_ptr<Frame>> frames_;
+  // The lambdas made, whose captured input may hold them (a transform
+  // storing a lambda into the object it updates): cut when the evaluation
+  // is over, as the frames' bindings are.
+  std::vector<std::weak_ptr<Function>> lambdas_;
 };
 
 // The function a transform expression `| pattern | update, delete |`

@@ -17,6 +17,7 @@
 #include "orchestrator/engine/history.h"
 #include "orchestrator/engine/interpreter.h"
 #include "orchestrator/engine/state_error.h"
+#include "tests/unit/engine/stepped_execution.h"
 
 namespace stepwise::engine {
 namespace {
@@ -32,39 +33,11 @@ std::string OneTask(std::string_view resource, std::string_view extra = "") {
          std::string(resource) + "\"" + std::string(extra) + R"j(,"End":true}}})j";
 }
 
-class TaskEventsTest : public ::testing::Test {
+class TaskEventsTest : public SteppedExecutionTest {
  protected:
+  // The task's input is {"k":1}.
   void Load(const std::string& definition) {
-    asl::ValidationResult validation = asl::ValidateDefinition(definition);
-    ASSERT_TRUE(validation.ok()) << definition;
-    interpreter_ = std::make_unique<Interpreter>(validation.machine);
-    StartExecution start;
-    start.info = {"arn:aws:states:local:0:execution:m:run", "run",
-                  "arn:aws:states:local:0:stateMachine:m", "m", "arn:aws:iam::0:role/r"};
-    start.input = json::parse(R"j({"k":1})j");
-    Apply(start);
-  }
-
-  StepResult Apply(decltype(Event::body) body) {
-    Event event;
-    event.now = absl::FromUnixSeconds(1'700'000'000 + ++tick_);
-    event.entropy = std::string(32, static_cast<char>('a' + tick_));
-    event.body = std::move(body);
-    StepResult result = interpreter_->Apply(state_, event);
-    absl::StatusOr<ExecutionState> stored = ExecutionStateFromJson(ToJson(result.state));
-    EXPECT_TRUE(stored.ok()) << stored.status();
-    if (stored.ok()) state_ = *std::move(stored);
-    for (const HistoryEvent& e : result.history) history_.push_back(e);
-    for (const Effect& effect : result.effects) {
-      if (const auto* task = std::get_if<ScheduleTask>(&effect)) task_ids_.push_back(task->task_id);
-    }
-    return result;
-  }
-
-  std::vector<std::string> Types() const {
-    std::vector<std::string> types;
-    for (const HistoryEvent& e : history_) types.push_back(TypeName(e));
-    return types;
+    SteppedExecutionTest::Load(definition, R"j({"k":1})j");
   }
 
   // The GetExecutionHistory JSON of the first event of `type`.
@@ -75,12 +48,6 @@ class TaskEventsTest : public ::testing::Test {
     ADD_FAILURE() << "no " << type << " event";
     return {};
   }
-
-  std::unique_ptr<Interpreter> interpreter_;
-  ExecutionState state_;
-  std::vector<HistoryEvent> history_;
-  std::vector<std::string> task_ids_;
-  int tick_ = 0;
 };
 
 TEST_F(TaskEventsTest, ActivityArnRecordsActivityEventsInAwsShape) {

@@ -14,6 +14,7 @@
 #include "orchestrator/engine/history.h"
 #include "orchestrator/engine/interpreter.h"
 #include "orchestrator/engine/state_error.h"
+#include "tests/unit/engine/stepped_execution.h"
 
 namespace stepwise::engine {
 namespace {
@@ -32,43 +33,8 @@ constexpr char kTimedTask[] = R"j({"StartAt":"A","States":{
     "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f",
          "TimeoutSeconds":5,"End":true}}})j";
 
-class TaskStartedTest : public ::testing::Test {
+class TaskStartedTest : public SteppedExecutionTest {
  protected:
-  void Load(std::string_view definition) {
-    asl::ValidationResult validation = asl::ValidateDefinition(definition);
-    ASSERT_TRUE(validation.ok());
-    interpreter_ = std::make_unique<Interpreter>(validation.machine);
-    StartExecution start;
-    start.info = {"arn:aws:states:local:0:execution:m:run", "run",
-                  "arn:aws:states:local:0:stateMachine:m", "m", "arn:aws:iam::0:role/r"};
-    start.input = json::object{};
-    Apply(start);
-  }
-
-  // Applies `body` and keeps the state (round-tripped through JSON, as the
-  // durable executor stores it) and the history.
-  StepResult Apply(decltype(Event::body) body) {
-    Event event;
-    event.now = absl::FromUnixSeconds(1'700'000'000 + ++tick_);
-    event.entropy = std::string(32, static_cast<char>('a' + tick_));
-    event.body = std::move(body);
-    StepResult result = interpreter_->Apply(state_, event);
-    absl::StatusOr<ExecutionState> stored = ExecutionStateFromJson(ToJson(result.state));
-    EXPECT_TRUE(stored.ok()) << stored.status();
-    if (stored.ok()) state_ = *std::move(stored);
-    for (const HistoryEvent& e : result.history) history_.push_back(e);
-    for (const Effect& effect : result.effects) {
-      if (const auto* task = std::get_if<ScheduleTask>(&effect)) task_ids_.push_back(task->task_id);
-    }
-    return result;
-  }
-
-  std::vector<std::string> Types() const {
-    std::vector<std::string> types;
-    for (const HistoryEvent& e : history_) types.push_back(TypeName(e));
-    return types;
-  }
-
   // Every event's previousEventId is an earlier event.
   void ExpectWellFormed() const {
     for (size_t i = 0; i < history_.size(); ++i) {
@@ -76,12 +42,6 @@ class TaskStartedTest : public ::testing::Test {
       EXPECT_LT(history_[i].previous_event_id, history_[i].id);
     }
   }
-
-  std::unique_ptr<Interpreter> interpreter_;
-  ExecutionState state_;
-  std::vector<HistoryEvent> history_;
-  std::vector<std::string> task_ids_;
-  int tick_ = 0;
 };
 
 TEST_F(TaskStartedTest, StartedThenCompletedAsRecorded) {

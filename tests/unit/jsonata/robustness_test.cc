@@ -1,10 +1,14 @@
 // Malformed and hostile expressions never crash or hang the evaluator:
 // generated expressions, truncated and with characters replaced, must
 // either evaluate or fail with a JSONata error code.
+#include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "orchestrator/asl/jsonata/evaluator.h"
+#include "orchestrator/asl/jsonata/function.h"
 #include "orchestrator/asl/jsonata/jsonata.h"
+#include "orchestrator/asl/jsonata/parser.h"
 #include "tests/unit/jsonata/expression_generator.h"
 
 namespace stepwise::jsonata {
@@ -56,6 +60,35 @@ TEST(JsonataRobustnessTest, ResourceLimits) {
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     (void)Evaluate(**parsed, nullptr, {}, {});  // must return, whatever the outcome
   }
+}
+
+}  // namespace
+}  // namespace stepwise::jsonata
+
+namespace stepwise::jsonata {
+namespace {
+
+// A lambda stored into the object it was made over (here by a transform)
+// holds that object through its captured input: a cycle of shared
+// pointers, which leaked every evaluation. The evaluator cuts it when it
+// ends, as it clears the frames' bindings.
+TEST(JsonataRobustnessTest, LambdaStoredInItsOwnInputIsFreedAfterTheEvaluation) {
+  std::weak_ptr<const internal::Function> lambda;
+  {
+    internal::Evaluator evaluator(0, [] { return 0.5; });
+    internal::FramePtr frame = evaluator.NewFrame(nullptr);
+    internal::NodePtr ast =
+        internal::ParseExpression("{'start': 1} ~> |$|{'next': function(){()}}|");
+    internal::Value result = evaluator.Evaluate(ast, internal::Value(), frame);
+    ASSERT_TRUE(result.IsObject());
+    const internal::Value* next = result.object().Find("next");
+    ASSERT_NE(next, nullptr);
+    ASSERT_TRUE(next->IsFunction());
+    lambda = next->function_ptr();
+    // The cycle: the lambda's input is the object that holds the lambda.
+    ASSERT_TRUE(lambda.lock()->input.IsObject());
+  }
+  EXPECT_TRUE(lambda.expired());
 }
 
 }  // namespace

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "boost/json.hpp"
+#include "common/free_port.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/free_port.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/worker/fake_orchestrator.h"
 #include "tests/unit/worker/worker_test_util.h"
@@ -16,8 +16,8 @@
 namespace stepwise::worker {
 namespace {
 
+using ::stepwise::PickFreePort;
 using ::stepwise::testing::IsOk;
-using ::stepwise::testing::PickFreePort;
 using ::stepwise::testing::StatusIs;
 using ::stepwise::worker::testing::AwaitTrue;
 using ::stepwise::worker::testing::BackgroundRun;

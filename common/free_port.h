@@ -1,14 +1,15 @@
 // PickFreePort: a TCP port on 127.0.0.1 that was free a moment ago, for a
-// server that must listen on a port known before it starts (the same one
-// again after a restart, or a client started first). Another process may take
-// the port before the server binds it: servers that can, should listen on
-// port 0 and report the port they got instead.
+// server that must listen on a port known before it starts (the embedded
+// PostgreSQL; test servers started again on the same port after a restart,
+// or after a client). Another process may take the port before the server
+// binds it: servers that can, should listen on port 0 and report the port
+// they got instead.
 //
 //   absl::StatusOr<int> port = PickFreePort();
 //   ASSERT_THAT(port, IsOk());
 //   FakeOrchestrator later(*port);
-#ifndef STEPWISE_TESTS_TESTING_FREE_PORT_H_
-#define STEPWISE_TESTS_TESTING_FREE_PORT_H_
+#ifndef STEPWISE_COMMON_FREE_PORT_H_
+#define STEPWISE_COMMON_FREE_PORT_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,7 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace stepwise::testing {
+namespace stepwise {
 
 // Binds 127.0.0.1:0, reads the port the kernel chose and releases it.
 // kInternal (with errno's text) when no socket can be bound.
@@ -44,6 +45,6 @@ inline absl::StatusOr<int> PickFreePort() {
   return static_cast<int>(ntohs(address.sin_port));
 }
 
-}  // namespace stepwise::testing
+}  // namespace stepwise
 
-#endif  // STEPWISE_TESTS_TESTING_FREE_PORT_H_
+#endif  // STEPWISE_COMMON_FREE_PORT_H_
