@@ -21,7 +21,11 @@
 // Timing mirrors run_baseline.mjs: a warm-up of a quarter of the budget,
 // then five slices of a fifth each, executions run one after another;
 // executions/s is the median slice rate. --smoke runs each workload for a
-// few milliseconds and the memory measure on 10,000 items.
+// few milliseconds and the memory measure on 10,000 items. --executions N
+// runs exactly N executions per measure instead (no warm-up, one slice), so
+// `perf stat -e instructions:u` totals compare across builds: the
+// difference of two runs (N2 and N1 executions) over N2 - N1 is the
+// instructions per execution without the start-up.
 //
 // map_100k runs in a child process (this binary with --map-memory) so its
 // peak RSS (VmHWM) is not inflated by the throughput runs. Its input is about
@@ -258,12 +262,23 @@ double Slice(const engine::Interpreter& interpreter, const Workload& w, double s
   return static_cast<double>(executions) / elapsed;
 }
 
-Measure Run(const Workload& w, bool history, double seconds) {
+Measure Run(const Workload& w, bool history, double seconds, int64_t executions) {
   engine::InterpreterOptions options;
   options.record_history = history;
   engine::Interpreter interpreter(w.machine, options);
   Measure m{history ? w.name + "_history" : w.name, w.name, 0, {}};
   size_t next = 0;
+  if (executions >= 0) {
+    const engine::ExecutionInfo info = Info();
+    Clock::time_point begin = Clock::now();
+    for (int64_t i = 0; i < executions; ++i) {
+      RunChecked(interpreter, info, w.cases[next++ % w.cases.size()], w.handler, m.name);
+    }
+    double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
+    m.rate = elapsed > 0 ? static_cast<double>(executions) / elapsed : 0;
+    m.slices.push_back(m.rate);
+    return m;
+  }
   Slice(interpreter, w, seconds / 4, next, m.name);  // Warm-up.
   for (int i = 0; i < 5; ++i) m.slices.push_back(Slice(interpreter, w, seconds / 5, next, m.name));
   std::vector<double> sorted = m.slices;
@@ -397,8 +412,9 @@ struct Flags {
   bool smoke = false;
   std::string baseline;
   std::string root = STEPWISE_SOURCE_DIR;
-  std::string only;       // Runs only this measure (e.g. map_1000_history, map_100k).
-  int map_timeout = 120;  // Seconds for each map_100k run.
+  std::string only;         // Runs only this measure (e.g. map_1000_history, map_100k).
+  int64_t executions = -1;  // >= 0: exactly this many executions per measure, no timing slices.
+  int map_timeout = 120;    // Seconds for each map_100k run.
   std::optional<int64_t> map_memory_items;
   bool map_memory_history = false;
 };
@@ -414,6 +430,9 @@ Flags ParseFlags(int argc, char** argv) {
     if (args[i] == "--seconds") {
       flags.seconds = std::atof(value(i).c_str());
       if (!(flags.seconds > 0)) Die("--seconds needs a positive number");
+    } else if (args[i] == "--executions") {
+      flags.executions = std::atoll(value(i).c_str());
+      if (flags.executions < 0) Die("--executions needs a non-negative number");
     } else if (args[i] == "--smoke") {
       flags.smoke = true;
     } else if (args[i] == "--baseline") {
@@ -432,7 +451,7 @@ Flags ParseFlags(int argc, char** argv) {
     } else {
       Die(StrCat("unknown argument ", args[i],
                  "\nusage: engine_bench [--seconds S] [--smoke] [--baseline FILE] [--only NAME] "
-                 "[--root DIR]"));
+                 "[--executions N] [--root DIR]"));
     }
   }
   return flags;
@@ -450,7 +469,7 @@ int Main(int argc, char** argv) {
     for (bool history : {false, true}) {
       std::string name = history ? w.name + "_history" : w.name;
       if (!flags.only.empty() && flags.only != name) continue;
-      Measure m = Run(w, history, seconds);
+      Measure m = Run(w, history, seconds, flags.executions);
       std::string slices;
       for (double s : m.slices) slices += StrCat(slices.empty() ? "" : ", ", Fixed(s, 1));
       std::cout << "stepwise " << m.name << ": " << Fixed(m.rate, 1) << " executions/s (slices "

@@ -165,6 +165,9 @@ void ContextUsage::Scan(const asl::StateMachine& machine) {
     return false;
   });
   for (const asl::State& state : machine.states) {
+    if (state.next) {
+      if (const asl::State* next = machine.Find(*state.next)) next_[&state] = next;
+    }
     // JSONata states bind $states.context and every visible variable.
     const bool jsonata = state.query_language == asl::QueryLanguage::kJsonata;
     if (jsonata || context.State(state)) states_.insert(&state);

@@ -27,4 +27,10 @@ StepResult Interpreter::Apply(ExecutionState state, Event&& event) const {
   return {std::move(state), step.TakeEffects(), step.TakeHistory()};
 }
 
+StepOutput Interpreter::ApplyInPlace(ExecutionState& state, Event&& event) const {
+  internal::Step step(*machine_, options_, *context_usage_, *expressions_, state, event, &event);
+  step.Run();
+  return {step.TakeEffects(), step.TakeHistory()};
+}
+
 }  // namespace stepwise::engine

@@ -48,6 +48,12 @@ struct StepResult {
   std::vector<HistoryEvent> history;
 };
 
+// What ApplyInPlace produces besides the changed state.
+struct StepOutput {
+  std::vector<Effect> effects;
+  std::vector<HistoryEvent> history;
+};
+
 class Interpreter {
  public:
   explicit Interpreter(std::shared_ptr<const asl::StateMachine> machine,
@@ -57,6 +63,11 @@ class Interpreter {
   // The same, but the event's payloads (StartExecution's info and input, a
   // TaskSucceeded's output) may be moved into the state instead of copied.
   StepResult Apply(ExecutionState state, Event&& event) const;
+  // Apply(state, Event&&) changing `state` where it is: no move of the
+  // state in and out (an ExecutionState with its frames is costly to move,
+  // and RunLocally applies many events per execution). `state` ends exactly
+  // as Apply's StepResult::state would.
+  StepOutput ApplyInPlace(ExecutionState& state, Event&& event) const;
 
   const asl::StateMachine& machine() const { return *machine_; }
   const InterpreterOptions& options() const { return options_; }

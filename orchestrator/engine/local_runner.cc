@@ -1,8 +1,9 @@
 #include "orchestrator/engine/local_runner.h"
 
-#include <deque>
+#include <cstddef>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "common/str_cat.h"
 
@@ -19,15 +20,21 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
                           const LocalRunOptions& options) {
   LocalRunResult result;
   absl::Time now = options.start_time;
-  std::deque<Event> ready;
+  // Events ready to apply, first at `next` (a vector used as a queue: a
+  // deque allocates even when it holds one event, and most runs queue few).
+  std::vector<Event> ready;
+  size_t next = 0;
   // Pending timers by fire time (then by id, for a stable order).
   std::map<std::pair<absl::Time, std::string>, std::string> timers;
   std::map<std::string, absl::Time> timer_times;
 
   ready.push_back(Event{now, "", StartExecution{info, std::move(input)}});
-  ExecutionState state;
+  // The state is changed in place (ApplyInPlace), where the result returns it.
+  ExecutionState& state = result.state;
   while (true) {
-    if (ready.empty()) {
+    if (next == ready.size()) {
+      ready.clear();
+      next = 0;
       if (state.status != ExecutionStatus::kRunning || timers.empty()) break;
       auto first = timers.begin();
       if (options.on_advance_clock && first->first.first > now) {
@@ -42,13 +49,16 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
       result.problem = StrCat("stopped after ", options.max_events, " events");
       break;
     }
-    Event event = std::move(ready.front());
-    ready.pop_front();
+    Event event = std::move(ready[next++]);
+    if (next >= 1024 && next * 2 >= ready.size()) {
+      // Many events queued at once (a large Map of tasks): drop the applied ones.
+      ready.erase(ready.begin(), ready.begin() + static_cast<std::ptrdiff_t>(next));
+      next = 0;
+    }
     event.now = now;
     event.entropy = EntropyFor(options.seed, result.events_applied);
-    StepResult step = interpreter.Apply(std::move(state), std::move(event));
+    StepOutput step = interpreter.ApplyInPlace(state, std::move(event));
     ++result.events_applied;
-    state = std::move(step.state);
     if (options.round_trip_state) {
       absl::StatusOr<ExecutionState> restored = ExecutionStateFromJson(ToJson(state));
       if (!restored.ok()) {
@@ -96,7 +106,6 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
       // CancelTask: answers are delivered at once, so nothing is outstanding.
     }
   }
-  result.state = std::move(state);
   return result;
 }
 

@@ -95,7 +95,8 @@ bool IsRootPath(const std::optional<asl::PathField>& path, const ExpressionCache
 
 StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
   if (state.query_language == asl::QueryLanguage::kJsonata) return ExecuteJsonata(frame, state);
-  Context context = MakeContext(frame, state);
+  // A Task builds its context with $$.Task below (once, not twice).
+  Context context = state.type == asl::StateType::kTask ? Context{} : MakeContext(frame, state);
   const EvaluationContext ctx = context.evaluation();
   switch (state.type) {
     case asl::StateType::kPass: {
@@ -152,13 +153,18 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       frame.task_id = NewId("task");
       frame.task_token =
           DeriveToken(event().entropy, StrCat(state_.info.execution_arn, "/", frame.task_id));
+      // One context for the whole state, with $$.Task (the context object is
+      // one object updated in place per use, so the timeouts' paths always
+      // saw $$.Task too).
       Context task_context = MakeContext(frame, state, nullptr, 0, frame.task_token);
+      const EvaluationContext task_ctx = task_context.evaluation();
       json::value payload;
-      STEPWISE_TRY(payload, EffectiveInput(state, frame.input, task_context.evaluation()));
+      STEPWISE_TRY(payload, EffectiveInput(state, frame.input, task_ctx));
       int64_t timeout = -1;
       int64_t heartbeat = -1;
-      STEPWISE_TRY(timeout, ResolveInt(task.timeout_seconds, "TimeoutSeconds", payload, ctx));
-      STEPWISE_TRY(heartbeat, ResolveInt(task.heartbeat_seconds, "HeartbeatSeconds", payload, ctx));
+      STEPWISE_TRY(timeout, ResolveInt(task.timeout_seconds, "TimeoutSeconds", payload, task_ctx));
+      STEPWISE_TRY(heartbeat,
+                   ResolveInt(task.heartbeat_seconds, "HeartbeatSeconds", payload, task_ctx));
       return ScheduleTaskFor(frame, state, std::move(payload), timeout, heartbeat);
     }
     case asl::StateType::kChoice: {
@@ -186,7 +192,15 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
                    EvaluateAssignment(state, chosen ? choice.choices[*chosen].assign : state.assign,
                                       effective, context));
       json::value output;
-      STEPWISE_TRY(output, ApplyOutputPath(state.output_path, effective, ctx));
+      if (&effective == &frame.input &&
+          (!state.output_path || IsRootPath(state.output_path, expressions_))) {
+        // The output is the input: moved, as a Pass state's (see moved_input_;
+        // Continue puts it back if the size check fails).
+        moved_input_.emplace(MovedInput{&frame, ResultPathUndo{}});
+        output = std::move(frame.input);
+      } else {
+        STEPWISE_TRY(output, ApplyOutputPath(state.output_path, effective, ctx));
+      }
       StateOutcome outcome = StateOutcome::Next(std::move(next), std::move(output));
       outcome.assigned = std::move(assigned);
       return outcome;
@@ -295,7 +309,10 @@ StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json:
   if (state.query_language == asl::QueryLanguage::kJsonata) {
     return FinishJsonataResult(frame, state, std::move(result));
   }
-  Context context = MakeContext(frame, state);
+  // $$ (and the variables) only for the fields that may read them: a
+  // state reading $$ elsewhere (its Parameters) need not build it again.
+  const bool reads_context = state.assign || state.result_selector || state.output_path;
+  Context context = reads_context ? MakeContext(frame, state) : Context{};
   const EvaluationContext ctx = context.evaluation();
   // Assign's `$` is the raw result (the task's, or the branch/iteration
   // results), before ResultSelector.
@@ -303,6 +320,20 @@ StateOutcome Step::FinishWithResult(Frame& frame, const asl::State& state, json:
   STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, result, context));
   if (state.result_selector) {
     STEPWISE_TRY(result, ApplyPayloadTemplate(*state.result_selector, result, ctx));
+  }
+  // As for a Pass state: the result put in at a ResultPath of fields goes
+  // into frame.input itself, moved to the output (every caller hands the
+  // outcome straight to Continue for this frame, which restores the input
+  // when the output fails the size check or the frame ends here).
+  std::optional<ResultPathUndo> in_place;
+  if (!state.output_path) {
+    in_place = ApplyResultPathInPlace(state.result_path, frame.input, result, &expressions_);
+  }
+  if (in_place) {
+    moved_input_.emplace(MovedInput{&frame, std::move(*in_place)});
+    StateOutcome outcome = StateOutcome::Transition(state, std::move(frame.input));
+    outcome.assigned = std::move(assigned);
+    return outcome;
   }
   json::value output;
   STEPWISE_TRY(output,

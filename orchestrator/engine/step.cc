@@ -384,7 +384,10 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         // The next state's StateEntered shows this output as its input.
         if (options_.record_history) next_input_text_ = std::move(serialized);
         moved_input_.reset();  // Enter replaces frame.input.
-        current = machine.Find(outcome.next);
+        // Usually the state's own Next (not a Choice rule's or Catcher's).
+        const asl::State* next =
+            state.next && outcome.next == *state.next ? context_usage_.Next(state) : nullptr;
+        current = next != nullptr ? next : machine.Find(outcome.next);
         outcome = Enter(frame, *current, std::move(outcome.output));
         continue;
       }

@@ -51,6 +51,12 @@ class ContextUsage {
     auto it = sections_.find(&state);
     return it == sections_.end() ? 0 : it->second;
   }
+  // The state `state.next` names in its machine (null when it has no Next):
+  // found by address, not by hashing the name.
+  const asl::State* Next(const asl::State& state) const {
+    auto it = next_.find(&state);
+    return it == next_.end() ? nullptr : it->second;
+  }
   // SplitResource of a Task state of the machine (any other state: a
   // precondition failure).
   const ResourceParts& Resource(const asl::State& state) const { return resources_.at(&state); }
@@ -62,6 +68,7 @@ class ContextUsage {
   std::unordered_map<const asl::State*, unsigned> sections_;
   std::unordered_map<const asl::State*, ResourceParts> resources_;
   std::unordered_set<const asl::State*> variable_states_;
+  std::unordered_map<const asl::State*, const asl::State*> next_;
 };
 
 }  // namespace stepwise::engine::internal

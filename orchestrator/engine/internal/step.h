@@ -268,10 +268,11 @@ class Step {
   // (PayloadText), which RecordEntered takes for the StateEntered event
   // instead of serializing the same value again.
   std::optional<std::string> next_input_text_;
-  // A Pass state whose output is its frame's input moved and changed in
-  // place (ApplyResultPathInPlace): the Continue that takes the outcome
-  // right after either lets the next state's Enter replace frame.input, or
-  // restores it (size check failed, or the frame ended: the state document
+  // A state whose output is its frame's input moved, maybe changed in place
+  // (a Pass or Choice passing its input on, a result put in by
+  // ApplyResultPathInPlace in a Pass or FinishWithResult): the Continue that
+  // takes the outcome right after either lets the next state's Enter replace
+  // frame.input, or restores it (size check failed, or the frame ended: the state document
   // keeps each frame's last input).
   struct MovedInput {
     Frame* frame = nullptr;
