@@ -151,13 +151,24 @@ std::optional<engine::FailRequested> ExecutionExecutor::DeletedMachineFailure(
 absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view state_machine_arn,
                                                               std::string_view name,
                                                               std::string_view input_json) {
+  ASSIGN_OR_RETURN(persistence::ExecutionRecord record,
+                   StartExecutionRecord(state_machine_arn, name, input_json, StartOptions{}));
+  return std::move(record.execution_arn);
+}
+
+absl::StatusOr<persistence::ExecutionRecord> ExecutionExecutor::StartExecutionRecord(
+    std::string_view state_machine_arn, std::string_view name, std::string_view input_json,
+    const StartOptions& options) {
   if (name.empty() || name.size() > 80) {
     return absl::InvalidArgumentError(
         StrCat("Invalid execution name '", name, "': must be 1 to 80 characters"));
   }
   ASSIGN_OR_RETURN(json::value input, ParseJson(input_json, "the execution input"));
-  ASSIGN_OR_RETURN(persistence::StateMachineRecord machine,
-                   store_.GetStateMachine(state_machine_arn));
+  std::optional<persistence::StateMachineRecord> read;
+  if (options.machine == nullptr || options.machine->arn != state_machine_arn) {
+    ASSIGN_OR_RETURN(read, store_.GetStateMachine(state_machine_arn));
+  }
+  const persistence::StateMachineRecord& machine = read.has_value() ? *read : *options.machine;
   if (machine.status == persistence::StateMachineStatus::kDeleting) {
     return absl::FailedPreconditionError(
         StrCat("State machine is being deleted: '", machine.arn, "'"));
@@ -203,6 +214,7 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   record.start_time = event.now;
   record.stop_time = execution.first_step.stop_time;
   PrepareCommit(*interpreter, event.now, result, execution.first_step);
+  if (options.before_commit) options.before_commit(execution_arn);
   absl::StatusOr<persistence::CreateExecutionResult> create = store_.CreateExecution(execution);
   if (!create.ok() || !create->created) NotifyCommitFailed(execution.first_step);
   ASSIGN_OR_RETURN(persistence::CreateExecutionResult created, std::move(create));
@@ -216,7 +228,7 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
     execution_cache_.Committed(base, execution.first_step, created.execution.version);
     NotifyCommitted(execution.first_step);
   }
-  return created.execution.execution_arn;
+  return std::move(created.execution);
 }
 
 absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,

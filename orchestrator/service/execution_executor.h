@@ -187,6 +187,22 @@ class ExecutionExecutor {
   absl::StatusOr<std::string> StartExecution(std::string_view state_machine_arn,
                                              std::string_view name, std::string_view input_json);
 
+  // What a caller that already did part of StartExecution's work passes in.
+  struct StartOptions {
+    // The state machine as the caller just read it (arn = the one started):
+    // saves the executor's GetStateMachine. Not owned; may be null.
+    const persistence::StateMachineRecord* machine = nullptr;
+    // Called once with the execution ARN, before the first step's commit (so
+    // a waiter registered there sees every close; StartSyncExecution).
+    std::function<void(const std::string& execution_arn)> before_commit;
+  };
+  // StartExecution, returning the execution's record as CreateExecution
+  // left it (status after the first step, input, start time), so that the
+  // caller needs no read after it. Errors as StartExecution.
+  absl::StatusOr<persistence::ExecutionRecord> StartExecutionRecord(
+      std::string_view state_machine_arn, std::string_view name, std::string_view input_json,
+      const StartOptions& options);
+
   // Applies one event to the execution and commits it. Returns the new
   // version. kNotFound: no such execution; kFailedPrecondition: the
   // execution is closed (or Consumes::task_token is no longer open);

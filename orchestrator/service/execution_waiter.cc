@@ -42,60 +42,70 @@ int ExecutionWaiter::waiting() const {
   return total;
 }
 
+ExecutionWaiter::Ticket ExecutionWaiter::Register(std::string_view execution_arn) {
+  std::string arn(execution_arn);
+  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_ptr<Slot>& entry = slots_[arn];
+  if (!entry) entry = std::make_shared<Slot>();
+  ++entry->waiters;
+  return Ticket(this, std::move(arn), entry, entry->closes);
+}
+
+void ExecutionWaiter::Unregister(const std::string& execution_arn, Slot& slot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--slot.waiters == 0) slots_.erase(execution_arn);
+}
+
 absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::WaitUntilClosed(
     std::string_view execution_arn, absl::Duration timeout,
+    const std::function<bool()>& cancelled) {
+  // Register before the first read: a close committed after it bumps
+  // `closes`; one committed before it is what the read sees.
+  Ticket ticket = Register(execution_arn);
+  absl::StatusOr<persistence::ExecutionRecord> record = store_.GetExecution(ticket.arn_);
+  return Wait(ticket, std::move(record), timeout, cancelled);
+}
+
+absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::WaitUntilClosed(
+    Ticket ticket, persistence::ExecutionRecord started, absl::Duration timeout,
+    const std::function<bool()>& cancelled) {
+  return Wait(ticket, std::move(started), timeout, cancelled);
+}
+
+absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::Wait(
+    Ticket& ticket, absl::StatusOr<persistence::ExecutionRecord> record, absl::Duration timeout,
     const std::function<bool()>& cancelled) {
   const SteadyClock::time_point deadline = SteadyClock::now() + ToSteady(timeout);
   const SteadyClock::duration poll = std::max(ToSteady(options_.poll_interval),
                                               SteadyClock::duration(std::chrono::milliseconds(1)));
-  const std::string arn(execution_arn);
-
-  // Register before the first read: a close committed after it bumps
-  // `closes`; one committed before it is what the read sees.
-  std::shared_ptr<Slot> slot;
-  uint64_t seen = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::shared_ptr<Slot>& entry = slots_[arn];
-    if (!entry) entry = std::make_shared<Slot>();
-    slot = entry;
-    ++slot->waiters;
-    seen = slot->closes;
-  }
-  auto unregister = [&] {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (--slot->waiters == 0) slots_.erase(arn);
-  };
-
-  absl::StatusOr<persistence::ExecutionRecord> record = store_.GetExecution(arn);
+  const std::string& arn = ticket.arn_;
+  Slot& slot = *ticket.slot_;
+  uint64_t& seen = ticket.seen_;
   while (true) {
     if (!record.ok() || record->status != persistence::ExecutionStatus::kRunning) {
-      unregister();
       return record;
     }
     if (cancelled && cancelled()) {
-      unregister();
       return absl::CancelledError(
           StrCat("Stopped waiting for '", arn, "': the call was cancelled"));
     }
     const SteadyClock::time_point now = SteadyClock::now();
     if (now >= deadline) {
-      unregister();
       return absl::DeadlineExceededError(
           StrCat("Execution '", arn, "' was still RUNNING after ", absl::FormatDuration(timeout)));
     }
     std::unique_lock<std::mutex> lock(mu_);
-    slot->cv.wait_until(lock, std::min(deadline, now + poll), [&] { return slot->closes != seen; });
-    if (slot->closes != seen) {
+    slot.cv.wait_until(lock, std::min(deadline, now + poll), [&] { return slot.closes != seen; });
+    if (slot.closes != seen) {
       // This replica committed the close after the read above: its outcome
       // is what a read would return now.
-      const Closed& closed = slot->last_close;
+      const Closed& closed = slot.last_close;
       record->status = closed.status;
       record->output = closed.output;
       record->error = closed.error;
       record->cause = closed.cause;
       record->stop_time = closed.stop_time;
-      seen = slot->closes;
+      seen = slot.closes;
       continue;
     }
     lock.unlock();

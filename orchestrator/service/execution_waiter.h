@@ -6,6 +6,15 @@
 //   ASSIGN_OR_RETURN(std::string arn, executor.StartExecution(sm_arn, name, input));
 //   absl::StatusOr<ExecutionRecord> done = waiter.WaitUntilClosed(arn, absl::Minutes(5));
 //
+// Without any read: register before the first commit, wait from the record
+// the start returned (StartSyncExecution does so):
+//   std::optional<ExecutionWaiter::Ticket> ticket;
+//   ExecutionExecutor::StartOptions start{.machine = &machine, .before_commit =
+//       [&](const std::string& arn) { ticket.emplace(waiter.Register(arn)); }};
+//   ASSIGN_OR_RETURN(ExecutionRecord record,
+//                    executor.StartExecutionRecord(sm_arn, name, input, start));
+//   done = waiter.WaitUntilClosed(*std::move(ticket), record, absl::Minutes(5));
+//
 // As the executor's CommitObserver it wakes the waiters of an execution as
 // soon as this replica commits a step that leaves it not RUNNING, and hands
 // them that step's outcome (status, output, error, cause, stop time) on top
@@ -30,6 +39,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -66,6 +76,19 @@ class ExecutionWaiter final : public CommitObserver {
       std::string_view execution_arn, absl::Duration timeout,
       const std::function<bool()>& cancelled = nullptr);
 
+  // A registration made before the execution's first commit (Register in
+  // ExecutionExecutor::StartOptions::before_commit), so that the caller can
+  // wait on the record the start returned without reading the store: every
+  // close committed on this replica after Register is seen. Unregisters when
+  // destroyed; movable, not copyable.
+  class Ticket;
+  Ticket Register(std::string_view execution_arn);
+  // WaitUntilClosed for `ticket`'s execution, starting from `started` (its
+  // record as the start returned it) instead of a read. Then as above.
+  absl::StatusOr<persistence::ExecutionRecord> WaitUntilClosed(
+      Ticket ticket, persistence::ExecutionRecord started, absl::Duration timeout,
+      const std::function<bool()>& cancelled = nullptr);
+
   // Calls currently blocked in WaitUntilClosed (for tests and metrics).
   int waiting() const;
 
@@ -85,10 +108,40 @@ class ExecutionWaiter final : public CommitObserver {
     int waiters = 0;
   };
 
+  // Waits on `ticket` from `record` (the first read or the start's record).
+  absl::StatusOr<persistence::ExecutionRecord> Wait(
+      Ticket& ticket, absl::StatusOr<persistence::ExecutionRecord> record, absl::Duration timeout,
+      const std::function<bool()>& cancelled);
+  void Unregister(const std::string& execution_arn, Slot& slot);
+
   persistence::ExecutionStore& store_;
   ExecutionWaiterOptions options_;
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Slot>> slots_;  // By execution ARN.
+};
+
+class ExecutionWaiter::Ticket {
+ public:
+  Ticket(Ticket&& other) noexcept
+      : waiter_(std::exchange(other.waiter_, nullptr)),
+        arn_(std::move(other.arn_)),
+        slot_(std::move(other.slot_)),
+        seen_(other.seen_) {}
+  Ticket& operator=(Ticket&&) = delete;
+  ~Ticket() {
+    if (waiter_ != nullptr) waiter_->Unregister(arn_, *slot_);
+  }
+  const std::string& execution_arn() const { return arn_; }
+
+ private:
+  friend class ExecutionWaiter;
+  Ticket(ExecutionWaiter* waiter, std::string arn, std::shared_ptr<Slot> slot, uint64_t seen)
+      : waiter_(waiter), arn_(std::move(arn)), slot_(std::move(slot)), seen_(seen) {}
+
+  ExecutionWaiter* waiter_;
+  std::string arn_;
+  std::shared_ptr<Slot> slot_;
+  uint64_t seen_;  // slot_->closes already accounted for.
 };
 
 }  // namespace stepwise::service

@@ -145,9 +145,11 @@ class StatesService {
  private:
   // StartExecution's and StartSyncExecution's shared part: checks the name and
   // input, starts through the executor and maps its errors. `name` is filled
-  // (a UUID when the request has none).
+  // (a UUID when the request has none) and `execution` is the record the
+  // start left (no read after it).
   grpc::Status Start(const std::string& state_machine_arn, std::string& name,
-                     const std::string& input, std::string* execution_arn);
+                     const std::string& input, const ExecutionExecutor::StartOptions& start,
+                     persistence::ExecutionRecord* execution);
   // The exception for a failed executor call on an existing execution: tells
   // ExecutionDoesNotExist from another kNotFound (a lost revision) by
   // re-reading the execution.

@@ -55,7 +55,9 @@ std::string_view StateMachineName(std::string_view arn) {
 }  // namespace
 
 grpc::Status StatesService::Start(const std::string& state_machine_arn, std::string& name,
-                                  const std::string& input, std::string* execution_arn) {
+                                  const std::string& input,
+                                  const ExecutionExecutor::StartOptions& start,
+                                  ExecutionRecord* execution) {
   if (!internal::IsArnOfKind(state_machine_arn, "stateMachine")) {
     return internal::InvalidArn(state_machine_arn);
   }
@@ -66,12 +68,13 @@ grpc::Status StatesService::Start(const std::string& state_machine_arn, std::str
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::string> arn = executor_.StartExecution(state_machine_arn, name, input);
-  if (arn.ok()) {
-    *execution_arn = *std::move(arn);
+  absl::StatusOr<ExecutionRecord> started =
+      executor_.StartExecutionRecord(state_machine_arn, name, input, start);
+  if (started.ok()) {
+    *execution = *std::move(started);
     return grpc::Status::OK;
   }
-  const absl::Status& status = arn.status();
+  const absl::Status& status = started.status();
   switch (status.code()) {
     case absl::StatusCode::kNotFound:  // The machine (a revision is never missing at start).
       return ToGrpcStatus(status, "StateMachineDoesNotExist", {{"resource", state_machine_arn}});
@@ -108,14 +111,13 @@ grpc::Status StatesService::ExecutionError(const absl::Status& status,
 grpc::Status StatesService::StartExecution(const v1::StartExecutionRequest& request,
                                            v1::StartExecutionResponse* response) {
   std::string name = request.name();
-  std::string arn;
-  if (grpc::Status s = Start(request.state_machine_arn(), name, request.input(), &arn); !s.ok()) {
+  ExecutionRecord execution;
+  if (grpc::Status s = Start(request.state_machine_arn(), name, request.input(), {}, &execution);
+      !s.ok()) {
     return s;
   }
-  absl::StatusOr<ExecutionRecord> execution = store_.GetExecution(arn);
-  if (!execution.ok()) return ToGrpcStatus(execution.status(), "", {{"resource", arn}});
-  response->set_execution_arn(arn);
-  SetTimestamp(execution->start_time, response->mutable_start_date());
+  response->set_execution_arn(execution.execution_arn);
+  SetTimestamp(execution.start_time, response->mutable_start_date());
   return grpc::Status::OK;
 }
 

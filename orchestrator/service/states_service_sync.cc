@@ -2,6 +2,7 @@
 // executor and answer once it closes (ExecutionWaiter), within the RPC
 // deadline and StatesServiceOptions::sync_execution_timeout.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -72,14 +73,26 @@ grpc::Status StatesService::StartSyncExecution(const v1::StartSyncExecutionReque
   }
 
   std::string name = request.name();
-  std::string arn;
-  if (grpc::Status s = Start(sm_arn, name, request.input(), &arn); !s.ok()) return s;
+  // The machine just read saves the executor's read; the waiter registers
+  // before the first commit, so it waits from the record the start returns
+  // (no read of the execution unless it outlives a poll interval).
+  std::optional<ExecutionWaiter::Ticket> ticket;
+  ExecutionExecutor::StartOptions start;
+  start.machine = &*machine;
+  start.before_commit = [&](const std::string& execution_arn) {
+    ticket.emplace(waiter_->Register(execution_arn));
+  };
+  ExecutionRecord started;
+  if (grpc::Status s = Start(sm_arn, name, request.input(), start, &started); !s.ok()) return s;
+  const std::string arn = started.execution_arn;
+  if (!ticket.has_value()) ticket.emplace(waiter_->Register(arn));  // Not started by this call.
 
   absl::Duration budget = options_.sync_execution_timeout;
   if (call.time_left.has_value()) {
     budget = std::min(budget, *call.time_left - options_.sync_deadline_margin);
   }
-  absl::StatusOr<ExecutionRecord> record = waiter_->WaitUntilClosed(arn, budget, call.cancelled);
+  absl::StatusOr<ExecutionRecord> record =
+      waiter_->WaitUntilClosed(*std::move(ticket), std::move(started), budget, call.cancelled);
   bool stopped_by_timeout = false;
   if (!record.ok()) {
     switch (record.status().code()) {

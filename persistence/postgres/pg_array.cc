@@ -8,11 +8,21 @@ void PgArray::Separator() { elements_.push_back(elements_.empty() ? '{' : ','); 
 
 PgArray& PgArray::Add(std::string_view text) {
   Separator();
+  // Room for the text, its quotes and the closing brace; escapes are rare
+  // outside JSON. Runs between escapes are copied whole, not per character:
+  // documents and history events are kilobytes per step.
+  elements_.reserve(elements_.size() + text.size() + 4);
   elements_.push_back('"');
-  for (char c : text) {
-    if (c == '"' || c == '\\') elements_.push_back('\\');
-    elements_.push_back(c);
+  size_t start = 0;
+  while (true) {
+    const size_t at = text.find_first_of("\"\\", start);
+    if (at == std::string_view::npos) break;
+    elements_.append(text.data() + start, at - start);
+    elements_.push_back('\\');
+    elements_.push_back(text[at]);
+    start = at + 1;
   }
+  elements_.append(text.data() + start, text.size() - start);
   elements_.push_back('"');
   return *this;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stepwise::persistence {
@@ -20,7 +21,13 @@ class PgArray {
   PgArray& Add(std::optional<int64_t> number);  // nullopt -> NULL.
 
   // The literal, e.g. {"a","b\"c",NULL,42}; "{}" when empty.
-  std::string Literal() const { return elements_.empty() ? "{}" : elements_ + "}"; }
+  std::string Literal() const& { return elements_.empty() ? "{}" : elements_ + "}"; }
+  // The same without a copy, for a builder that is done.
+  std::string Literal() && {
+    if (elements_.empty()) return "{}";
+    elements_.push_back('}');
+    return std::move(elements_);
+  }
 
  private:
   void Separator();

@@ -1,6 +1,7 @@
 #include "persistence/postgres/postgres_rows.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -139,31 +140,31 @@ StepArrays ToStepArrays(const StepUpdate& update) {
     timer_ids.Add(std::string_view(timer.timer_id));
     fire_at.Add(ToMicros(timer.fire_at));
   }
-  return StepArrays{ids.Literal(),
-                    previous.Literal(),
-                    types.Literal(),
-                    timestamps.Literal(),
-                    events.Literal(),
-                    task_ids.Literal(),
-                    tokens.Literal(),
-                    queues.Literal(),
-                    resources.Literal(),
-                    states.Literal(),
-                    payloads.Literal(),
-                    timeouts.Literal(),
-                    heartbeats.Literal(),
-                    scheduled.Literal(),
-                    attempts.Literal(),
-                    invocation_tokens.Literal(),
-                    workers.Literal(),
-                    claimed.Literal(),
-                    leases.Literal(),
+  return StepArrays{std::move(ids).Literal(),
+                    std::move(previous).Literal(),
+                    std::move(types).Literal(),
+                    std::move(timestamps).Literal(),
+                    std::move(events).Literal(),
+                    std::move(task_ids).Literal(),
+                    std::move(tokens).Literal(),
+                    std::move(queues).Literal(),
+                    std::move(resources).Literal(),
+                    std::move(states).Literal(),
+                    std::move(payloads).Literal(),
+                    std::move(timeouts).Literal(),
+                    std::move(heartbeats).Literal(),
+                    std::move(scheduled).Literal(),
+                    std::move(attempts).Literal(),
+                    std::move(invocation_tokens).Literal(),
+                    std::move(workers).Literal(),
+                    std::move(claimed).Literal(),
+                    std::move(leases).Literal(),
                     PgTextArray(update.completed_task_ids),
                     PgTextArray(update.timed_out_task_ids),
                     PgTextArray(update.cancelled_task_ids),
                     PgTextArray(deleted),
-                    timer_ids.Literal(),
-                    fire_at.Literal()};
+                    std::move(timer_ids).Literal(),
+                    std::move(fire_at).Literal()};
 }
 
 }  // namespace stepwise::persistence::rows

@@ -1,5 +1,8 @@
 #include "persistence/postgres/pg_array.h"
 
+#include <string>
+#include <utility>
+
 #include "gtest/gtest.h"
 
 namespace stepwise::persistence {
@@ -16,6 +19,19 @@ TEST(PgArrayTest, QuotesTextAndWritesNulls) {
   EXPECT_EQ(numbers.Literal(), "{-5,NULL,7}");
   EXPECT_EQ(PgArray().Literal(), "{}");
   EXPECT_EQ(PgTextArray({"x", "y"}), R"({"x","y"})");
+}
+
+TEST(PgArrayTest, EscapesAtTheEdgesAndMovesTheLiteralOut) {
+  PgArray array;
+  array.Add(std::string_view(R"("")")).Add(std::string_view(R"(\\)")).Add(std::string_view("x\\"));
+  array.Add(std::string_view(R"({"a":"b"})"));
+  const std::string copied = array.Literal();
+  EXPECT_EQ(copied, R"({"\"\"","\\\\","x\\","{\"a\":\"b\"}"})");
+  EXPECT_EQ(std::move(array).Literal(), copied);
+  EXPECT_EQ(PgArray().Add(int64_t{1}).Literal(), "{1}");
+  EXPECT_EQ(std::move(PgArray().Add(int64_t{1})).Literal(), "{1}");
+  PgArray empty;
+  EXPECT_EQ(std::move(empty).Literal(), "{}");
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 #include "orchestrator/service/execution_waiter.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -70,6 +72,49 @@ TEST_F(ExecutionWaiterTest, ClosedExecutionReturnsAtOnce) {
   ASSERT_THAT(record, IsOk());
   EXPECT_EQ(record->status, persistence::ExecutionStatus::kAborted);
   EXPECT_EQ(record->error, "E");
+  EXPECT_EQ(waiter.waiting(), 0);
+}
+
+TEST_F(ExecutionWaiterTest, TicketSeesACloseCommittedBeforeTheWaitWithoutReading) {
+  // No re-read for an hour: only the registration can tell of the close.
+  ExecutionWaiter waiter(store_, {.poll_interval = absl::Hours(1)});
+  ExecutionExecutor executor(store_, clock_, nullptr, Observed(waiter));
+  // Creates the machine; stopped, so that its task is not the one claimed below.
+  ASSERT_THAT(executor.Stop(StartTask(executor, "first"), "E", "C"), IsOk());
+  std::optional<ExecutionWaiter::Ticket> ticket;
+  ExecutionExecutor::StartOptions start;
+  start.before_commit = [&](const std::string& arn) { ticket.emplace(waiter.Register(arn)); };
+  absl::StatusOr<persistence::ExecutionRecord> started =
+      executor.StartExecutionRecord(kMachineArn, "second", R"({"n": 1})", start);
+  ASSERT_THAT(started, IsOk());
+  ASSERT_TRUE(ticket.has_value());
+  EXPECT_EQ(ticket->execution_arn(), started->execution_arn);
+  EXPECT_EQ(started->status, persistence::ExecutionStatus::kRunning);
+  EXPECT_EQ(started->input, R"({"n":1})");
+  EXPECT_EQ(waiter.waiting(), 1);
+  // The close lands between the start and the wait.
+  auto task = store_.ClaimTask("greeter", "w", clock_.Now() + absl::Minutes(1), clock_.Now());
+  ASSERT_THAT(task, IsOk());
+  ASSERT_TRUE(task->has_value());
+  ASSERT_EQ((*task)->execution_arn, started->execution_arn);
+  ASSERT_THAT(executor.CompleteTask((*task)->task_token, R"({"ok": true})"), IsOk());
+  absl::StatusOr<persistence::ExecutionRecord> record =
+      waiter.WaitUntilClosed(*std::move(ticket), *std::move(started), kGenerous);
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->status, persistence::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(record->output, R"({"ok":true})");
+  EXPECT_EQ(record->input, R"({"n":1})");
+  EXPECT_EQ(waiter.waiting(), 0);
+}
+
+TEST_F(ExecutionWaiterTest, DroppedTicketUnregisters) {
+  ExecutionWaiter waiter(store_);
+  {
+    ExecutionWaiter::Ticket ticket = waiter.Register("arn:aws:states:us-east-1:1:execution:M:x");
+    EXPECT_EQ(waiter.waiting(), 1);
+    ExecutionWaiter::Ticket moved = std::move(ticket);
+    EXPECT_EQ(waiter.waiting(), 1);
+  }
   EXPECT_EQ(waiter.waiting(), 0);
 }
 

@@ -1,11 +1,10 @@
 // StartSyncExecution's store reads, counted on a ForwardingStore: the state
-// machine is read twice (the service's EXPRESS/DELETING check, then
-// ExecutionExecutor::StartExecution's own read) and the execution once (the
-// waiter's read before it waits, for the fields the closing commit does not
-// carry: start time, input); a close committed on this replica wakes the
-// waiter with its outcome, with no read after it. Removing either remaining
-// read needs the executor to take the machine the service read, or to return
-// the record it created: a change here must update these counts.
+// machine is read once (the service's EXPRESS/DELETING check, handed on to
+// ExecutionExecutor::StartExecutionRecord) and the execution never: the
+// waiter registers before the first commit and waits from the record the
+// start returned; a close committed on this replica wakes it with its
+// outcome. StartExecution needs no read after the start either. A change
+// here must update these counts.
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -92,8 +91,11 @@ TEST_F(SyncReadsTest, MachineClosedByItsFirstStep) {
   store_.Reset();
   const v1::StartSyncExecutionResponse response = RunSync(machine);
   EXPECT_EQ(response.status(), v1::SYNC_EXECUTION_STATUS_SUCCEEDED);
-  EXPECT_EQ(store_.machine_reads, 2);
-  EXPECT_EQ(store_.execution_reads, 1);
+  EXPECT_EQ(response.output(), R"({"echo":"Ada"})");
+  EXPECT_TRUE(response.has_start_date() && response.has_stop_date());
+  EXPECT_EQ(response.input(), R"({"who":"Ada"})") << "as stored";
+  EXPECT_EQ(store_.machine_reads, 1);
+  EXPECT_EQ(store_.execution_reads, 0);
 }
 
 TEST_F(SyncReadsTest, MachineClosedByAWorkersCompletionOnThisReplica) {
@@ -111,9 +113,26 @@ TEST_F(SyncReadsTest, MachineClosedByAWorkersCompletionOnThisReplica) {
   sync.join();
   EXPECT_EQ(response.status(), v1::SYNC_EXECUTION_STATUS_SUCCEEDED);
   EXPECT_EQ(response.output(), R"({"done":true})");
-  EXPECT_EQ(store_.machine_reads, 2);
-  EXPECT_EQ(execution_reads_before_completion, 1) << "the waiter's read before it waits";
-  EXPECT_EQ(store_.execution_reads, 1) << "none after the closing commit woke the waiter";
+  EXPECT_EQ(response.input(), R"({"who":"Ada"})") << "as stored";
+  EXPECT_TRUE(response.has_start_date()) << "from the start's record";
+  EXPECT_EQ(store_.machine_reads, 1);
+  EXPECT_EQ(execution_reads_before_completion, 0) << "the start's record, no read";
+  EXPECT_EQ(store_.execution_reads, 0) << "none after the closing commit woke the waiter";
+}
+
+TEST_F(SyncReadsTest, StartExecutionReadsTheMachineOnce) {
+  const std::string machine = CreateExpressMachine("S", kTaskMachine);
+  store_.Reset();
+  v1::StartExecutionRequest request;
+  request.set_state_machine_arn(machine);
+  request.set_input("{}");
+  v1::StartExecutionResponse response;
+  const grpc::Status status = service_->StartExecution(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(response.execution_arn().empty());
+  EXPECT_EQ(response.start_date().seconds(), absl::ToUnixSeconds(clock_.Now()));
+  EXPECT_EQ(store_.machine_reads, 1) << "the executor's";
+  EXPECT_EQ(store_.execution_reads, 0) << "the start date comes from the created record";
 }
 
 }  // namespace
