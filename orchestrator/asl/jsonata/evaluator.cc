@@ -1,5 +1,7 @@
 #include "orchestrator/asl/jsonata/evaluator.h"
 
+#include <algorithm>
+
 #include "common/str_cat.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/helpers.h"
@@ -26,6 +28,15 @@ struct DepthGuard {
   int& depth;
 };
 
+// Drops the expired entries of `list` once it reaches `prune_at`, and sets
+// the next threshold to twice what is left (amortized O(1) per entry).
+template <typename T>
+void PruneExpired(std::vector<std::weak_ptr<T>>& list, size_t& prune_at) {
+  if (list.size() < prune_at) return;
+  std::erase_if(list, [](const std::weak_ptr<T>& w) { return w.expired(); });
+  prune_at = std::max<size_t>(1024, 2 * list.size());
+}
+
 }  // namespace
 
 Evaluator::~Evaluator() {
@@ -33,19 +44,47 @@ Evaluator::~Evaluator() {
     if (FramePtr frame = weak.lock()) frame->Clear();
   }
   // The result was converted to JSON already (a function there is ""): no
-  // lambda is called after this.
-  for (const std::weak_ptr<Function>& weak : lambdas_) {
-    if (std::shared_ptr<Function> lambda = weak.lock()) {
-      lambda->input = Value();
-      lambda->frame.reset();
+  // function made here is called after this. Cutting every reference they
+  // hold breaks any cycle through them; the values they held are released
+  // after the loop, so none is destroyed while a lock is held.
+  std::vector<Value> released;
+  for (const std::weak_ptr<Function>& weak : functions_) {
+    if (std::shared_ptr<Function> f = weak.lock()) {
+      released.push_back(std::move(f->input));
+      released.push_back(std::move(f->first));
+      released.push_back(std::move(f->second));
+      for (Value& b : f->bound) released.push_back(std::move(b));
+      f->input = f->first = f->second = Value();
+      f->bound.clear();
+      f->frame.reset();
+      if (f->kind == Function::Kind::kBuiltin) f->impl = nullptr;  // a transformer's frame
+    }
+  }
+  for (const std::weak_ptr<Object>& weak : changed_) {
+    if (std::shared_ptr<Object> object = weak.lock()) {
+      for (auto& [key, value] : object->members) released.push_back(std::move(value));
+      object->members.clear();
     }
   }
 }
 
 FramePtr Evaluator::NewFrame(FramePtr parent) {
+  PruneExpired(frames_, frames_prune_at_);
   auto frame = std::make_shared<Frame>(std::move(parent));
   frames_.push_back(frame);
   return frame;
+}
+
+Value Evaluator::Track(std::shared_ptr<Function> f) {
+  PruneExpired(functions_, functions_prune_at_);
+  functions_.push_back(f);
+  return Value::Of(std::shared_ptr<const Function>(std::move(f)));
+}
+
+void Evaluator::TrackChanged(const std::shared_ptr<Object>& object) {
+  if (!changed_.empty() && changed_.back().lock() == object) return;
+  PruneExpired(changed_, changed_prune_at_);
+  changed_.push_back(object);
 }
 
 Value Evaluator::Evaluate(const NodePtr& expr, const Value& input, const FramePtr& env) {
@@ -132,15 +171,14 @@ Value Evaluator::EvaluateInner(const NodePtr& expr, const Value& input, const Fr
       f->frame = env;
       f->signature = expr->signature;
       f->arity = static_cast<int>(expr->arguments.size());
-      lambdas_.push_back(f);
-      return Value::Of(std::shared_ptr<const Function>(std::move(f)));
+      return Track(std::move(f));
     }
     case NodeType::kApply:
       return EvaluateApply(expr, input, env);
     case NodeType::kSort:
       return EvaluateSort(expr, input, env);
     case NodeType::kTransform:
-      return MakeTransformer(expr, env);
+      return MakeTransformer(*this, expr, env);
     case NodeType::kParent:
       return env->Lookup(expr->slot->label);
     default:
@@ -188,7 +226,7 @@ Value Evaluator::EvaluatePartial(const NodePtr& expr, const Value& input, const 
     }
   }
   f->arity = placeholders;
-  return Value::Of(std::shared_ptr<const Function>(std::move(f)));
+  return Track(std::move(f));
 }
 
 Value Evaluator::EvaluateApply(const NodePtr& expr, const Value& input, const FramePtr& env) {
@@ -204,7 +242,7 @@ Value Evaluator::EvaluateApply(const NodePtr& expr, const Value& input, const Fr
     f->first = lhs;
     f->second = func;
     f->arity = 1;
-    return Value::Of(std::shared_ptr<const Function>(std::move(f)));
+    return Track(std::move(f));
   }
   CallFrameGuard call_frame(call_frame_, env);
   return Apply(func, {lhs}, Value::Null(), expr->position);
@@ -234,10 +272,16 @@ Value Evaluator::Apply(const Value& proc, std::vector<Value> args, const Value& 
     case Function::Kind::kRegex:
       return CallRegexClosure(proc, args, position);
     case Function::Kind::kCompose: {
+      // Compositions and partials nest without evaluating anything (a
+      // $reduce can build a chain of a million): count them as levels.
+      DepthGuard guard(depth_);
+      if (depth_ > kMaxDepth) Fail("U1001", position);
       Value mid = Apply(f.first, std::move(args), Value::Null(), position);
       return Apply(f.second, {mid}, Value::Null(), position);
     }
     case Function::Kind::kPartial: {
+      DepthGuard guard(depth_);
+      if (depth_ > kMaxDepth) Fail("U1001", position);
       std::vector<Value> full;
       size_t next = 0;
       for (const Value& b : f.bound) {

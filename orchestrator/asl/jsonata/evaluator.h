@@ -27,6 +27,17 @@ class Evaluator {
 
   // A new variable scope; the evaluator tracks it to break cycles later.
   FramePtr NewFrame(FramePtr parent);
+  // Records a function value made during this evaluation (a lambda, partial
+  // application, composition or transformer), whose references are cut when
+  // the evaluation ends (see ~Evaluator). Returns it as a value.
+  Value Track(std::shared_ptr<Function> f);
+  // Records an object a transform changed, which may now contain itself:
+  // its members are dropped when the evaluation ends.
+  void TrackChanged(const std::shared_ptr<Object>& object);
+
+  // For tests: what the evaluator tracks (expired entries may be pruned).
+  const std::vector<std::weak_ptr<Frame>>& tracked_frames() const { return frames_; }
+  const std::vector<std::weak_ptr<Function>>& tracked_functions() const { return functions_; }
 
   // Throws JsonataException on a runtime error.
   Value Evaluate(const NodePtr& expr, const Value& input, const FramePtr& env);
@@ -38,6 +49,15 @@ class Evaluator {
   // to `fn`'s arity.
   Value CallWithItem(const Value& fn, const Value& item, int index, const Value& array,
                      int position);
+
+  // Items all the ranges of one evaluation (`a..b`, $range) may build.
+  // jsonata-js allows 1e7 per range (D2014), but a value is ~80 bytes here:
+  // 1e7 of them would take most of a server's memory, so ranges past this
+  // many items in total fail with U1002. (A Step Functions payload is at
+  // most 256 KiB.)
+  static constexpr double kMaxRangeItems = 1e6;
+  // Counts `items` more range items; throws U1002 past kMaxRangeItems.
+  void CountRangeItems(double items, int position);
 
   int64_t now_millis() const { return now_millis_; }
   // The variable scope of the innermost function call being evaluated
@@ -71,15 +91,26 @@ class Evaluator {
   int depth_ = 0;
   FramePtr call_frame_;
   std::vector<std::weak_ptr<Frame>> frames_;
-  // The lambdas made, whose captured input may hold them (a transform
-  // storing a lambda into the object it updates): cut when the evaluation
-  // is over, as the frames' bindings are.
-  std::vector<std::weak_ptr<Function>> lambdas_;
+  // The functions made, which may be reachable from what they hold (a lambda
+  // stored by a transform into the object it captured as input, a partial
+  // application bound to an object that then holds it): cut when the
+  // evaluation is over, as the frames' bindings are.
+  std::vector<std::weak_ptr<Function>> functions_;
+  // Sizes at which the lists above drop their expired entries next (a
+  // weak_ptr keeps a make_shared block allocated: a million lambda calls
+  // must not keep a million frames' memory).
+  // The objects transforms changed (see TrackChanged).
+  std::vector<std::weak_ptr<Object>> changed_;
+  size_t frames_prune_at_ = 1024;
+  size_t functions_prune_at_ = 1024;
+  size_t changed_prune_at_ = 1024;
+  // Items built by range operators so far (bounded per evaluation, U1002).
+  double range_items_ = 0;
 };
 
 // The function a transform expression `| pattern | update, delete |`
-// evaluates to (evaluator_transform.cc).
-Value MakeTransformer(const NodePtr& expr, const FramePtr& env);
+// evaluates to (evaluator_transform.cc); tracked by `ev`.
+Value MakeTransformer(Evaluator& ev, const NodePtr& expr, const FramePtr& env);
 
 // A tuple's "@" (its context value); undefined for anything else.
 Value TupleFocus(const Value& tuple);

@@ -53,7 +53,7 @@ Value Compare(const Value& lhs, const Value& rhs, const std::string& op, int pos
   return Value::Bool(c >= 0);
 }
 
-Value Range(const Value& lhs, const Value& rhs, int position) {
+Value Range(const Value& lhs, const Value& rhs, int position, Evaluator& ev) {
   if (!lhs.IsUndefined() && !(lhs.IsNumber() && IsInteger(lhs.number()))) Fail("T2003", position);
   if (!rhs.IsUndefined() && !(rhs.IsNumber() && IsInteger(rhs.number()))) Fail("T2004", position);
   if (lhs.IsUndefined() || rhs.IsUndefined()) return Value();
@@ -61,6 +61,7 @@ Value Range(const Value& lhs, const Value& rhs, int position) {
   if (from > to) return Value();
   double size = to - from + 1;
   if (size > 1e7) Fail("D2014", position, NumberToString(size));
+  ev.CountRangeItems(size, position);
   Value seq = NewSequence();
   seq.array().items.reserve(static_cast<size_t>(size));
   for (double v = from; v <= to; ++v) seq.array().items.push_back(Value::Number(v));
@@ -68,6 +69,15 @@ Value Range(const Value& lhs, const Value& rhs, int position) {
 }
 
 }  // namespace
+
+void Evaluator::CountRangeItems(double items, int position) {
+  if (range_items_ + items > kMaxRangeItems) {
+    Fail("U1002", position,
+         StrCat("ranges of ", NumberToString(range_items_ + items),
+                " items in one evaluation (at most ", NumberToString(kMaxRangeItems), ")"));
+  }
+  range_items_ += items;
+}
 
 Value Evaluator::EvaluateBinary(const NodePtr& expr, const Value& input, const FramePtr& env) {
   const std::string& op = expr->value;
@@ -91,7 +101,7 @@ Value Evaluator::EvaluateBinary(const NodePtr& expr, const Value& input, const F
     std::string r = rhs.IsUndefined() ? "" : ToJsonataString(rhs, false, pos);
     return Value::String(l + r);
   }
-  if (op == "..") return Range(lhs, rhs, pos);
+  if (op == "..") return Range(lhs, rhs, pos, *this);
   if (op == "in") {
     if (lhs.IsUndefined() || rhs.IsUndefined()) return Value::Bool(false);
     if (!rhs.IsArray()) return Value::Bool(StrictEqual(lhs, rhs));

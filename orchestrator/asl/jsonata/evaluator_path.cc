@@ -13,6 +13,7 @@ namespace stepwise::jsonata::internal {
 
 Value LookupField(const Value& input, const std::string& key) {
   if (input.IsArray()) {
+    NestingGuard nesting;
     Value result = NewSequence();
     for (const Value& item : input.array().items) {
       Value res = LookupField(item, key);
@@ -36,6 +37,7 @@ namespace {
 
 void Flatten(const Value& v, std::vector<Value>& out) {
   if (v.IsArray()) {
+    NestingGuard nesting;
     for (const Value& item : v.array().items) Flatten(item, out);
   } else {
     out.push_back(v);
@@ -43,6 +45,7 @@ void Flatten(const Value& v, std::vector<Value>& out) {
 }
 
 void RecurseDescendants(const Value& input, std::vector<Value>& out) {
+  NestingGuard nesting;
   if (!input.IsArray()) out.push_back(input);
   if (input.IsArray()) {
     for (const Value& item : input.array().items) RecurseDescendants(item, out);

@@ -31,6 +31,10 @@ Value Transform(Evaluator& ev, const NodePtr& expr, const FramePtr& env, const V
       if (!update.IsObject()) Fail("T2011", expr->rhs->position, Stringify(update, 0));
       if (match.IsObject()) {
         for (const auto& [key, value] : update.object().members) match.object().Set(key, value);
+        // The update may make the object contain itself (`|$|{'self': $}|`,
+        // as jsonata-js would): walks of it then fail (U1001), and the
+        // evaluator breaks the cycle when the evaluation ends.
+        ev.TrackChanged(match.object_ptr());
       }
     }
     if (!expr->expression) continue;
@@ -54,7 +58,7 @@ Value Transform(Evaluator& ev, const NodePtr& expr, const FramePtr& env, const V
 
 }  // namespace
 
-Value MakeTransformer(const NodePtr& expr, const FramePtr& env) {
+Value MakeTransformer(Evaluator& evaluator, const NodePtr& expr, const FramePtr& env) {
   auto f = std::make_shared<Function>();
   f->kind = Function::Kind::kBuiltin;
   f->name = "transform";
@@ -63,7 +67,7 @@ Value MakeTransformer(const NodePtr& expr, const FramePtr& env) {
   f->impl = [expr, env](Evaluator& ev, std::vector<Value>& args, const Value&, int) {
     return Transform(ev, expr, env, args[0]);
   };
-  return Value::Of(std::shared_ptr<const Function>(std::move(f)));
+  return evaluator.Track(std::move(f));
 }
 
 }  // namespace stepwise::jsonata::internal

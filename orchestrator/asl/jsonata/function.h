@@ -24,6 +24,11 @@ class Evaluator;
 class Frame {
  public:
   explicit Frame(std::shared_ptr<Frame> parent) : parent_(std::move(parent)) {}
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+  // Frees the bindings iteratively (see ReleaseScope in value.h): a
+  // chain of closures over closures' frames can be a million long.
+  ~Frame();
   void Bind(const std::string& name, Value value) { vars_[name] = std::move(value); }
   // Undefined if unbound.
   Value Lookup(const std::string& name) const;
@@ -42,6 +47,12 @@ using BuiltinImpl =
     std::function<Value(Evaluator& ev, std::vector<Value>& args, const Value& input, int position)>;
 
 struct Function {
+  Function() = default;
+  Function(const Function&) = delete;
+  Function& operator=(const Function&) = delete;
+  // Frees what the function holds iteratively (see ReleaseScope).
+  ~Function();
+
   enum class Kind { kBuiltin, kLambda, kRegex, kCompose, kPartial };
   Kind kind = Kind::kBuiltin;
   std::string name;  // built-ins: without '$'

@@ -23,6 +23,24 @@ const Registry& Builtins() {
 
 }  // namespace
 
+Frame::~Frame() {
+  ReleaseScope scope;
+  for (const auto& [name, v] : vars_) scope.Hold(v);
+  scope.Hold(parent_);
+  vars_.clear();
+  parent_.reset();
+}
+
+Function::~Function() {
+  ReleaseScope scope;
+  for (const Value* v : {&input, &first, &second}) scope.Hold(*v);
+  for (const Value& v : bound) scope.Hold(v);
+  scope.Hold(frame);
+  input = first = second = Value();
+  bound.clear();
+  frame.reset();
+}
+
 Value Frame::Lookup(const std::string& name) const {
   for (const Frame* f = this; f != nullptr; f = f->parent_.get()) {
     auto it = f->vars_.find(name);

@@ -10,6 +10,55 @@ namespace {
 
 using Args = std::vector<Value>;
 
+// A range over an object's members that stays valid while the function
+// called per member changes the object (a transform whose pattern selects it
+// through $$ or a variable; growing the members would free them under a
+// plain loop). Like JavaScript's for-in: the keys present at the start, each
+// visited if still present, with its value at that time.
+class MembersAsVisited {
+ public:
+  explicit MembersAsVisited(const Object& object) : object_(object) {
+    keys_.reserve(object.members.size());
+    for (const auto& [k, v] : object.members) keys_.push_back(k);
+  }
+  class Iterator {
+   public:
+    Iterator(const MembersAsVisited& range, size_t i) : range_(range), i_(i) { Settle(); }
+    std::pair<const std::string&, Value> operator*() const { return {range_.keys_[i_], value_}; }
+    Iterator& operator++() {
+      ++i_;
+      Settle();
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return i_ != other.i_; }
+
+   private:
+    // Skips to the next key still present and copies its value (the call
+    // for it may change the object).
+    void Settle() {
+      const auto& members = range_.object_.members;
+      for (; i_ < range_.keys_.size(); ++i_) {
+        const std::string& key = range_.keys_[i_];
+        const Value* v = i_ < members.size() && members[i_].first == key ? &members[i_].second
+                                                                         : range_.object_.Find(key);
+        if (v != nullptr) {
+          value_ = *v;
+          return;
+        }
+      }
+    }
+    const MembersAsVisited& range_;
+    size_t i_;
+    Value value_;
+  };
+  Iterator begin() const { return Iterator(*this, 0); }
+  Iterator end() const { return Iterator(*this, keys_.size()); }
+
+ private:
+  const Object& object_;
+  std::vector<std::string> keys_;
+};
+
 Value Keys(const Value& arg) {
   Value result = NewSequence();
   if (arg.IsArray()) {
@@ -87,7 +136,7 @@ void RegisterObjectFunctions(std::map<std::string, std::shared_ptr<const Functio
   RegisterBuiltin(r, "each", "<o-f:a>", 2, [](Evaluator& ev, Args& a, const Value&, int pos) {
     if (a[0].IsUndefined()) return Value();
     Value out = NewSequence();
-    for (const auto& [k, v] : a[0].object().members) {
+    for (const auto& [k, v] : MembersAsVisited(a[0].object())) {
       std::vector<Value> args{v};
       int arity = Evaluator::Arity(a[1]);
       if (arity >= 2) args.push_back(Value::String(k));
@@ -100,7 +149,7 @@ void RegisterObjectFunctions(std::map<std::string, std::shared_ptr<const Functio
   RegisterBuiltin(r, "sift", "<o-f?:o>", 2, [](Evaluator& ev, Args& a, const Value&, int pos) {
     if (a[0].IsUndefined()) return Value();
     auto o = std::make_shared<Object>();
-    for (const auto& [k, v] : a[0].object().members) {
+    for (const auto& [k, v] : MembersAsVisited(a[0].object())) {
       std::vector<Value> args{v};
       int arity = Evaluator::Arity(a[1]);
       if (arity >= 2) args.push_back(Value::String(k));
@@ -114,7 +163,10 @@ void RegisterObjectFunctions(std::map<std::string, std::shared_ptr<const Functio
   // JSON.parse($string(x)): a deep copy, numbers to 15 significant digits.
   RegisterBuiltin(r, "clone", "<(oa)-:o>", 1, [](Evaluator&, Args& a, const Value&, int) {
     if (a[0].IsUndefined()) return Value();
-    return FromJson(boost::json::parse(Stringify(a[0], 0)));
+    // Boost.JSON's default depth limit (32) would throw out of the library.
+    boost::json::parse_options options;
+    options.max_depth = kMaxValueNesting + 1;
+    return FromJson(boost::json::parse(Stringify(a[0], 0), {}, options));
   });
   RegisterBuiltin(r, "type", "<x:s>", 1, [](Evaluator&, Args& a, const Value&, int) {
     return a[0].IsUndefined() ? Value() : Value::String(TypeName(a[0]));

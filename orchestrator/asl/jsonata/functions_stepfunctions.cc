@@ -82,13 +82,14 @@ void RegisterStepFunctionsFunctions(std::map<std::string, std::shared_ptr<const 
     }
     return MakeArray(std::move(out));
   });
-  RegisterBuiltin(r, "range", "<nnn?:a>", 3, [](Evaluator&, Args& a, const Value&, int pos) {
+  RegisterBuiltin(r, "range", "<nnn?:a>", 3, [](Evaluator& ev, Args& a, const Value&, int pos) {
     double start = a[0].number(), end = a[1].number();
     double step = a[2].IsUndefined() ? 1 : a[2].number();
     if (!IsInteger(start) || !IsInteger(end) || !IsInteger(step) || step == 0) {
       Fail("T3001", pos, "$range: start, end and a non-zero step must be integers");
     }
     if ((end - start) / step > 1e7) Fail("D2014", pos, NumberToString((end - start) / step));
+    if ((end - start) / step >= 0) ev.CountRangeItems(std::floor((end - start) / step) + 1, pos);
     std::vector<Value> out;
     for (double v = start; step > 0 ? v <= end : v >= end; v += step) {
       out.push_back(Value::Number(v));
@@ -114,7 +115,9 @@ void RegisterStepFunctionsFunctions(std::map<std::string, std::shared_ptr<const 
   RegisterBuiltin(r, "parse", "<s-:j>", 1, [](Evaluator&, Args& a, const Value&, int pos) {
     if (a[0].IsUndefined()) return Value();
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(a[0].str(), ec);
+    boost::json::parse_options options;
+    options.max_depth = kMaxValueNesting;  // Boost.JSON's default is only 32
+    boost::json::value v = boost::json::parse(a[0].str(), ec, {}, options);
     if (ec) Fail("T3001", pos, StrCat("$parse: the string is not valid JSON: ", ec.message()));
     return FromJson(v);
   });

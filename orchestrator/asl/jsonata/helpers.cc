@@ -132,6 +132,7 @@ std::string Precision15(double d) {
 }
 
 void Write(std::string& out, const Value& v, int indent, int level) {
+  NestingGuard nesting;
   auto newline = [&](int l) {
     if (indent == 0) return;
     out.push_back('\n');

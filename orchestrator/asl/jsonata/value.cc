@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "orchestrator/asl/jsonata/error.h"
+
 namespace stepwise::jsonata::internal {
 
 Value Value::Null() {
@@ -98,6 +100,70 @@ void Object::Add(std::string key, Value value) {
   members.emplace(pos, std::move(key), std::move(value));
 }
 
+namespace {
+
+// The values queued for release on this thread, and whether a ReleaseScope
+// owns (drains) the queue. Kept between releases: no allocation per value.
+// (Values destroyed after the thread's queue, e.g. in static objects at
+// exit, are freed recursively as usual.)
+thread_local bool release_queue_gone = false;
+struct ReleaseQueue {
+  ~ReleaseQueue() { release_queue_gone = true; }
+  std::vector<std::shared_ptr<const void>> items;
+};
+thread_local ReleaseQueue release_queue;
+thread_local bool release_active = false;
+// Levels of nested-value walks active on this thread (NestingGuard).
+thread_local int walk_depth = 0;
+
+}  // namespace
+
+NestingGuard::NestingGuard() {
+  if (walk_depth >= kMaxValueNesting) Fail("U1001", -1);
+  ++walk_depth;
+}
+
+NestingGuard::~NestingGuard() { --walk_depth; }
+
+void ReleaseScope::Queue(std::shared_ptr<const void> p) {
+  if (release_queue_gone) return;
+  if (!release_active) {
+    release_active = true;
+    owner_ = true;
+  }
+  release_queue.items.push_back(std::move(p));
+}
+
+void ReleaseScope::Hold(const Value& v) {
+  if (v.IsArray()) Hold(v.array_ptr());
+  if (v.IsObject()) Hold(v.object_ptr());
+  if (v.IsFunction()) Hold(v.function_ptr());
+}
+
+ReleaseScope::~ReleaseScope() {
+  if (!owner_) return;
+  std::vector<std::shared_ptr<const void>>& queue = release_queue.items;
+  while (!queue.empty()) {
+    std::shared_ptr<const void> last = std::move(queue.back());
+    queue.pop_back();
+    last.reset();  // its destructor may queue what it held
+  }
+  release_active = false;
+  if (queue.capacity() > 4096) queue = {};  // after a huge release
+}
+
+Array::~Array() {
+  ReleaseScope scope;
+  for (const Value& v : items) scope.Hold(v);
+  items.clear();
+}
+
+Object::~Object() {
+  ReleaseScope scope;
+  for (const auto& [key, v] : members) scope.Hold(v);
+  members.clear();
+}
+
 std::shared_ptr<Array> NewArray() { return std::make_shared<Array>(); }
 
 Value NewSequence() {
@@ -113,6 +179,7 @@ Value NewSequence(Value first) {
 }
 
 Value FromJson(const boost::json::value& json) {
+  NestingGuard nesting;
   switch (json.kind()) {
     case boost::json::kind::null:
       return Value::Null();
@@ -145,6 +212,7 @@ Value FromJson(const boost::json::value& json) {
 }
 
 std::optional<boost::json::value> ToJson(const Value& value) {
+  NestingGuard nesting;
   switch (value.kind()) {
     case Value::Kind::kUndefined:
       return std::nullopt;
@@ -225,6 +293,7 @@ std::string NumberToString(double d) {
 }
 
 bool DeepEqual(const Value& a, const Value& b) {
+  NestingGuard nesting;
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case Value::Kind::kUndefined:

@@ -57,6 +57,7 @@ class Value {
   Array& array() const { return *array_; }
   Object& object() const { return *object_; }
   const std::shared_ptr<Array>& array_ptr() const { return array_; }
+  const std::shared_ptr<Object>& object_ptr() const { return object_; }
   const Function& function() const { return *function_; }
   const std::shared_ptr<const Function>& function_ptr() const { return function_; }
 
@@ -71,6 +72,12 @@ class Value {
 };
 
 struct Array {
+  Array() = default;
+  Array(const Array&) = default;
+  Array& operator=(const Array&) = default;
+  // Frees nested values iteratively (see ReleaseScope).
+  ~Array();
+
   std::vector<Value> items;
   bool sequence = false;        // a JSONata sequence (flattened, singleton-unwrapped)
   bool keep_singleton = false;  // `[]` in a path: do not unwrap a singleton
@@ -83,12 +90,60 @@ struct Array {
 // $each, $string, output): array-index keys ("0", "17") first in numeric
 // order, then the others in insertion order.
 struct Object {
+  Object() = default;
+  Object(const Object&) = default;
+  Object& operator=(const Object&) = default;
+  // Frees nested values iteratively (see ReleaseScope).
+  ~Object();
+
   std::vector<std::pair<std::string, Value>> members;
   const Value* Find(std::string_view key) const;
   // Inserts or overwrites (an overwritten key keeps its position).
   void Set(std::string key, Value value);
   // Inserts a key known to be absent, at its JavaScript position.
   void Add(std::string key, Value value);
+};
+
+// Frees what a destructor's members keep alive (arrays, objects,
+// functions, frames) without recursing through nested values, so that a
+// value nested a million levels deep (`$reduce(.., function($a, $v){[$a]},
+// [])` builds one without nesting the evaluation) is freed on a bounded
+// native stack. In a holder's destructor: declare a ReleaseScope, Hold()
+// each member, then clear the members. The outermost scope on a thread frees
+// the held values one at a time, and what their destructors hold joins the
+// same queue instead of recursing.
+class ReleaseScope {
+ public:
+  ReleaseScope() = default;
+  ~ReleaseScope();
+  ReleaseScope(const ReleaseScope&) = delete;
+  ReleaseScope& operator=(const ReleaseScope&) = delete;
+  // Queues `v`'s array, object or function if `v` is its last owner (shared
+  // ones are not freed now).
+  void Hold(const Value& v);
+  template <typename T>
+  void Hold(const std::shared_ptr<T>& p) {
+    if (p != nullptr && p.use_count() == 1) Queue(p);
+  }
+
+ private:
+  void Queue(std::shared_ptr<const void> p);
+  bool owner_ = false;
+};
+
+// Walks of nested values (JSON conversion, $string, `=`, `**`, flattening)
+// recurse once per level: past this many levels they fail with U1001 rather
+// than exhaust the native stack ($reduce can nest values a million deep
+// without nesting the evaluation).
+inline constexpr int kMaxValueNesting = 1000;
+// Counts one level of such a walk on this thread for its lifetime; throws
+// U1001 past kMaxValueNesting.
+class NestingGuard {
+ public:
+  NestingGuard();
+  ~NestingGuard();
+  NestingGuard(const NestingGuard&) = delete;
+  NestingGuard& operator=(const NestingGuard&) = delete;
 };
 
 std::shared_ptr<Array> NewArray();
