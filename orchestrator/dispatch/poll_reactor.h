@@ -12,7 +12,10 @@
 //   }
 //
 // A cancelled call (the client went away, its deadline passed) is taken out
-// of the dispatcher's waiting polls at once and never gets a task.
+// of the dispatcher's waiting polls at once and never gets a task. A call
+// that failed after its task was put in the answer (cancelled as the answer
+// went out: the client sees an error, not the task) gives the task back
+// (TaskDispatcher::ReturnUndelivered) instead of leaving it to its lease.
 #ifndef STEPWISE_ORCHESTRATOR_DISPATCH_POLL_REACTOR_H_
 #define STEPWISE_ORCHESTRATOR_DISPATCH_POLL_REACTOR_H_
 
@@ -29,6 +32,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "orchestrator/dispatch/task_dispatcher.h"
+#include "persistence/records.h"
 
 namespace stepwise::dispatch {
 
@@ -53,14 +57,17 @@ class PollReactor final : public grpc::ServerUnaryReactor {
   static grpc::ServerUnaryReactor* Start(TaskDispatcher& dispatcher,
                                          grpc::CallbackServerContext* context, PollRequest request,
                                          Response* response, Fill fill, const ToStatus& to_status) {
-    auto* reactor = new PollReactor(dispatcher, response, std::move(fill));
+    auto* reactor = new PollReactor(dispatcher, context, response, std::move(fill));
     request.deadline = std::min(request.deadline, CallDeadline(*context));
     // `done` may run on another thread before Poll returns: it only touches
     // the response and Finish, never id_. OnCancel and OnDone come after
     // this handler returns.
     absl::StatusOr<PollId> id =
         dispatcher.Poll(std::move(request), [reactor](std::optional<DispatchedTask> task) {
-          if (task.has_value()) reactor->fill_(*task, reactor->response_);
+          if (task.has_value()) {
+            reactor->fill_(*task, reactor->response_);
+            reactor->delivered_ = std::move(task->record);
+          }
           reactor->Finish(grpc::Status::OK);
         });
     if (id.ok()) {
@@ -72,16 +79,27 @@ class PollReactor final : public grpc::ServerUnaryReactor {
   }
 
   void OnCancel() override { dispatcher_.Cancel(id_.load()); }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    // OnDone follows Finish, so delivered_ is settled; IsCancelled() is true
+    // when the call failed before its client got the OK status.
+    if (delivered_.has_value() && context_->IsCancelled()) {
+      dispatcher_.ReturnUndelivered(*std::move(delivered_));
+    }
+    delete this;
+  }
 
  private:
-  PollReactor(TaskDispatcher& dispatcher, Response* response, Fill fill)
-      : dispatcher_(dispatcher), response_(response), fill_(std::move(fill)) {}
+  PollReactor(TaskDispatcher& dispatcher, grpc::CallbackServerContext* context, Response* response,
+              Fill fill)
+      : dispatcher_(dispatcher), context_(context), response_(response), fill_(std::move(fill)) {}
 
   TaskDispatcher& dispatcher_;
+  grpc::CallbackServerContext* const context_;
   Response* const response_;
   const Fill fill_;
   std::atomic<PollId> id_{0};
+  // The task put in the answer, if any (set by `done` before Finish).
+  std::optional<persistence::TaskRecord> delivered_;
 };
 
 // PollReactor<Response>::Start, with the template argument deduced.

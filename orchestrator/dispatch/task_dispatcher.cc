@@ -162,6 +162,15 @@ void TaskDispatcher::Cancel(PollId id) {
   if (poll.has_value()) poll->done(std::nullopt);
 }
 
+void TaskDispatcher::ReturnUndelivered(persistence::TaskRecord task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.undelivered;
+  // While stopping no claim thread may be left to run it: the lease ends it.
+  if (stopping_) return;
+  handoff_jobs_.push_back(HandoffJob{std::move(task), std::nullopt, false});
+  jobs_cv_.notify_one();
+}
+
 void TaskDispatcher::NotifyQueue(std::string_view queue) {
   std::lock_guard<std::mutex> lock(mu_);
   polls_.MarkDirty(queue);

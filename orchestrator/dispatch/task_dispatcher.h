@@ -155,10 +155,11 @@ std::string StateMachineArnOf(std::string_view execution_arn);
 
 // Counters since the dispatcher was made (for operators and tests).
 struct DispatcherStats {
-  int64_t claims = 0;     // ClaimTask calls finished (found a task or not).
-  int64_t delivered = 0;  // Tasks handed to a poll.
-  int64_t released = 0;   // Tasks claimed for a poll that had gone, released.
-  int64_t errors = 0;     // Store calls that failed.
+  int64_t claims = 0;       // ClaimTask calls finished (found a task or not).
+  int64_t delivered = 0;    // Tasks handed to a poll.
+  int64_t released = 0;     // Tasks claimed for a poll that had gone, released.
+  int64_t undelivered = 0;  // Tasks whose call failed as they went out (ReturnUndelivered).
+  int64_t errors = 0;       // Store calls that failed.
   // TaskStarted applied after a claim's delivery (a direct handoff's is in
   // its step's commit).
   int64_t started = 0;
@@ -199,6 +200,14 @@ class TaskDispatcher final : public service::CommitObserver {
   // The poll's call was cancelled: it stops waiting and never gets a task;
   // its `done` runs now (empty) unless it already ran. Unknown ids are ignored.
   void Cancel(PollId id);
+
+  // A task handed to a poll whose call then failed before its client got the
+  // answer (the worker withdrew its poll just as the task went out: gRPC
+  // reports it as the call's cancellation after Finish). Nobody runs it, so
+  // its lease is ended at once (on a claim thread, like Release) and the
+  // next poll takes it, instead of the task waiting out its lease (60 s for
+  // PollTask). Its TaskStarted stays in history; the next delivery adds one.
+  void ReturnUndelivered(persistence::TaskRecord task);
 
   // `queue` may have new tasks (a local commit, a NOTIFY from any replica).
   void NotifyQueue(std::string_view queue);

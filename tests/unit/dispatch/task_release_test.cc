@@ -68,5 +68,41 @@ TEST(TaskReleaseTest, TaskClaimedForAVanishedPollIsReleasedAtOnce) {
   EXPECT_EQ(std::count(types.begin(), types.end(), "LambdaFunctionStarted"), 1);
 }
 
+// The worker withdrew its poll just as the task went out (the call failed
+// after Finish, so the worker never saw the task): PollReactor gives it back
+// with ReturnUndelivered, and the next poll gets it at once, not after the
+// 60 s lease.
+TEST(TaskReleaseTest, TaskReturnedUndeliveredGoesToTheNextPollAtOnce) {
+  GatedStore store;
+  FakeClock clock;
+  TaskDispatcherOptions options;
+  options.sweep_interval = absl::Hours(1);
+  DispatchServer server(store, clock, options, service::testing::CountingEntropy());
+  const std::string machine =
+      service::testing::CreateMachine(store, clock.Now(), "greeter", kMachine);
+  ASSERT_THAT(server.executor->StartExecution(machine, "run-1", "{}"), IsOk());
+
+  std::unique_ptr<PollCall> first = server.StartPoll("greeter", 0, "worker-1");
+  ASSERT_TRUE(first->Wait());
+  ASSERT_TRUE(first->response.has_task());
+  absl::StatusOr<persistence::TaskRecord> lost =
+      store.FindTaskByToken(first->response.task().task_token());
+  ASSERT_THAT(lost, IsOk());
+  EXPECT_EQ(lost->status, persistence::TaskStatus::kClaimed);
+
+  server.dispatcher->ReturnUndelivered(*lost);
+  ASSERT_TRUE(AwaitTrue([&] { return store.releases() == 1; }));
+  EXPECT_EQ(server.dispatcher->stats().undelivered, 1);
+  std::unique_ptr<PollCall> next = server.StartPoll("greeter", 0, "worker-2");
+  ASSERT_TRUE(next->Wait());
+  ASSERT_TRUE(next->response.has_task()) << "the returned task must be claimable at once";
+  EXPECT_EQ(next->response.task().task_token(), first->response.task().task_token());
+  absl::StatusOr<persistence::TaskRecord> stored =
+      store.FindTaskByToken(next->response.task().task_token());
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_EQ(stored->delivery_count, 2);
+  EXPECT_EQ(stored->worker_id, "worker-2");
+}
+
 }  // namespace
 }  // namespace stepwise::dispatch
