@@ -32,15 +32,32 @@ constexpr char kMachine[] = R"({
   }
 })";
 
-TEST(TaskReleaseTest, TaskClaimedForAVanishedPollIsReleasedAtOnce) {
+// A dispatcher without sweeps (only notifications and releases move tasks)
+// and one execution of kMachine waiting for its task.
+class TaskReleaseTest : public ::testing::Test {
+ protected:
+  TaskReleaseTest() : server(store, clock, NoSweeps(), service::testing::CountingEntropy()) {}
+
+  absl::StatusOr<std::string> StartGreeter() {
+    const std::string machine =
+        service::testing::CreateMachine(store, clock.Now(), "greeter", kMachine);
+    return server.executor->StartExecution(machine, "run-1", "{}");
+  }
+
   GatedStore store;
   FakeClock clock;
-  TaskDispatcherOptions options;
-  options.sweep_interval = absl::Hours(1);
-  DispatchServer server(store, clock, options, service::testing::CountingEntropy());
-  const std::string machine =
-      service::testing::CreateMachine(store, clock.Now(), "greeter", kMachine);
-  absl::StatusOr<std::string> arn = server.executor->StartExecution(machine, "run-1", "{}");
+  DispatchServer server;
+
+ private:
+  static TaskDispatcherOptions NoSweeps() {
+    TaskDispatcherOptions options;
+    options.sweep_interval = absl::Hours(1);
+    return options;
+  }
+};
+
+TEST_F(TaskReleaseTest, TaskClaimedForAVanishedPollIsReleasedAtOnce) {
+  absl::StatusOr<std::string> arn = StartGreeter();
   ASSERT_THAT(arn, IsOk());
 
   store.claim_gate.Close();
@@ -72,15 +89,8 @@ TEST(TaskReleaseTest, TaskClaimedForAVanishedPollIsReleasedAtOnce) {
 // after Finish, so the worker never saw the task): PollReactor gives it back
 // with ReturnUndelivered, and the next poll gets it at once, not after the
 // 60 s lease.
-TEST(TaskReleaseTest, TaskReturnedUndeliveredGoesToTheNextPollAtOnce) {
-  GatedStore store;
-  FakeClock clock;
-  TaskDispatcherOptions options;
-  options.sweep_interval = absl::Hours(1);
-  DispatchServer server(store, clock, options, service::testing::CountingEntropy());
-  const std::string machine =
-      service::testing::CreateMachine(store, clock.Now(), "greeter", kMachine);
-  ASSERT_THAT(server.executor->StartExecution(machine, "run-1", "{}"), IsOk());
+TEST_F(TaskReleaseTest, TaskReturnedUndeliveredGoesToTheNextPollAtOnce) {
+  ASSERT_THAT(StartGreeter(), IsOk());
 
   std::unique_ptr<PollCall> first = server.StartPoll("greeter", 0, "worker-1");
   ASSERT_TRUE(first->Wait());
