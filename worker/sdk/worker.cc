@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -17,6 +16,7 @@
 #include "worker/sdk/internal/backoff.h"
 #include "worker/sdk/internal/log.h"
 #include "worker/sdk/internal/rpc_errors.h"
+#include "worker/sdk/internal/running_tasks.h"
 #include "worker/sdk/internal/task_runner.h"
 #include "worker/sdk/internal/worker_context.h"
 
@@ -69,29 +69,32 @@ class Worker::Impl {
     grpc::ClientContext* rpc = nullptr;
     bool withdrawn = false;  // Cancelled because every slot filled up.
   };
-  // A task waiting for a runner thread (there is a free one for each).
-  struct Job {
-    std::string queue;
-    v1::Task task;
-    std::shared_ptr<const Handler> handler;
-  };
-
   absl::Status Validate() const;  // sync_.mu held.
-  void PollerLoop();
-  void RunnerLoop();
+  // A pool thread: polls, runs what it polled on itself (no hand-off),
+  // and polls again.
+  void PoolLoop();
+  // Until every pool thread ended, or the shutdown grace period did with
+  // the rest in handlers: those are abandoned (counted and logged as
+  // dropped) and true returned.
+  bool WaitForPool();
   // The queue to poll now, or nullptr: while a slot is free, a queue without
   // an outstanding poll first (so no queue waits for another's long poll),
   // else, while there are more free slots than polls, the queue with the
   // fewest. Counts the poll. sync_.mu held.
   const std::string* PickQueue();
+  // Whether PickQueue would find a queue: only then is an idle pool thread
+  // woken (each wake-up costs a thread hand-off). sync_.mu held.
+  bool PollWanted() const;
   // Takes a free slot (free_slots_ > 0); withdraws the outstanding polls
-  // when it was the last. Returns true. sync_.mu held.
-  bool TakeSlot();
-  // Hands a polled task to a runner. Without a `slot` taken for it (it came
-  // for a poll withdrawn too late), first holds it, heartbeating, until a
-  // slot is free.
-  void Accept(const std::string& queue, const v1::Task& task,
-              std::shared_ptr<const Handler> handler, bool slot);
+  // when it was the last. sync_.mu held.
+  void TakeSlot();
+  // Runs a polled task on this thread. Without a `slot` taken for it (it
+  // came for a poll withdrawn too late), first holds it, heartbeating,
+  // until a slot is free. Sets *ran when it ran (its slot is then to be
+  // freed). Returns false when the worker abandoned it (see RunTask): the
+  // caller must return at once.
+  bool Accept(const std::string& queue, const v1::Task& task, const Handler& handler, bool slot,
+              bool* ran);
   // Waits for a free slot, heartbeating `task`. False when the task is gone
   // or the shutdown grace period ended. `lock` holds sync_.mu.
   bool HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex>& lock);
@@ -105,12 +108,13 @@ class Worker::Impl {
   int free_slots_ = 0;                  // concurrency - tasks accepted and not yet finished.
   std::size_t next_queue_ = 0;          // Where PickQueue's tie-break starts.
   std::set<ActivePoll*> active_polls_;  // Cancelled by Shutdown and when slots fill up.
-  std::deque<Job> jobs_;
-  // Pollers wait on poll_cv_ for a queue to poll (PickQueue), runners on
-  // job_cv_ for a job: each event wakes only those it may let go on.
+  int held_ = 0;                        // Tasks in HoldForSlot.
+  // Idle pool threads wait on poll_cv_ for a queue to poll (PickQueue):
+  // each event wakes only one, and only when a poll is wanted.
   std::condition_variable poll_cv_;
-  std::condition_variable job_cv_;
-  int pollers_running_ = 0;
+  int pool_alive_ = 0;  // Pool threads not yet ended.
+  // The handlers running on pool threads; heartbeats them.
+  internal::RunningTasks handlers_running_{context_};
   bool running_ = false;
 };
 
@@ -144,7 +148,7 @@ absl::Status Worker::Impl::Validate() const {
 absl::Status Worker::Impl::Run() {
   std::vector<std::string> queues;
   const WorkerOptions& options = context_.options;
-  int pollers = 0;
+  int pool = 0;
   {
     std::lock_guard<std::mutex> lock(sync_.mu);
     if (absl::Status valid = Validate(); !valid.ok()) return valid;
@@ -153,25 +157,33 @@ absl::Status Worker::Impl::Run() {
     polls_per_queue_.clear();
     polls_total_ = 0;
     free_slots_ = options.concurrency;
-    jobs_.clear();
+    held_ = 0;
     for (const auto& [queue, handler] : handlers_) {
       polls_per_queue_[queue] = 0;
       queues.push_back(queue);
     }
     // Enough for a poll on every queue, or one per slot, whichever is more.
-    pollers = static_cast<int>(queues.size()) + options.concurrency - 1;
-    pollers_running_ = pollers;
+    // Threads that run tasks still leave one to poll each queue while a
+    // slot is free, and one per free slot.
+    pool = static_cast<int>(queues.size()) + options.concurrency - 1;
+    pool_alive_ = pool;
   }
   LogLine(StrCat("worker ", options.identity, " polling ", options.endpoint, " for queues [",
                  StrJoin(queues, ", "), "] with concurrency ", options.concurrency));
-  std::vector<std::thread> runners;
-  runners.reserve(options.concurrency);
-  for (int i = 0; i < options.concurrency; ++i) runners.emplace_back([this] { RunnerLoop(); });
-  std::vector<std::thread> pollers_threads;
-  pollers_threads.reserve(pollers);
-  for (int i = 0; i < pollers; ++i) pollers_threads.emplace_back([this] { PollerLoop(); });
-  for (std::thread& poller : pollers_threads) poller.join();
-  for (std::thread& runner : runners) runner.join();
+  handlers_running_.Start();
+  std::vector<std::thread> threads;
+  threads.reserve(pool);
+  for (int i = 0; i < pool; ++i) threads.emplace_back([this] { PoolLoop(); });
+  const bool abandoned = WaitForPool();
+  for (std::thread& thread : threads) {
+    // An abandoned handler cannot be stopped; its thread ends on its own.
+    if (abandoned) {
+      thread.detach();
+    } else {
+      thread.join();
+    }
+  }
+  handlers_running_.Stop();
   LogLine(StrCat("worker stopped: ", context_.tasks_succeeded.load(), " succeeded, ",
                  context_.tasks_failed.load(), " failed, ", context_.tasks_dropped.load(),
                  " dropped"));
@@ -204,65 +216,91 @@ const std::string* Worker::Impl::PickQueue() {
   return &best->first;
 }
 
-void Worker::Impl::PollerLoop() {
+bool Worker::Impl::PollWanted() const {
+  if (free_slots_ <= 0 || polls_per_queue_.empty()) return false;
+  if (polls_total_ < free_slots_) return true;
+  return std::any_of(polls_per_queue_.begin(), polls_per_queue_.end(),
+                     [](const auto& queue) { return queue.second == 0; });
+}
+
+void Worker::Impl::PoolLoop() {
   const WorkerOptions& options = context_.options;
   internal::Backoff backoff(options.initial_backoff, options.max_backoff);
+  bool ran = false;  // The last task ran here: its slot is free again.
   while (true) {
-    grpc::ClientContext rpc;
-    ActivePoll active;
-    active.rpc = &rpc;
     v1::PollTaskRequest request;
-    std::shared_ptr<const Handler> handler;
-    {
-      std::unique_lock<std::mutex> lock(sync_.mu);
-      const std::string* queue = nullptr;
-      poll_cv_.wait(lock, [&] { return sync_.shutdown || (queue = PickQueue()) != nullptr; });
-      if (sync_.shutdown) {
-        if (--pollers_running_ == 0) job_cv_.notify_all();  // Runners may end.
-        return;
-      }
-      request.set_queue(*queue);
-      handler = handlers_.at(*queue);
-      active_polls_.insert(&active);
-    }
-    // One event may allow several polls (a freed slot lets every queue
-    // without its poll have one): each poller that goes wakes the next,
-    // until one finds nothing to poll.
-    poll_cv_.notify_one();
-    rpc.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(options.poll_wait_seconds) +
-                                        kPollDeadlineMargin));
-    request.set_worker_name(options.identity);
-    request.set_wait_time_seconds(options.poll_wait_seconds);
     v1::PollTaskResponse response;
-    const grpc::Status status = context_.worker_stub->PollTask(&rpc, request, &response);
-    ++context_.polls;
+    std::shared_ptr<const Handler> handler;
+    grpc::Status status;
     bool withdrawn = false;
     bool slot = false;
     {
-      std::lock_guard<std::mutex> lock(sync_.mu);
-      active_polls_.erase(&active);
-      --polls_per_queue_[request.queue()];
-      --polls_total_;
-      withdrawn = active.withdrawn;
-      // The poll ends and its task takes a slot in one step, so that polls
-      // never outnumber free slots by more than one per queue.
-      if (status.ok() && response.has_task() && free_slots_ > 0) slot = TakeSlot();
+      grpc::ClientContext rpc;
+      ActivePoll active;
+      active.rpc = &rpc;
+      bool wake_next = false;
+      {
+        std::unique_lock<std::mutex> lock(sync_.mu);
+        if (ran) {
+          ++free_slots_;
+          ran = false;
+          if (held_ > 0) sync_.cv.notify_all();  // A held task may take the slot.
+        }
+        const std::string* queue = nullptr;
+        // This thread polls again itself rather than waking another.
+        poll_cv_.wait(lock, [&] { return sync_.shutdown || (queue = PickQueue()) != nullptr; });
+        if (sync_.shutdown) {
+          --pool_alive_;
+          sync_.pool_cv.notify_all();
+          return;
+        }
+        request.set_queue(*queue);
+        handler = handlers_.at(*queue);
+        active_polls_.insert(&active);
+        // One event may allow several polls (a freed slot lets every queue
+        // without its poll have one): each thread that goes wakes the
+        // next, while another poll is wanted.
+        wake_next = PollWanted();
+      }
+      if (wake_next) poll_cv_.notify_one();
+      rpc.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(options.poll_wait_seconds) +
+                                          kPollDeadlineMargin));
+      request.set_worker_name(options.identity);
+      request.set_wait_time_seconds(options.poll_wait_seconds);
+      status = context_.worker_stub->PollTask(&rpc, request, &response);
+      ++context_.polls;
+      {
+        std::lock_guard<std::mutex> lock(sync_.mu);
+        active_polls_.erase(&active);
+        --polls_per_queue_[request.queue()];
+        --polls_total_;
+        withdrawn = active.withdrawn;
+        // The poll ends and its task takes a slot in one step, so that polls
+        // never outnumber free slots by more than one per queue.
+        if (status.ok() && response.has_task() && free_slots_ > 0) {
+          TakeSlot();
+          slot = true;
+        }
+        // Another thread takes this queue over while this one runs the
+        // task or backs off (after an empty poll this one polls again).
+        wake_next = (response.has_task() || !status.ok()) && PollWanted();
+      }
+      if (wake_next) poll_cv_.notify_one();
     }
-    // Another poller may take this queue over (and wake the next, above).
-    poll_cv_.notify_one();
     if (status.ok()) {
       context_.outages.Succeeded();
       backoff.Reset();
       // A task that arrived as shutdown began is still ours: run it.
-      if (response.has_task()) {
-        Accept(request.queue(), response.task(), std::move(handler), slot);
+      if (response.has_task() && !Accept(request.queue(), response.task(), *handler, slot, &ran)) {
+        return;  // Abandoned: the worker may be gone.
       }
       continue;
     }
     if (withdrawn && !context_.ShutdownRequested()) continue;  // Our own TryCancel.
     if (context_.ShutdownRequested()) {
       std::lock_guard<std::mutex> lock(sync_.mu);
-      if (--pollers_running_ == 0) job_cv_.notify_all();  // Runners may end.
+      --pool_alive_;
+      sync_.pool_cv.notify_all();
       return;
     }
     context_.outages.Failed("PollTask", status);
@@ -270,7 +308,7 @@ void Worker::Impl::PollerLoop() {
   }
 }
 
-bool Worker::Impl::TakeSlot() {
+void Worker::Impl::TakeSlot() {
   --free_slots_;
   if (free_slots_ == 0) {
     // Polls now would fetch tasks nobody can run: withdraw them. (One
@@ -281,28 +319,28 @@ bool Worker::Impl::TakeSlot() {
       poll->rpc->TryCancel();
     }
   }
-  return true;
 }
 
-void Worker::Impl::Accept(const std::string& queue, const v1::Task& task,
-                          std::shared_ptr<const Handler> handler, bool slot) {
-  {
+bool Worker::Impl::Accept(const std::string& queue, const v1::Task& task, const Handler& handler,
+                          bool slot, bool* ran) {
+  if (!slot) {
     std::unique_lock<std::mutex> lock(sync_.mu);
-    if (!slot) {
-      if (!HoldForSlot(task, lock)) {
-        lock.unlock();
-        ++context_.tasks_dropped;
-        LogLine(StrCat("task queue=", queue, " state=", task.state_name(),
-                       " execution=", task.execution_arn(),
-                       " outcome=dropped reason=it arrived with every slot busy and was not"
-                       " started (the orchestrator hands it out again)"));
-        return;
-      }
-      TakeSlot();
+    ++held_;
+    const bool held = HoldForSlot(task, lock);
+    --held_;
+    if (!held) {
+      lock.unlock();
+      ++context_.tasks_dropped;
+      LogLine(StrCat("task queue=", queue, " state=", task.state_name(),
+                     " execution=", task.execution_arn(),
+                     " outcome=dropped reason=it arrived with every slot busy and was not"
+                     " started (the orchestrator hands it out again)"));
+      return true;
     }
-    jobs_.push_back(Job{queue, task, std::move(handler)});
+    TakeSlot();
   }
-  job_cv_.notify_one();
+  *ran = true;
+  return internal::RunTask(context_, handlers_running_, queue, task, handler);
 }
 
 bool Worker::Impl::HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex>& lock) {
@@ -326,24 +364,35 @@ bool Worker::Impl::HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex
   return true;
 }
 
-void Worker::Impl::RunnerLoop() {
-  while (true) {
-    Job job;
-    {
-      std::unique_lock<std::mutex> lock(sync_.mu);
-      job_cv_.wait(lock, [this] { return !jobs_.empty() || pollers_running_ == 0; });
-      if (jobs_.empty()) return;  // Every poller ended and nothing is left.
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+bool Worker::Impl::WaitForPool() {
+  std::vector<std::string> lines;
+  {
+    std::unique_lock<std::mutex> lock(sync_.mu);
+    while (pool_alive_ > 0) {
+      // Past the grace period, only threads stuck in handlers are waited
+      // for no longer (the others are reporting or giving up).
+      if (sync_.shutdown && absl::Now() >= sync_.grace_deadline &&
+          pool_alive_ == handlers_running_.size()) {
+        for (const internal::RunningTask* task : handlers_running_.Abandon(lock)) {
+          lines.push_back(StrCat("task queue=", task->queue, " state=", task->task.state_name(),
+                                 " execution=", task->task.execution_arn(),
+                                 " attempt=", task->task.attempt(),
+                                 " outcome=dropped reason=the shutdown grace period ended with"
+                                 " the handler still running"));
+        }
+        break;
+      }
+      // Pool threads notify pool_cv as they end or (during shutdown) start
+      // a handler; the grace deadline ends the wait too, once.
+      const bool before_grace = sync_.shutdown && absl::Now() < sync_.grace_deadline;
+      internal::WaitUntil(sync_, lock, before_grace ? sync_.grace_deadline : absl::InfiniteFuture(),
+                          &sync_.pool_cv);
     }
-    internal::RunTask(context_, job.queue, job.task, std::move(job.handler));
-    {
-      std::lock_guard<std::mutex> lock(sync_.mu);
-      ++free_slots_;
-    }
-    poll_cv_.notify_one();  // One more poll may go out.
-    sync_.cv.notify_all();  // A task held for a slot (HoldForSlot) may take it.
   }
+  for (const std::string& line : lines) LogLine(line);
+  context_.tasks_dropped += static_cast<long long>(lines.size());
+  context_.tasks_in_flight -= static_cast<int>(lines.size());
+  return !lines.empty();
 }
 
 void Worker::Impl::Shutdown() {
@@ -361,7 +410,6 @@ void Worker::Impl::Shutdown() {
     sync_.NotifyShutdown();
   }
   poll_cv_.notify_all();
-  job_cv_.notify_all();
   if (!running) return;
   LogLine(StrCat("shutting down: polling stopped; ", in_flight, " task(s) in flight get up to ",
                  absl::FormatDuration(context_.options.shutdown_grace), " to finish"));

@@ -13,19 +13,14 @@
 #include "tests/unit/worker/worker_test_util.h"
 #include "worker/sdk/worker.h"
 
-namespace stepwise::worker {
+// In the helpers' namespace: BackgroundRun, Board, FakeOrchestrator,
+// MakeTask, TestOptions and the rest need no using-declarations.
+namespace stepwise::worker::testing {
 namespace {
 
 using ::stepwise::PickFreePort;
 using ::stepwise::testing::IsOk;
 using ::stepwise::testing::StatusIs;
-using ::stepwise::worker::testing::AwaitTrue;
-using ::stepwise::worker::testing::BackgroundRun;
-using ::stepwise::worker::testing::Board;
-using ::stepwise::worker::testing::FakeOrchestrator;
-using ::stepwise::worker::testing::MakeTask;
-using ::stepwise::worker::testing::StepwiseError;
-using ::stepwise::worker::testing::TestOptions;
 
 TEST(WorkerLifecycleTest, RunsAtMostConcurrencyTasksAtOnce) {
   FakeOrchestrator fake;
@@ -34,10 +29,7 @@ TEST(WorkerLifecycleTest, RunsAtMostConcurrencyTasksAtOnce) {
   Worker worker(options);
   Board board;
   worker.Register("work", [&](const Task&) -> boost::json::value {
-    board.Enter();
-    const bool opened = board.WaitOpen();
-    board.Leave();
-    return {{"opened", opened}};
+    return {{"opened", board.PassGate()}};
   });
   for (int i = 0; i < 5; ++i) fake.AddTask(MakeTask("work"));
   BackgroundRun run(worker);
@@ -133,10 +125,7 @@ TEST(WorkerLifecycleTest, ShutdownFinishesTheTaskInFlightReportsItAndReturns) {
   Worker worker(TestOptions(fake.endpoint()));  // 20 s polls.
   Board board;
   worker.Register("work", [&](const Task&) -> boost::json::value {
-    board.Enter();
-    const bool opened = board.WaitOpen();
-    board.Leave();
-    return {{"opened", opened}};
+    return {{"opened", board.PassGate()}};
   });
   const std::string token = fake.AddTask(MakeTask("work"));
   BackgroundRun run(worker);
@@ -169,9 +158,7 @@ TEST(WorkerLifecycleTest, RunReturnsWhenTheGracePeriodEndsWithAHandlerStillRunni
   Worker worker(options);
   Board board;
   worker.Register("work", [&](const Task&) -> boost::json::value {
-    board.Enter();
-    board.WaitOpen();
-    board.Leave();
+    board.PassGate();
     return nullptr;
   });
   const std::string token = fake.AddTask(MakeTask("work"));
@@ -288,4 +275,4 @@ TEST(WorkerLifecycleTest, SecondConcurrentRunIsRefused) {
 }
 
 }  // namespace
-}  // namespace stepwise::worker
+}  // namespace stepwise::worker::testing

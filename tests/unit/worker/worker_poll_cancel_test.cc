@@ -15,15 +15,12 @@
 #include "tests/unit/worker/worker_test_util.h"
 #include "worker/sdk/worker.h"
 
-namespace stepwise::worker {
+// In the helpers' namespace: BackgroundRun, Board, FakeOrchestrator,
+// MakeTask and TestOptions need no using-declarations.
+namespace stepwise::worker::testing {
 namespace {
 
 using ::stepwise::testing::IsOk;
-using ::stepwise::worker::testing::BackgroundRun;
-using ::stepwise::worker::testing::Board;
-using ::stepwise::worker::testing::FakeOrchestrator;
-using ::stepwise::worker::testing::MakeTask;
-using ::stepwise::worker::testing::TestOptions;
 
 TEST(WorkerPollCancelTest, ShutdownCancelsTheWaitingPollAndRunsNothingThatArrivesForIt) {
   FakeOrchestrator fake;
@@ -106,4 +103,4 @@ TEST(WorkerPollCancelTest, PollWithdrawnWhenTheLastSlotFillsRunsNothingAndPollsA
 }
 
 }  // namespace
-}  // namespace stepwise::worker
+}  // namespace stepwise::worker::testing

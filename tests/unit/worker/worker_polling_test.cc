@@ -14,15 +14,12 @@
 #include "tests/unit/worker/worker_test_util.h"
 #include "worker/sdk/worker.h"
 
-namespace stepwise::worker {
+// In the helpers' namespace: BackgroundRun, Board, FakeOrchestrator,
+// MakeTask and TestOptions need no using-declarations.
+namespace stepwise::worker::testing {
 namespace {
 
 using ::stepwise::testing::IsOk;
-using ::stepwise::worker::testing::BackgroundRun;
-using ::stepwise::worker::testing::Board;
-using ::stepwise::worker::testing::FakeOrchestrator;
-using ::stepwise::worker::testing::MakeTask;
-using ::stepwise::worker::testing::TestOptions;
 
 TEST(WorkerPollingTest, OneSlotStillPollsEveryQueueAndServesEachPromptly) {
   FakeOrchestrator fake;
@@ -138,4 +135,4 @@ TEST(WorkerPollingTest, HeartbeatSecondsShorterThanTheLeaseSetThePace) {
 }
 
 }  // namespace
-}  // namespace stepwise::worker
+}  // namespace stepwise::worker::testing

@@ -22,16 +22,12 @@ class UnprocessableDataException : public std::runtime_error {
 };
 }  // namespace billing::checks
 
-namespace stepwise::worker {
+// In the helpers' namespace: BackgroundRun, Board, FakeOrchestrator,
+// MakeTask, TestOptions and the rest need no using-declarations.
+namespace stepwise::worker::testing {
 namespace {
 
 using ::stepwise::testing::IsOk;
-using ::stepwise::worker::testing::BackgroundRun;
-using ::stepwise::worker::testing::Board;
-using ::stepwise::worker::testing::FakeOrchestrator;
-using ::stepwise::worker::testing::MakeTask;
-using ::stepwise::worker::testing::StepwiseError;
-using ::stepwise::worker::testing::TestOptions;
 using ::testing::HasSubstr;
 
 boost::json::value Json(const std::string& text) { return boost::json::parse(text); }
@@ -272,4 +268,4 @@ TEST(WorkerResultsTest, TaskTimedOutKnownOnlyFromTheMessageIsAlsoFinal) {
 }
 
 }  // namespace
-}  // namespace stepwise::worker
+}  // namespace stepwise::worker::testing

@@ -86,6 +86,14 @@ class Board {
   bool WaitOpen(absl::Duration timeout = absl::Seconds(10)) {
     return Await([this] { return open_; }, timeout);
   }
+  // A gated handler's body: Enter, WaitOpen, Leave; returns whether the
+  // gate opened in time.
+  bool PassGate() {
+    Enter();
+    const bool opened = WaitOpen();
+    Leave();
+    return opened;
+  }
   // Blocks until `predicate` (called with the board locked) holds.
   bool Await(const std::function<bool()>& predicate, absl::Duration timeout = absl::Seconds(5)) {
     std::unique_lock<std::mutex> lock(mu_);

@@ -1,8 +1,6 @@
 #include "worker/sdk/internal/task_runner.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <thread>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -14,6 +12,7 @@
 #include "worker/sdk/internal/log.h"
 #include "worker/sdk/internal/report.h"
 #include "worker/sdk/internal/rpc_errors.h"
+#include "worker/sdk/internal/running_tasks.h"
 
 namespace stepwise::worker::internal {
 namespace {
@@ -23,74 +22,13 @@ constexpr int kMaxInputDepth = 512;
 // Causes can be 32 KiB; the log line shows their start.
 constexpr std::size_t kMaxCauseInLog = 300;
 
-// One handler invocation, shared between the slot thread and the handler's
-// thread (which may outlive the Worker when shutdown gives up waiting).
-struct HandlerRun {
-  std::shared_ptr<SharedSync> sync;
-  std::shared_ptr<const Handler> handler;
-  Task task;
-  bool done = false;    // Guarded by sync->mu.
-  TaskOutcome outcome;  // Written before `done` is set.
-  // The supervising runner waits here, so a handler's end wakes only it.
-  std::condition_variable cv;
-};
-
-void Execute(HandlerRun& run) {
-  TaskOutcome outcome;
+// The handler's outcome, exceptions included.
+TaskOutcome Execute(const Handler& handler, const Task& task) {
   try {
-    outcome = OutcomeFromOutput((*run.handler)(run.task));
+    return OutcomeFromOutput(handler(task));
   } catch (...) {
-    outcome = OutcomeFromCurrentException();
+    return OutcomeFromCurrentException();
   }
-  {
-    std::lock_guard<std::mutex> lock(run.sync->mu);
-    run.outcome = std::move(outcome);
-    run.done = true;
-  }
-  run.cv.notify_one();
-}
-
-// Waits for the handler, heartbeating every `interval` (HeartbeatInterval).
-// Returns false when the shutdown grace period ended first. Sets `*gone`
-// when a heartbeat learns that the orchestrator no longer wants the task
-// (the handler still runs to its end).
-bool Supervise(WorkerContext& context, HandlerRun& run, absl::Duration interval,
-               std::string* gone) {
-  absl::Time next_heartbeat = absl::Now() + interval;
-  SharedSync& sync = *context.sync;
-  std::unique_lock<std::mutex> lock(sync.mu);
-  // Shutdown wakes it too (SharedSync::NotifyShutdown), for the grace deadline.
-  sync.supervisors.insert(&run.cv);
-  struct Unregister {
-    SharedSync& sync;
-    HandlerRun& run;
-    ~Unregister() { sync.supervisors.erase(&run.cv); }  // sync.mu is held.
-  } unregister{sync, run};
-  while (!run.done) {
-    const absl::Time now = absl::Now();
-    if (sync.shutdown && now >= sync.grace_deadline) return false;
-    if (gone->empty() && now >= next_heartbeat) {
-      lock.unlock();
-      const grpc::Status status = SendHeartbeat(context, run.task.task_token, interval);
-      if (status.ok()) {
-        context.outages.Succeeded();
-      } else if (IsTaskGone(status)) {
-        *gone = StrCat("a heartbeat was rejected (", Describe(status),
-                       "): the orchestrator gave up on the task");
-        LogLine(StrCat("task queue=", run.task.queue, " execution=", run.task.execution_arn, ": ",
-                       *gone, "; the handler runs on, its result will be dropped"));
-      } else {
-        context.outages.Failed("SendTaskHeartbeat", status);
-      }
-      next_heartbeat = absl::Now() + interval;
-      lock.lock();
-      continue;
-    }
-    absl::Time wake = gone->empty() ? next_heartbeat : absl::InfiniteFuture();
-    if (sync.shutdown) wake = std::min(wake, sync.grace_deadline);
-    WaitUntil(sync, lock, wake, &run.cv);
-  }
-  return true;
 }
 
 }  // namespace
@@ -105,13 +43,14 @@ absl::Duration HeartbeatInterval(const v1::Task& task) {
 }
 
 grpc::Status SendHeartbeat(WorkerContext& context, const std::string& task_token,
-                           absl::Duration timeout) {
-  grpc::ClientContext rpc;
-  rpc.set_deadline(absl::ToChronoTime(std::min(context.CallDeadline(), absl::Now() + timeout)));
+                           absl::Duration timeout, grpc::ClientContext* rpc) {
+  grpc::ClientContext own;
+  if (rpc == nullptr) rpc = &own;
+  rpc->set_deadline(absl::ToChronoTime(std::min(context.CallDeadline(), absl::Now() + timeout)));
   v1::SendTaskHeartbeatRequest request;
   request.set_task_token(task_token);
   v1::SendTaskHeartbeatResponse response;
-  return context.states_stub->SendTaskHeartbeat(&rpc, request, &response);
+  return context.states_stub->SendTaskHeartbeat(rpc, request, &response);
 }
 
 absl::StatusOr<Task> ToTask(const std::string& queue, const v1::Task& task) {
@@ -139,8 +78,8 @@ absl::StatusOr<Task> ToTask(const std::string& queue, const v1::Task& task) {
   return out;
 }
 
-void RunTask(WorkerContext& context, const std::string& queue, const v1::Task& task,
-             std::shared_ptr<const Handler> handler) {
+bool RunTask(WorkerContext& context, RunningTasks& running, const std::string& queue,
+             const v1::Task& task, const Handler& handler) {
   const absl::Time start = absl::Now();
   ++context.tasks_in_flight;
   std::string line = StrCat("task queue=", queue, " state=", task.state_name(),
@@ -151,19 +90,13 @@ void RunTask(WorkerContext& context, const std::string& queue, const v1::Task& t
   if (!parsed.ok()) {
     outcome = FailedOutcome(kInvalidTaskInput, std::string(parsed.status().message()));
   } else {
-    auto run = std::make_shared<HandlerRun>();
-    run->sync = context.sync;
-    run->handler = std::move(handler);
-    run->task = *std::move(parsed);
-    std::thread thread([run] { Execute(*run); });
-    if (!Supervise(context, *run, HeartbeatInterval(task), &dropped)) {
-      // The handler cannot be stopped; it finishes (or not) on its own.
-      thread.detach();
-      dropped = "the shutdown grace period ended with the handler still running";
-    } else {
-      thread.join();
-      outcome = std::move(run->outcome);
-    }
+    // Kept by value: after an abandoned handler the worker may be gone.
+    const std::shared_ptr<SharedSync> sync = context.sync;
+    RunningTask entry(queue, task);
+    running.Begin(entry);
+    outcome = Execute(handler, *parsed);
+    if (!EndHandler(sync, &running, entry)) return false;
+    dropped = std::move(entry.gone);
   }
   if (dropped.empty()) {
     std::string detail;
@@ -190,6 +123,7 @@ void RunTask(WorkerContext& context, const std::string& queue, const v1::Task& t
   }
   --context.tasks_in_flight;
   LogLine(line);
+  return true;
 }
 
 }  // namespace stepwise::worker::internal

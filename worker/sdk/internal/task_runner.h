@@ -1,9 +1,11 @@
-// Running one polled task: parse its input, run the handler on a thread of
-// its own while this thread heartbeats (every HeartbeatInterval), then report
-// the outcome and log one line. Internal to the SDK; called by the Worker's slot threads.
+// Running one polled task on the calling pool thread: parse its input, run
+// the handler (RunningTasks heartbeats it meanwhile, every
+// HeartbeatInterval), then report the outcome and log one line. Internal to
+// the SDK; called by the Worker's pool threads.
 //
 //   v1::PollTaskResponse response = ...;
-//   if (response.has_task()) RunTask(context, queue, response.task(), handler);
+//   if (response.has_task() && !RunTask(context, running, queue, response.task(), handler))
+//     return;  // Abandoned at the end of the shutdown grace period.
 #ifndef STEPWISE_WORKER_SDK_INTERNAL_TASK_RUNNER_H_
 #define STEPWISE_WORKER_SDK_INTERNAL_TASK_RUNNER_H_
 
@@ -12,12 +14,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "stepwise/v1/worker.pb.h"
 #include "worker/sdk/internal/worker_context.h"
 #include "worker/sdk/worker.h"
 
 namespace stepwise::worker::internal {
+
+class RunningTasks;  // running_tasks.h
 
 // The handler's view of `task`. kInvalidArgument when the input is not JSON
 // (or nested deeper than 512 levels).
@@ -29,15 +34,19 @@ absl::StatusOr<Task> ToTask(const std::string& queue, const v1::Task& task);
 // neither (an older orchestrator, a state without HeartbeatSeconds).
 absl::Duration HeartbeatInterval(const v1::Task& task);
 
-// One SendTaskHeartbeat for `task_token`, with a deadline of at most `timeout`.
+// One SendTaskHeartbeat for `task_token`, with a deadline of at most
+// `timeout`, on `rpc` when given (so that another thread may cancel it).
 grpc::Status SendHeartbeat(WorkerContext& context, const std::string& task_token,
-                           absl::Duration timeout);
+                           absl::Duration timeout, grpc::ClientContext* rpc = nullptr);
 
-// Blocks until the task is reported, dropped, or (during shutdown) the grace
-// period ends; in the last case the handler's thread is detached and keeps
-// `handler` alive until it returns. Updates the context's counters.
-void RunTask(WorkerContext& context, const std::string& queue, const v1::Task& task,
-             std::shared_ptr<const Handler> handler);
+// Runs `handler` for `task` on this thread and reports the outcome; updates
+// the context's counters. Returns true once the task is reported or
+// dropped. Returns false when the worker abandoned the task while the
+// handler ran (the shutdown grace period ended; Run counts and logs it):
+// the caller must then return at once without touching the worker, which
+// may be gone by then.
+bool RunTask(WorkerContext& context, RunningTasks& running, const std::string& queue,
+             const v1::Task& task, const Handler& handler);
 
 }  // namespace stepwise::worker::internal
 

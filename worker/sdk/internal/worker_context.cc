@@ -36,7 +36,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const WorkerOptions& options) {
 
 void SharedSync::NotifyShutdown() {
   cv.notify_all();
-  for (std::condition_variable* supervisor : supervisors) supervisor->notify_all();
+  pool_cv.notify_all();
 }
 
 void WaitUntil(SharedSync& sync, std::unique_lock<std::mutex>& lock, absl::Time until,

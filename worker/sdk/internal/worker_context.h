@@ -1,4 +1,4 @@
-// What a Worker's slot threads share: options, the gRPC stubs, the shutdown
+// What a Worker's pool threads share: options, the gRPC stubs, the shutdown
 // state, the outage log and the counters. Internal to the SDK.
 #ifndef STEPWISE_WORKER_SDK_INTERNAL_WORKER_CONTEXT_H_
 #define STEPWISE_WORKER_SDK_INTERNAL_WORKER_CONTEXT_H_
@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <set>
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
@@ -19,24 +18,26 @@
 namespace stepwise::worker::internal {
 
 // The shutdown state. Shared (not owned by the Worker) because a handler that
-// overruns the shutdown grace period keeps running on its own thread after
-// Run returns, and still signals `cv` when it ends.
+// overruns the shutdown grace period keeps running on its pool thread after
+// Run returns, and still looks at `abandoned` when it ends.
 //
-// Waits are targeted, so that an event wakes only the threads it concerns
-// (a worker has a poller and a runner per slot, and a handler thread per
-// task): pollers and runners wait on the Worker's own condition variables,
-// a runner supervising a handler on that run's, registered in
-// `supervisors` so that shutdown reaches it. `cv` is for the rest (a task
-// waiting for a slot, backoff sleeps, Run's end).
+// Waits are targeted, so that an event wakes only the threads it concerns:
+// pool threads wait on the Worker's own condition variables for a queue to
+// poll, the heartbeat thread on RunningTasks'; Run waits on `pool_cv` for
+// the pool to end. `cv` is for the rest (a task waiting for a slot, backoff
+// sleeps, handlers in Worker::WaitForShutdown, Run's end).
 struct SharedSync {
   std::mutex mu;
-  std::condition_variable cv;  // Notified on shutdown, when a slot frees, when Run ends.
-  bool shutdown = false;       // Guarded by mu.
+  std::condition_variable
+      cv;  // Notified on shutdown, when a slot frees for a held task, when Run ends.
+  std::condition_variable pool_cv;  // Notified on shutdown and as pool threads end.
+  bool shutdown = false;            // Guarded by mu.
   absl::Time grace_deadline = absl::InfiniteFuture();  // Guarded by mu; set by shutdown.
-  // The condition variables of the handler runs being supervised. Guarded by mu.
-  std::set<std::condition_variable*> supervisors;
+  // Set when Run returned with handlers still running (the grace period
+  // ended): their threads must not touch the Worker. Guarded by mu.
+  bool abandoned = false;
 
-  // Wakes `cv` and every supervisor (shutdown). mu must be held.
+  // Wakes `cv` and `pool_cv` (shutdown). mu must be held.
   void NotifyShutdown();
 };
 
