@@ -122,13 +122,15 @@ absl::StatusOr<LatencyStats> MeasureDispatchLatency(
     from_event.push_back(static_cast<double>(received_us - it->second.event_us) / 1000);
     auto ack = acknowledged.find(it->first);
     if (ack == acknowledged.end()) continue;
+    // A receipt before the acknowledgement is no durability breach (that is
+    // the commit timestamp check above): a task inserted PENDING is visible
+    // to every poll once PostgreSQL has committed it, and another thread's
+    // claim can deliver it while the committing thread still waits to be
+    // scheduled to read the reply (tens of ms on a loaded 2-core machine).
+    // Dispatch added nothing to such a task: it counts as 0.
     const int64_t acknowledged_us = absl::ToUnixMicros(ack->second);
-    if (acknowledged_us > received_us) {
-      return absl::InternalError(StrCat("a worker received ", r.state_name, " of ", r.execution_arn,
-                                        " ", acknowledged_us - received_us,
-                                        " us before its commit was acknowledged"));
-    }
-    from_acknowledged.push_back(static_cast<double>(received_us - acknowledged_us) / 1000);
+    from_acknowledged.push_back(
+        static_cast<double>(std::max<int64_t>(received_us - acknowledged_us, 0)) / 1000);
     commit_flush.push_back(static_cast<double>(acknowledged_us - it->second.commit_us) / 1000);
   }
   if (from_commit.empty()) {

@@ -15,11 +15,13 @@
 //
 // A third instant splits the first measure in two: when the orchestrator got
 // PostgreSQL's acknowledgement of that commit (CommitLog, a CommitObserver
-// of the in-process orchestrator, told before the dispatcher). Nobody can
-// know of a commit before it is acknowledged, so "commit acknowledged ->
-// receipt" is the dispatch's own latency; "commit timestamp -> acknowledged"
-// is PostgreSQL's (the WAL flush, shared by every transaction committing at
-// once, and the reply).
+// of the in-process orchestrator, told before the dispatcher). The
+// committing thread can act on its commit only from then, so "commit
+// acknowledged -> receipt" is the dispatch's own latency; "commit timestamp
+// -> acknowledged" is PostgreSQL's (the WAL flush, shared by every
+// transaction committing at once, and the reply). Another thread's claim may
+// deliver a committed PENDING task before the committing thread reads its
+// reply: that receipt counts 0 ms from the acknowledgement.
 //
 //   ReceiptLog log;                                 // the worker's handler:
 //   log.Record(task.execution_arn, task.state_name);
