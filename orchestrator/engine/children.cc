@@ -76,6 +76,8 @@ StateOutcome Step::StartParallel(Frame& frame, const asl::State& state, json::va
 
 StateOutcome Step::StartBranches(Frame& frame, const asl::State& state, json::value input) {
   const auto& branches = std::get<asl::ParallelFields>(state.fields).branches;
+  // Every branch's first StateEntered shows the same input: serialized once.
+  SharedJsonText input_text;
   while (frame.next_item < static_cast<int64_t>(branches.size())) {
     const size_t i = static_cast<size_t>(frame.next_item++);
     Frame child;
@@ -84,6 +86,10 @@ StateOutcome Step::StartBranches(Frame& frame, const asl::State& state, json::va
     child.in_map_run = frame.in_map_run;
     frame.children.push_back(std::move(child));
     Frame& running = frame.children.back();
+    if (options().record_history && !frame.in_map_run) {
+      if (!input_text) input_text = SharedPayloadText(input);
+      next_input_text_ = input_text;
+    }
     StateOutcome first = Enter(running, *branches[i], branches[i]->start_at, input);
     FrameOutcome outcome = Continue(running, *branches[i], std::move(first));
     if (outcome.kind == FrameOutcome::Kind::kBlocked) continue;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "boost/json/serialize.hpp"
+#include "orchestrator/engine/internal/payload_size.h"
 
 namespace stepwise::engine::internal {
 namespace {
@@ -177,6 +178,9 @@ void ContextUsage::Scan(const asl::StateMachine& machine) {
     if (sections != 0) sections_.emplace(&state, sections);
     if (const auto* task = std::get_if<asl::TaskFields>(&state.fields)) {
       resources_.emplace(&state, SplitResource(task->resource));
+    }
+    if (const auto* pass = std::get_if<asl::PassFields>(&state.fields); pass && pass->result) {
+      result_bounds_.emplace(&state, CrudeSizeBound(*pass->result));
     }
     if (jsonata || Assigns(state) || variables.State(state)) variable_states_.insert(&state);
     if (const auto* parallel = std::get_if<asl::ParallelFields>(&state.fields)) {

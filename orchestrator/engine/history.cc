@@ -1,6 +1,9 @@
 #include "orchestrator/engine/history.h"
 
+#include <atomic>
 #include <charconv>
+#include <cstring>
+#include <new>
 
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
@@ -204,48 +207,121 @@ void AppendInt(int64_t value, std::string& out) {
 
 }  // namespace
 
+// The bytes follow the header in the same allocation.
+struct SharedJsonText::Block {
+  std::atomic<size_t> refs;
+  size_t size;
+  size_t tag;
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+};
+
+SharedJsonText SharedJsonText::Uninitialized(size_t size, char** data, size_t tag) {
+  SharedJsonText text;
+  text.block_ = new (::operator new(sizeof(Block) + size)) Block{{1}, size, tag};
+  *data = text.block_->data();
+  return text;
+}
+
+size_t SharedJsonText::tag() const { return block_ == nullptr ? std::string::npos : block_->tag; }
+
+SharedJsonText::SharedJsonText(std::string_view text) {
+  char* data = nullptr;
+  *this = Uninitialized(text.size(), &data);
+  if (!text.empty()) std::memcpy(data, text.data(), text.size());
+}
+
+SharedJsonText::SharedJsonText(const SharedJsonText& other) noexcept : block_(other.block_) {
+  if (block_ != nullptr) block_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+SharedJsonText::~SharedJsonText() {
+  // As std::shared_ptr: the last owner sees every other owner's accesses.
+  if (block_ != nullptr && block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    block_->~Block();
+    ::operator delete(block_);
+  }
+}
+
+std::string_view SharedJsonText::view() const {
+  return block_ == nullptr ? std::string_view() : std::string_view(block_->data(), block_->size);
+}
+
+HistoryDetails HistoryDetails::WithPayload(SharedJsonText text, size_t at, SharedJsonText payload) {
+  if (text.tag() != at) {
+    // The offset is kept with the text (its tag): a text made elsewhere is
+    // copied once with it.
+    const std::string_view view = text.view();
+    char* data = nullptr;
+    SharedJsonText tagged = SharedJsonText::Uninitialized(view.size(), &data, at);
+    if (!view.empty()) std::memcpy(data, view.data(), view.size());
+    text = std::move(tagged);
+  }
+  HistoryDetails details;
+  details.text_ = std::move(text);
+  if (at != std::string::npos) details.payload_ = std::move(payload);
+  return details;
+}
+
+HistoryDetails HistoryDetails::Uninitialized(size_t size, size_t at, SharedJsonText payload,
+                                             char** text) {
+  return WithPayload(SharedJsonText::Uninitialized(size, text, at), at, std::move(payload));
+}
+
+HistoryDetails HistoryDetails::WithPayload(std::string_view text, size_t at,
+                                           SharedJsonText payload) {
+  char* data = nullptr;
+  SharedJsonText copy = SharedJsonText::Uninitialized(text.size(), &data, at);
+  if (!text.empty()) std::memcpy(data, text.data(), text.size());
+  return WithPayload(std::move(copy), at, std::move(payload));
+}
+
 HistoryDetails::HistoryDetails(const json::object& object) {
-  if (!object.empty()) text_ = json::serialize(object);
+  if (!object.empty()) *this = FromText(json::serialize(object));
 }
 
 HistoryDetails HistoryDetails::FromText(std::string text) {
-  HistoryDetails details;
-  details.text_ = std::move(text);
-  return details;
+  // "" means {}: no allocation.
+  if (text.empty()) return HistoryDetails();
+  return WithPayload(std::string_view(text), std::string::npos, SharedJsonText());
 }
 
 HistoryDetails HistoryDetails::WithPayload(std::string text, size_t at, std::string payload) {
-  HistoryDetails details;
-  details.text_ = std::move(text);
-  details.payload_ = std::move(payload);
-  details.payload_at_ = at;
-  return details;
+  return WithPayload(std::string_view(text), at, SharedJsonText(payload));
 }
 
+HistoryDetails::~HistoryDetails() { delete parsed_; }
+
+bool HistoryDetails::empty() const { return !text_ || text_.view() == "{}"; }
+
 void HistoryDetails::AppendTo(std::string& out) const {
-  if (text_.empty()) {
+  if (!text_) {
     out.append("{}");
-  } else if (payload_at_ == std::string::npos) {
-    out.append(text_);
+    return;
+  }
+  const std::string_view text = text_.view();
+  const size_t at = text_.tag();
+  if (at == std::string::npos) {
+    out.append(text);
   } else {
-    out.append(text_, 0, payload_at_);
-    internal::AppendQuoted(payload_, out);
-    out.append(text_, payload_at_, std::string::npos);
+    out.append(text.substr(0, at));
+    internal::AppendQuoted(payload_.view(), out);
+    out.append(text.substr(at));
   }
 }
 
 std::string HistoryDetails::text() const {
   std::string text;
-  text.reserve(text_.size() + payload_.size() + payload_.size() / 4 + 4);
+  const size_t payload = payload_.size();
+  text.reserve(text_.size() + payload + payload / 4 + 4);
   AppendTo(text);
   return text;
 }
 
 const json::object& HistoryDetails::object() const {
-  if (!parsed_) {
+  if (parsed_ == nullptr) {
     const std::string text = this->text();
     json::value value = json::parse(json::string_view(text.data(), text.size()));
-    parsed_ = std::make_shared<const json::object>(std::move(value.as_object()));
+    parsed_ = new json::object(std::move(value.as_object()));
   }
   return *parsed_;
 }
@@ -288,6 +364,23 @@ std::string FormatTimestamp(absl::Time time) {
   return std::string(text, sizeof(text) - 1);
 }
 
+namespace {
+
+// The events of one step share its time, and a step's events are stored
+// one after another: the last text is kept per thread (the text depends
+// only on the time).
+void AppendTimestamp(absl::Time time, std::string& out) {
+  thread_local absl::Time last = absl::InfinitePast();
+  thread_local std::string text = FormatTimestamp(last);
+  if (time != last) {
+    text = FormatTimestamp(time);
+    last = time;
+  }
+  out.append(text);
+}
+
+}  // namespace
+
 json::value ToJson(const HistoryEvent& event) {
   json::object out;
   out["timestamp"] = FormatTimestamp(event.timestamp);
@@ -306,7 +399,7 @@ std::string ToJsonText(const HistoryEvent& event) {
   std::string text;
   text.reserve(128 + key.size());
   text.append(R"({"timestamp":")");
-  text.append(FormatTimestamp(event.timestamp));
+  AppendTimestamp(event.timestamp, text);
   text.append(R"(","type":")");
   if (event.type == HistoryEventType::kStateEntered ||
       event.type == HistoryEventType::kStateExited) {

@@ -13,10 +13,11 @@
 #ifndef STEPWISE_ORCHESTRATOR_ENGINE_HISTORY_H_
 #define STEPWISE_ORCHESTRATOR_ENGINE_HISTORY_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "boost/json/object.hpp"
@@ -82,6 +83,48 @@ enum class HistoryEventType {
   kEvaluationFailed,
 };
 
+// An immutable JSON text (a payload) shared by the events that show it: a
+// state's output is also the next state's StateEntered input, and a Task's
+// result its TaskSucceeded output. Nothing changes the text once it is
+// made, so every event still holds a snapshot. Copies share the text (an
+// atomic count, like std::shared_ptr: copies may live on other threads).
+//
+//   SharedJsonText text(R"({"a":1})");
+//   SharedJsonText same = text;  // No copy of the bytes.
+//   text.view();                 // {"a":1}
+class SharedJsonText {
+ public:
+  SharedJsonText() = default;  // Null: no text (view() is "").
+  explicit SharedJsonText(std::string_view text);
+  SharedJsonText(const SharedJsonText& other) noexcept;
+  SharedJsonText(SharedJsonText&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  SharedJsonText& operator=(const SharedJsonText& other) noexcept {
+    SharedJsonText copy(other);
+    std::swap(block_, copy.block_);
+    return *this;
+  }
+  SharedJsonText& operator=(SharedJsonText&& other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~SharedJsonText();
+
+  // For writers: `size` bytes to fill through `*data` before the text is
+  // copied or read. `tag`: a number kept with the text for its maker
+  // (HistoryDetails keeps where its payload shows there).
+  static SharedJsonText Uninitialized(size_t size, char** data, size_t tag = std::string::npos);
+
+  explicit operator bool() const { return block_ != nullptr; }
+  std::string_view view() const;
+  size_t size() const { return view().size(); }
+  // The tag given to Uninitialized (npos otherwise, and when null).
+  size_t tag() const;
+
+ private:
+  struct Block;
+  Block* block_ = nullptr;
+};
+
 // The `<kind>EventDetails` object of an event as compact JSON text, exactly
 // as boost::json::serialize prints the object. Reading members parses the
 // text once (cached: not safe to read from two threads at once the first
@@ -98,12 +141,39 @@ class HistoryDetails {
   // `at`, e.g. R"({"name":"A","input":,"inputDetails":...})" with `at`
   // right after "input": (DetailsText::Payload).
   static HistoryDetails WithPayload(std::string text, size_t at, std::string payload);
+  // The same with a shared payload text (no copy of it).
+  static HistoryDetails WithPayload(std::string_view text, size_t at, SharedJsonText payload);
+  // The same with a shared text too: the events of one state share the
+  // text around their payloads (NameAndPayload in history_text.h).
+  static HistoryDetails WithPayload(SharedJsonText text, size_t at, SharedJsonText payload);
+  // For the engine's writers (history_text.h): details of `size` bytes,
+  // written through `*text` before they are read; `payload` (may be null)
+  // shows at offset `at` (npos: none).
+  static HistoryDetails Uninitialized(size_t size, size_t at, SharedJsonText payload, char** text);
+
+  // Copies share the (immutable) texts.
+  HistoryDetails(const HistoryDetails& other) : text_(other.text_), payload_(other.payload_) {}
+  HistoryDetails(HistoryDetails&& other) noexcept
+      : text_(std::move(other.text_)),
+        payload_(std::move(other.payload_)),
+        parsed_(std::exchange(other.parsed_, nullptr)) {}
+  HistoryDetails& operator=(const HistoryDetails& other) {
+    HistoryDetails copy(other);
+    return *this = std::move(copy);
+  }
+  HistoryDetails& operator=(HistoryDetails&& other) noexcept {
+    std::swap(text_, other.text_);
+    std::swap(payload_, other.payload_);
+    std::swap(parsed_, other.parsed_);
+    return *this;
+  }
+  ~HistoryDetails();
 
   // The compact JSON text ("{}" when empty), as json::serialize prints it.
   std::string text() const;
   // Appends text() to `out`.
   void AppendTo(std::string& out) const;
-  bool empty() const { return text_.empty() || text_ == "{}"; }
+  bool empty() const;
 
   // The details parsed (on first use; tests and tools, not the hot path).
   const boost::json::object& object() const;
@@ -120,12 +190,15 @@ class HistoryDetails {
   }
 
  private:
-  std::string text_;
-  // With payload_at_ != npos: the payload's JSON text, which text() shows
-  // quoted at that offset of text_.
-  std::string payload_;
-  size_t payload_at_ = std::string::npos;
-  mutable std::shared_ptr<const boost::json::object> parsed_;
+  // Two shared texts and no allocation of the details' own: an event is
+  // small (64 bytes: a large Map keeps hundreds of thousands of them, and a
+  // step's first 16 fit one allocation glibc keeps per thread) and a
+  // state's events share the text around their payloads.
+  SharedJsonText text_;  // Null: {}. Its tag(): where payload_ shows, or npos.
+  // The payload's JSON text, which text() shows quoted at text_.tag().
+  SharedJsonText payload_;
+  // The details parsed (object()), owned; null until then.
+  mutable const boost::json::object* parsed_ = nullptr;
 };
 
 struct HistoryEvent {

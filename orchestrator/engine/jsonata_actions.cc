@@ -62,8 +62,7 @@ StateOutcome Step::ExecuteJsonata(Frame& frame, const asl::State& state) {
     case asl::StateType::kTask: {
       const auto& task = std::get<asl::TaskFields>(state.fields);
       frame.task_id = NewId("task");
-      frame.task_token =
-          DeriveToken(event().entropy, StrCat(state_.info.execution_arn, "/", frame.task_id));
+      frame.task_token = DeriveTaskToken(event().entropy, state_.info.execution_arn, frame.task_id);
       Context task_context = MakeContext(frame, state, nullptr, 0, frame.task_token);
       JsonataFields fields = MakeJsonata(frame.input, task_context);
       json::value payload = frame.input;

@@ -1,6 +1,7 @@
 #include "orchestrator/engine/internal/payload_size.h"
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "boost/json/array.hpp"
@@ -141,12 +142,29 @@ size_t SerializedSizeBound(const json::value& value, size_t stop_after) {
 }
 
 bool FitsIn(const json::value& value, size_t limit) {
+  std::optional<size_t> crude_bound;
+  return FitsIn(value, limit, crude_bound);
+}
+
+bool FitsIn(const json::value& value, size_t limit, std::optional<size_t>& crude_bound) {
   // Payloads are usually far below the limit, which the crude bound shows
   // fastest. Then the closer bound, and only when the text might really be
   // too long, the exact count.
   size_t crude = 0;
-  if (AddCrudeBound(value, limit, crude)) return true;
+  if (AddCrudeBound(value, limit, crude)) {
+    crude_bound = crude;
+    return true;
+  }
+  crude_bound.reset();
   return SerializedSizeBound(value, limit) <= limit || SerializedSize(value, limit) <= limit;
 }
+
+size_t CrudeSizeBound(const json::value& value) {
+  size_t size = 0;
+  AddCrudeBound(value, SIZE_MAX, size);
+  return size;
+}
+
+size_t CrudeKeyBound(size_t key_length) { return CrudeStringBound(key_length); }
 
 }  // namespace stepwise::engine::internal

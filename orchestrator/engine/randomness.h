@@ -13,6 +13,11 @@ namespace stepwise::engine {
 // 64 lowercase hex characters, unique per (entropy, id).
 std::string DeriveToken(std::string_view entropy, std::string_view id);
 
+// A Task's token: the same as DeriveToken(entropy, execution_arn + "/" +
+// task_id), without building that string.
+std::string DeriveTaskToken(std::string_view entropy, std::string_view execution_arn,
+                            std::string_view task_id);
+
 // A seed for SeededEntropy.
 uint64_t DeriveSeed(std::string_view entropy);
 

@@ -94,6 +94,10 @@ bool IsRootPath(const std::optional<asl::PathField>& path, const ExpressionCache
 }  // namespace
 
 StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
+  // The crude size bound of frame.input, when the transition here knew it
+  // (see output_bound_); only a Pass state uses it.
+  const std::optional<size_t> input_bound = std::exchange(entering_input_bound_, std::nullopt);
+  output_bound_.reset();
   if (state.query_language == asl::QueryLanguage::kJsonata) return ExecuteJsonata(frame, state);
   // A Task builds its context with $$.Task below (once, not twice).
   Context context = state.type == asl::StateType::kTask ? Context{} : MakeContext(frame, state);
@@ -124,6 +128,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
                      EvaluateAssignment(state, state.assign,
                                         pass.result ? *pass.result : effective.get(), context));
         moved_input_.emplace(MovedInput{&frame, ResultPathUndo{}});
+        output_bound_ = input_bound;  // The output is the input, unchanged.
         StateOutcome outcome = StateOutcome::Transition(state, std::move(frame.input));
         outcome.assigned = std::move(assigned);
         return outcome;
@@ -133,10 +138,21 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
       STEPWISE_TRY(assigned, EvaluateAssignment(state, state.assign, result, context));
       json::value output;
       std::optional<ResultPathUndo> in_place;
+      // A Result's bound is known per machine; the output's is then at most
+      // the input's, the Result's and the keys' (payload_size.h).
+      const std::optional<size_t> result_bound =
+          input_bound && pass.result ? context_usage_.ResultBound(state) : std::nullopt;
       if (!state.output_path) {
         in_place = ApplyResultPathInPlace(state.result_path, frame.input, result, &expressions_);
       }
       if (in_place) {
+        if (result_bound && in_place->path != nullptr) {
+          size_t bound = *input_bound + *result_bound;
+          for (const asl::PathSegment& segment : in_place->path->segments) {
+            bound += 4 + CrudeKeyBound(segment.field.size());
+          }
+          output_bound_ = bound;
+        }
         output = std::move(frame.input);
         moved_input_.emplace(MovedInput{&frame, std::move(*in_place)});
       } else {
@@ -151,8 +167,7 @@ StateOutcome Step::Execute(Frame& frame, const asl::State& state) {
     case asl::StateType::kTask: {
       const auto& task = std::get<asl::TaskFields>(state.fields);
       frame.task_id = NewId("task");
-      frame.task_token =
-          DeriveToken(event().entropy, StrCat(state_.info.execution_arn, "/", frame.task_id));
+      frame.task_token = DeriveTaskToken(event().entropy, state_.info.execution_arn, frame.task_id);
       // One context for the whole state, with $$.Task (the context object is
       // one object updated in place per use, so the timeouts' paths always
       // saw $$.Task too).
@@ -263,7 +278,7 @@ StateOutcome Step::ScheduleTaskFor(Frame& frame, const asl::State& state, json::
   // The text is needed only for the history event; without history a size
   // check that formats nothing suffices.
   const bool history = options().record_history;
-  std::string serialized = history ? PayloadText(payload) : std::string();
+  SharedJsonText serialized = history ? SharedPayloadText(payload) : SharedJsonText();
   const size_t serialized_size = serialized.size();
   if (history ? serialized_size > options().max_payload_bytes
               : !FitsIn(payload, options().max_payload_bytes)) {

@@ -46,16 +46,6 @@ void ResetChildren(Frame& frame) {
   frame.failed = 0;
 }
 
-// {name, <key>: payload, <key>Details: {truncated: false}}; `key` is "input"
-// or "output", `payload` its JSON text (PayloadText).
-HistoryDetails NameAndPayload(std::string_view name, std::string_view key, std::string payload) {
-  return DetailsText(name.size() + 64)
-      .String("name", name)
-      .Payload(key, std::move(payload))
-      .Raw(key == "input" ? std::string_view("inputDetails") : "outputDetails", kNotTruncated)
-      .Finish();
-}
-
 // The field a JSONata failure names ("... specified for the field 'Output'
 // ...", "The field 'Items' must ..."): AWS's EvaluationFailed location. The
 // most specific wording first, so a quoted expression rarely misleads it.
@@ -246,7 +236,7 @@ void Step::Start(const StartExecution& start) {
   state_.status = ExecutionStatus::kRunning;
   // The input's text only for history; otherwise a size check that formats nothing.
   const bool history = options_.record_history;
-  std::string input = history ? PayloadText(state_.input) : std::string();
+  SharedJsonText input = history ? SharedPayloadText(state_.input) : SharedJsonText();
   const size_t input_size = input.size();
   HistoryDetails details;
   if (history) {
@@ -258,7 +248,7 @@ void Step::Start(const StartExecution& start) {
   }
   EmitText(&state_.root, HistoryEventType::kExecutionStarted, std::move(details));
   if (history ? input_size > options_.max_payload_bytes
-              : !FitsIn(state_.input, options_.max_payload_bytes)) {
+              : !FitsIn(state_.input, options_.max_payload_bytes, entering_input_bound_)) {
     const size_t size = history ? input_size : SerializedSize(state_.input, SIZE_MAX);
     EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed,
                  {std::string(errors::kDataLimitExceeded),
@@ -297,11 +287,12 @@ void Step::RecordEntered(Frame& frame, const asl::State& state, json::value inpu
   // The input's text is only needed for the history event. After a
   // transition it is the previous state's output, already serialized.
   HistoryDetails details;
-  if (options_.record_history) {
-    details = NameAndPayload(state.name, "input",
-                             next_input_text_ ? std::move(*next_input_text_) : PayloadText(input));
+  if (options_.record_history && !frame.in_map_run) {
+    details =
+        NameAndPayload(state.name, "input",
+                       next_input_text_ ? std::move(next_input_text_) : SharedPayloadText(input));
   }
-  next_input_text_.reset();
+  next_input_text_ = SharedJsonText();
   frame.input = std::move(input);
   EmitText(&frame, HistoryEventType::kStateEntered, std::move(details), state.type);
   frame.entered_event_id = frame.last_event_id;
@@ -315,7 +306,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
     const asl::State& state = *current;
     switch (outcome.kind) {
       case StateOutcome::Kind::kBlocked:
-        return {FrameOutcome::Kind::kBlocked, nullptr, {}, std::nullopt};
+        return {FrameOutcome::Kind::kBlocked, nullptr, {}, {}};
       case StateOutcome::Kind::kFailed: {
         // AWS names the state in the cause of the errors it raises itself:
         // "An error occurred while executing the state 'X' (entered at the
@@ -342,20 +333,24 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         outcome = HandleFailure(frame, state, outcome.error);
         if (outcome.kind == StateOutcome::Kind::kFailed) {
           frame.blocker = Blocker::kNone;
-          return {FrameOutcome::Kind::kFailed, nullptr, outcome.error, std::nullopt};
+          return {FrameOutcome::Kind::kFailed, nullptr, outcome.error, {}};
         }
         continue;
       }
       case StateOutcome::Kind::kNext:
       case StateOutcome::Kind::kEnd: {
         // The text is needed for the history event; without history only
-        // the size is, and counting stops at the limit.
-        std::string serialized;
+        // the size is, and counting stops at the limit (or is skipped when
+        // the state knew a bound under it: output_bound_).
+        std::optional<size_t> bound = std::exchange(output_bound_, std::nullopt);
+        SharedJsonText serialized;
         size_t size = 0;
         if (options_.record_history) {
-          serialized = PayloadText(outcome.output);
+          serialized = SharedPayloadText(outcome.output);
           size = serialized.size();
-        } else if (!FitsIn(outcome.output, options_.max_payload_bytes)) {
+        } else if (bound && *bound <= options_.max_payload_bytes) {
+          // Fits, by the bound the state derived from its input's.
+        } else if (!FitsIn(outcome.output, options_.max_payload_bytes, bound)) {
           // Over the limit (rare): the exact size, for the cause.
           size = SerializedSize(outcome.output, SIZE_MAX);
         }
@@ -376,8 +371,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         EmitText(&frame, HistoryEventType::kStateExited, std::move(exited), state.type);
         if (outcome.kind == StateOutcome::Kind::kEnd) {
           RestoreMovedInput(frame, outcome.output);
-          FrameOutcome succeeded{
-              FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}, std::nullopt};
+          FrameOutcome succeeded{FrameOutcome::Kind::kSucceeded, std::move(outcome.output), {}, {}};
           if (options_.record_history) succeeded.output_text = std::move(serialized);
           return succeeded;
         }
@@ -388,6 +382,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         const asl::State* next =
             state.next && outcome.next == *state.next ? context_usage_.Next(state) : nullptr;
         current = next != nullptr ? next : machine.Find(outcome.next);
+        entering_input_bound_ = bound;  // For the next state's Execute.
         outcome = Enter(frame, *current, std::move(outcome.output));
         continue;
       }
@@ -529,14 +524,17 @@ void Step::OnTaskStarted(const TaskStarted& started) {
 }
 
 void Step::EmitTaskStarted(Frame& frame, const ResourceParts& parts, std::string_view worker_name) {
-  json::object details;
-  if (options_.record_history) {
-    details = TaskEventDetails(parts, TaskPhase::kStarted);
+  // Written as text (a json::object serialized cost more than the event).
+  HistoryDetails details;
+  if (options_.record_history && !frame.in_map_run) {
+    DetailsText text;
+    text.Members(TaskEventDetailsText(parts, TaskPhase::kStarted));
     if (parts.family == ResourceParts::Family::kActivity && !worker_name.empty()) {
-      details["workerName"] = worker_name;
+      text.String("workerName", worker_name);
     }
+    details = text.Finish();
   }
-  Emit(&frame, TaskEventType(parts.family, TaskPhase::kStarted), std::move(details));
+  EmitText(&frame, TaskEventType(parts.family, TaskPhase::kStarted), std::move(details));
   frame.task_started = true;
 }
 
@@ -557,7 +555,7 @@ void Step::OnTaskSucceeded(const TaskSucceeded& succeeded) {
   size_t output_size = 0;
   HistoryDetails details;
   if (history) {
-    std::string output = PayloadText(succeeded.output);
+    SharedJsonText output = SharedPayloadText(succeeded.output);
     output_size = output.size();
     details = DetailsText()
                   .Members(TaskEventDetailsText(parts, TaskPhase::kSucceeded))
@@ -675,8 +673,8 @@ void Step::FinishExecution(FrameOutcome outcome) {
       HistoryDetails details;
       if (options_.record_history) {
         details = DetailsText()
-                      .Payload("output", outcome.output_text ? std::move(*outcome.output_text)
-                                                             : PayloadText(outcome.output))
+                      .Payload("output", outcome.output_text ? std::move(outcome.output_text)
+                                                             : SharedPayloadText(outcome.output))
                       .Raw("outputDetails", kNotTruncated)
                       .Finish();
       }

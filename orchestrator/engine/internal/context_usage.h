@@ -7,6 +7,8 @@
 #ifndef STEPWISE_ORCHESTRATOR_ENGINE_INTERNAL_CONTEXT_USAGE_H_
 #define STEPWISE_ORCHESTRATOR_ENGINE_INTERNAL_CONTEXT_USAGE_H_
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,6 +62,12 @@ class ContextUsage {
   // SplitResource of a Task state of the machine (any other state: a
   // precondition failure).
   const ResourceParts& Resource(const asl::State& state) const { return resources_.at(&state); }
+  // A Pass state's Result: its crude size bound (payload_size.h), computed
+  // once per machine; null for a state without a Result.
+  std::optional<size_t> ResultBound(const asl::State& state) const {
+    auto it = result_bounds_.find(&state);
+    return it == result_bounds_.end() ? std::nullopt : std::optional<size_t>(it->second);
+  }
 
  private:
   void Scan(const asl::StateMachine& machine);
@@ -69,6 +77,7 @@ class ContextUsage {
   std::unordered_map<const asl::State*, ResourceParts> resources_;
   std::unordered_set<const asl::State*> variable_states_;
   std::unordered_map<const asl::State*, const asl::State*> next_;
+  std::unordered_map<const asl::State*, size_t> result_bounds_;
 };
 
 }  // namespace stepwise::engine::internal

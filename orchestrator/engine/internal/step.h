@@ -62,9 +62,9 @@ struct FrameOutcome {
   Kind kind = Kind::kBlocked;
   boost::json::value output;
   StateError error;
-  // kSucceeded with history: the JSON text of `output` (PayloadText; its
-  // last StateExited's), which ExecutionSucceeded shows again.
-  std::optional<std::string> output_text;
+  // kSucceeded with history: the JSON text of `output` (its last
+  // StateExited's, shared), which ExecutionSucceeded shows again; else null.
+  SharedJsonText output_text;
 };
 
 class Step {
@@ -265,9 +265,9 @@ class Step {
   // StateMachine; the others are set per use).
   unsigned context_sections_ = 0;
   // With history: the JSON text of the output a transition hands to Enter
-  // (PayloadText), which RecordEntered takes for the StateEntered event
-  // instead of serializing the same value again.
-  std::optional<std::string> next_input_text_;
+  // (shared with its StateExited event), which RecordEntered takes for the
+  // StateEntered event instead of serializing the same value again; else null.
+  SharedJsonText next_input_text_;
   // A state whose output is its frame's input moved, maybe changed in place
   // (a Pass or Choice passing its input on, a result put in by
   // ApplyResultPathInPlace in a Pass or FinishWithResult): the Continue that
@@ -281,6 +281,14 @@ class Step {
   std::optional<MovedInput> moved_input_;
   // The output of `frame`'s last state, back to its input (see moved_input_).
   void RestoreMovedInput(Frame& frame, const boost::json::value& output);
+  // Without history, the payload size check (Continue) walks every output
+  // for its crude bound (payload_size.h). A Pass state whose output is its
+  // input, maybe with a result put in at a path, knows a bound from its
+  // input's without that walk: the bound of the output Continue checked
+  // and hands to Enter (taken by the next Execute), and the bound Execute
+  // derives for the outcome it returns (taken by Continue's check).
+  std::optional<size_t> entering_input_bound_;
+  std::optional<size_t> output_bound_;
   std::vector<Effect> effects_;
   std::vector<HistoryEvent> history_;
 };
