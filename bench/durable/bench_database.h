@@ -75,6 +75,8 @@ class BenchDatabase {
   // "fsync=on synchronous_commit=on ..." as the server reports them.
   const std::string& settings() const { return settings_; }
   const std::string& data_dir() const { return dir_; }
+  // The postmaster's pid (its children are the server's other processes).
+  pid_t server_pid() const { return server_->server_pid(); }
 
  private:
   BenchDatabase() = default;

@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "bench/durable/cpu_accounting.h"
 #include "common/str_cat.h"
 
 namespace stepwise::bench {
 
 absl::StatusOr<ClosedLoopResult> RunClosedLoop(
     int clients, absl::Duration warmup, absl::Duration window,
-    const std::function<absl::Status(int client, int64_t n)>& operation) {
+    const std::function<absl::Status(int client, int64_t n)>& operation,
+    const std::function<void()>& at_window_start, const std::function<void()>& at_window_end) {
   enum Phase { kWarmup, kMeasuring, kDone };
   std::atomic<int> phase{kWarmup};
   std::atomic<int64_t> measured{0};
@@ -26,6 +28,7 @@ absl::StatusOr<ClosedLoopResult> RunClosedLoop(
   threads.reserve(clients);
   for (int client = 0; client < clients; ++client) {
     threads.emplace_back([&, client] {
+      NameThisThread("bench-client");
       for (int64_t n = 0; phase.load() != kDone; ++n) {
         absl::Status status = operation(client, n);
         if (!status.ok()) {
@@ -50,11 +53,13 @@ absl::StatusOr<ClosedLoopResult> RunClosedLoop(
     // failure ends them early.
     std::unique_lock<std::mutex> lock(mu);
     failed_cv.wait_for(lock, absl::ToChronoNanoseconds(warmup), [&] { return !failure.ok(); });
+    if (at_window_start) at_window_start();
     result.window_start = absl::Now();
     if (failure.ok()) phase = kMeasuring;
     failed_cv.wait_for(lock, absl::ToChronoNanoseconds(window), [&] { return !failure.ok(); });
     phase = kDone;
     result.window_end = absl::Now();
+    if (at_window_end) at_window_end();
   }
   for (std::thread& t : threads) t.join();
   if (!failure.ok()) return failure;

@@ -33,12 +33,17 @@ struct ClosedLoopResult {
 };
 
 // `operation(client, n)` is called with the client's index (0..clients-1)
-// and its own counter n (0, 1, ...), from that client's thread only. The
-// first failure stops every client and is returned (with the client and n).
-// Returns after every client has finished its last operation.
+// and its own counter n (0, 1, ...), from that client's thread only (named
+// "bench-client", see cpu_accounting.h). The first failure stops every
+// client and is returned (with the client and n). Returns after every client
+// has finished its last operation. `at_window_start` / `at_window_end`, when
+// set, run on the calling thread right at the measured window's edges (to
+// sample CPU times there).
 absl::StatusOr<ClosedLoopResult> RunClosedLoop(
     int clients, absl::Duration warmup, absl::Duration window,
-    const std::function<absl::Status(int client, int64_t n)>& operation);
+    const std::function<absl::Status(int client, int64_t n)>& operation,
+    const std::function<void()>& at_window_start = nullptr,
+    const std::function<void()>& at_window_end = nullptr);
 
 }  // namespace stepwise::bench
 

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "bench/durable/bench_database.h"
+#include "bench/durable/cpu_accounting.h"
 #include "bench/durable/durable_workloads.h"
 #include "bench/durable/idle_polls.h"
 #include "bench/durable/pgbench_baseline.h"
@@ -122,7 +124,9 @@ struct Flags {
   int polls = 10'000;
   int poll_connections = 100;
   int max_connections = 16;  // The orchestrator's default.
+  int grpc_pollers = 0;      // 0: the orchestrator's default (max_grpc_pollers).
   bool smoke = false;
+  bool log_statements = false;
   std::string root = STEPWISE_SOURCE_DIR;
   std::string orchestrator_bin = STEPWISE_ORCHESTRATOR_BIN;
   std::string pgbench;
@@ -130,8 +134,9 @@ struct Flags {
 
 constexpr char kUsage[] =
     "usage: durable_bench [--seconds S] [--clients N] [--workers N] [--worker-concurrency N]\n"
-    "                     [--polls N] [--poll-connections N] [--max-connections N] [--smoke]\n"
-    "                     [--root DIR] [--orchestrator-bin PATH] [--pgbench PATH]";
+    "                     [--polls N] [--poll-connections N] [--max-connections N]\n"
+    "                     [--grpc-pollers N] [--smoke] [--log-statements] [--root DIR]\n"
+    "                     [--orchestrator-bin PATH] [--pgbench PATH]";
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
@@ -163,8 +168,12 @@ Flags ParseFlags(int argc, char** argv) {
       flags.poll_connections = positive(i);
     } else if (arg == "--max-connections") {
       flags.max_connections = positive(i);
+    } else if (arg == "--grpc-pollers") {
+      flags.grpc_pollers = positive(i);
     } else if (arg == "--smoke") {
       flags.smoke = true;
+    } else if (arg == "--log-statements") {
+      flags.log_statements = true;
     } else if (arg == "--root") {
       flags.root = value(i);
     } else if (arg == "--orchestrator-bin") {
@@ -203,6 +212,79 @@ void PrintWorkload(const WorkloadResult& r) {
             << r.executions << " executions checked; avg sizes: state document " << r.document_bytes
             << " B, history event " << r.event_bytes << " B, task payload " << r.payload_bytes
             << " B" << std::endl;
+}
+
+// --log-statements: PostgreSQL logs every statement (log_statement = all,
+// through ALTER SYSTEM and a reload, so the pool's open connections follow)
+// while a workload runs; then the statements per execution are counted by
+// prepared-statement name from the server's log. A diagnostic: logging
+// slows the server, so the run's numbers are not comparable.
+class StatementLog {
+ public:
+  StatementLog(const std::string& url, std::string path, bool enabled)
+      : url_(url), path_(std::move(path)), enabled_(enabled) {}
+
+  void Begin() {
+    if (!enabled_) return;
+    offset_ = Tail(path_, std::string::npos).size();
+    Set("all");
+  }
+
+  // "statements per execution: execute stepwise_commit_step 4.00, ..."
+  std::string End(int64_t executions) {
+    if (!enabled_) return "";
+    Set("none");
+    const std::string text = Tail(path_, std::string::npos).substr(offset_);
+    std::map<std::string, int64_t> counts;
+    int64_t total = 0;
+    for (size_t at = 0; (at = text.find("LOG:  ", at)) != std::string::npos;) {
+      at += 6;
+      const size_t end = text.find('\n', at);
+      std::string line = text.substr(at, end == std::string::npos ? end : end - at);
+      if (line.starts_with("execute ")) {
+        line = line.substr(0, line.find(':'));
+      } else if (line.starts_with("statement: ")) {
+        line = line.substr(0, 60);
+      } else {
+        continue;
+      }
+      if (line.find("log_statement") != std::string::npos) continue;
+      ++counts[line];
+      ++total;
+    }
+    const double n = static_cast<double>(std::max<int64_t>(1, executions));
+    std::string summary = StrCat("statements per execution ", Fixed(total / n, 2), ":");
+    for (const auto& [what, count] : counts) {
+      if (count / n < 0.005) continue;  // Setup and the benchmark's own checks.
+      StrAppend(&summary, "\n     ", Fixed(count / n, 2), "  ", what);
+    }
+    return summary;
+  }
+
+ private:
+  void Set(std::string_view value) {
+    absl::StatusOr<PgConnection> c = PgConnection::Connect(url_);
+    if (!c.ok()) Die(StrCat("--log-statements: ", c.status().ToString()));
+    OrDie(c->Query(StrCat("ALTER SYSTEM SET log_statement = '", value, "'")), "log_statement");
+    OrDie(c->Query("SELECT pg_reload_conf()"), "pg_reload_conf");
+    // The reload reaches every backend asynchronously; give it a moment.
+    usleep(200'000);
+  }
+
+  std::string url_;
+  std::string path_;
+  bool enabled_;
+  size_t offset_ = 0;
+};
+
+// CPU per execution inside the measured window, by component, and per
+// engine-step commit.
+void PrintCpu(const WorkloadResult& r) {
+  const double commits = static_cast<double>(r.measured) * r.commits_per_execution;
+  std::cout << "   " << r.cpu.PerOperation(r.measured, "execution") << " ("
+            << Fixed(static_cast<double>(r.cpu.total_us()) / 1e6 / r.window_seconds, 2)
+            << " cores busy; per step commit " << Fixed(r.cpu.total_us() / commits, 0)
+            << " us)\n   " << r.cpu.ThreadDetail(r.measured, "execution") << std::endl;
 }
 
 // Structural checks that hold whatever the speed.
@@ -247,11 +329,13 @@ int Main(int argc, char** argv) {
   WorkloadResult tasks;
   CommitLog commit_log;  // Outlives the orchestrator below.
   load.commit_log = &commit_log;
+  load.postmaster = db->server_pid();
   {
     server::OrchestratorOptions options;
     options.listen = "127.0.0.1:0";
     options.database_url = url;
     options.max_connections = flags.max_connections;
+    if (flags.grpc_pollers > 0) options.max_grpc_pollers = flags.grpc_pollers;
     options.replica_id = "bench";
     options.commit_observers.push_back(&commit_log);
     std::unique_ptr<server::OrchestratorServer> orchestrator =
@@ -263,9 +347,13 @@ int Main(int argc, char** argv) {
               << Fixed(absl::ToDoubleSeconds(warmup), 2) << " s warm-up, "
               << Fixed(flags.seconds, 2) << " s measured" << std::endl;
 
+    StatementLog statements(url, db->data_dir() + "/pg/postgres.log", flags.log_statements);
     std::cout << "== pass_chain_5 (StartExecution over gRPC)" << std::endl;
+    statements.Begin();
     pass_chain = OrDie(RunPassChain(load), "pass_chain_5");
+    if (flags.log_statements) std::cout << "   " << statements.End(pass_chain.executions) << "\n";
     PrintWorkload(pass_chain);
+    PrintCpu(pass_chain);
     CheckShape(pass_chain, 5);
 
     const std::string log = db->data_dir() + "/tasks_3.log";
@@ -275,13 +363,16 @@ int Main(int argc, char** argv) {
     absl::StatusOr<WorkloadResult> run = absl::UnknownError("not run");
     {
       StderrToFile quiet(log);
+      statements.Begin();
       run = RunTasks(load);
     }
     if (!run.ok()) {
       Die(StrCat("tasks_3: ", run.status().ToString(), "\nlog tail:\n", Tail(log, 3000)));
     }
     tasks = *std::move(run);
+    if (flags.log_statements) std::cout << "   " << statements.End(tasks.executions) << "\n";
     PrintWorkload(tasks);
+    PrintCpu(tasks);
     CheckShape(tasks, 3);
     const LatencyStats& l = *tasks.latency;
     std::cout << "   dispatch latency, commit -> worker receipt, " << l.samples << " tasks: p50 "
@@ -323,10 +414,31 @@ int Main(int argc, char** argv) {
   pgbench.threads = std::min(flags.clients, 2);
   pgbench.seconds = std::max(1, static_cast<int>(flags.seconds + 0.5));
   if (flags.smoke) pgbench.transactions_per_client = 20;
+  if (pgbench.pgbench.empty()) pgbench.pgbench = FindPgbench();  // Not inside the CPU window.
+  // pgbench's CPU: it is a waited-for child (RUSAGE_CHILDREN); its backends'
+  // CPU reaches the postmaster's cutime as they exit. Includes its connection
+  // setup (64 backend starts), which its tps leaves out.
+  const CpuSample pgbench_before = TakeCpuSample(db->server_pid());
   const PgbenchResult base = OrDie(RunPgbench(pgbench), "pgbench");
+  CpuUse pgbench_cpu = CpuUse::Between(pgbench_before, TakeCpuSample(db->server_pid()));
+  pgbench_cpu.rpc_us = pgbench_cpu.grpc_io_us = pgbench_cpu.workers_us = pgbench_cpu.clients_us =
+      pgbench_cpu.other_us = 0;  // This process only waits meanwhile.
   std::cout << "   " << base.command << "\n   " << Fixed(base.tps, 1) << " tps, latency average "
-            << Fixed(base.latency_ms, 2) << " ms (" << base.transactions << " transactions)"
-            << std::endl;
+            << Fixed(base.latency_ms, 2) << " ms (" << base.transactions << " transactions)\n   "
+            << pgbench_cpu.PerOperation(base.transactions, "transaction") << std::endl;
+  const double pgbench_us_per_tx = static_cast<double>(pgbench_cpu.total_us()) /
+                                   static_cast<double>(std::max<int64_t>(1, base.transactions));
+  auto cpu_per_commit = [](const WorkloadResult& r) {
+    const double commits = static_cast<double>(r.measured) * r.commits_per_execution;
+    return commits > 0 ? static_cast<double>(r.cpu.total_us()) / commits : 0;
+  };
+  const double tasks_cpu_ratio = cpu_per_commit(tasks) / pgbench_us_per_tx;
+  std::cout << "   tasks_3 CPU per execution "
+            << Fixed(tasks.cpu.total_us() / std::max<double>(1, tasks.measured), 0)
+            << " us = " << Fixed(cpu_per_commit(tasks), 0)
+            << " us per step commit = " << Fixed(tasks_cpu_ratio, 2)
+            << "x pgbench's CPU per transaction (" << Fixed(pgbench_us_per_tx, 0)
+            << " us); CPU-bound, the commits ratio can reach about 1 / that" << std::endl;
 
   std::cout << "== idle long polls (stepwise-orchestrator child process)" << std::endl;
   IdlePollsOptions idle;
@@ -359,6 +471,11 @@ int Main(int argc, char** argv) {
        true},
       {"durable_tasks_3_executions", tasks.executions_per_second, base.tps, "executions/s", "",
        true},
+      // CPU per engine-step commit over pgbench's CPU per transaction (lower
+      // is better): steadier than the rates on a shared machine.
+      {"durable_pass_chain_5_cpu_per_commit", cpu_per_commit(pass_chain), pgbench_us_per_tx, "us",
+       "", true},
+      {"durable_tasks_3_cpu_per_commit", cpu_per_commit(tasks), pgbench_us_per_tx, "us", "", true},
       // From the commit's acknowledgement: the dispatch's own latency. The
       // _from_commit_ts lines add PostgreSQL's WAL flush before it.
       {"dispatch_latency_p50", l.acknowledged_p50_ms, base.latency_ms, "ms", "< 2 ms",

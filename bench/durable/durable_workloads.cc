@@ -191,20 +191,24 @@ absl::StatusOr<WorkloadResult> RunPassChain(const WorkloadOptions& options) {
   ASSIGN_OR_RETURN(PgConnection db, PgConnection::Connect(options.database_url));
   ASSIGN_OR_RETURN(int64_t xid_before, NextXid(db));
 
+  CpuSample cpu_before;
   ASSIGN_OR_RETURN(
       ClosedLoopResult loop,
-      RunClosedLoop(options.clients, options.warmup, options.window,
-                    [&](int client, int64_t n) -> absl::Status {
-                      v1::StartExecutionRequest request;
-                      request.set_state_machine_arn(machine);
-                      request.set_name(StrCat("c", client, "-", n));
-                      request.set_input(input);
-                      v1::StartExecutionResponse response;
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      grpc::Status status = states->StartExecution(&context, request, &response);
-                      return status.ok() ? absl::OkStatus() : FromGrpc(status, "StartExecution");
-                    }));
+      RunClosedLoop(
+          options.clients, options.warmup, options.window,
+          [&](int client, int64_t n) -> absl::Status {
+            v1::StartExecutionRequest request;
+            request.set_state_machine_arn(machine);
+            request.set_name(StrCat("c", client, "-", n));
+            request.set_input(input);
+            v1::StartExecutionResponse response;
+            grpc::ClientContext context;
+            SetDeadline(context);
+            grpc::Status status = states->StartExecution(&context, request, &response);
+            return status.ok() ? absl::OkStatus() : FromGrpc(status, "StartExecution");
+          },
+          [&] { cpu_before = TakeCpuSample(options.postmaster); },
+          [&] { result.cpu = CpuUse::Between(cpu_before, TakeCpuSample(options.postmaster)); }));
   ASSIGN_OR_RETURN(int64_t xid_after, NextXid(db));
   FillRate(loop, result);
   result.write_transactions_per_execution =
@@ -239,8 +243,10 @@ absl::StatusOr<WorkloadResult> RunTasks(const WorkloadOptions& options) {
   });
 
   ASSIGN_OR_RETURN(int64_t xid_before, NextXid(db));
+  CpuSample cpu_before;
   absl::StatusOr<ClosedLoopResult> loop = RunClosedLoop(
-      options.clients, options.warmup, options.window, [&](int client, int64_t n) -> absl::Status {
+      options.clients, options.warmup, options.window,
+      [&](int client, int64_t n) -> absl::Status {
         const json::value input = {
             {"client", client}, {"n", n}, {"items", json::array{"apple", "pear"}}};
         v1::StartSyncExecutionRequest request;
@@ -265,7 +271,9 @@ absl::StatusOr<WorkloadResult> RunTasks(const WorkloadOptions& options) {
                                             request.input()));
         }
         return absl::OkStatus();
-      });
+      },
+      [&] { cpu_before = TakeCpuSample(options.postmaster); },
+      [&] { result.cpu = CpuUse::Between(cpu_before, TakeCpuSample(options.postmaster)); });
   RETURN_IF_ERROR(fleet.Stop());
   if (!loop.ok()) return loop.status();
   ASSIGN_OR_RETURN(int64_t xid_after, NextXid(db));

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "bench/durable/cpu_accounting.h"
 #include "bench/durable/dispatch_latency.h"
 
 namespace stepwise::bench {
@@ -43,6 +44,8 @@ struct WorkloadOptions {
   // The in-process orchestrator's CommitLog (not owned; may be null): splits
   // tasks_3's dispatch latency at the commit's acknowledgement.
   CommitLog* commit_log = nullptr;
+  // The PostgreSQL server's postmaster, for the CPU accounting (0: none).
+  pid_t postmaster = 0;
 };
 
 struct WorkloadResult {
@@ -62,6 +65,9 @@ struct WorkloadResult {
   int64_t document_bytes = 0;
   int64_t event_bytes = 0;
   int64_t payload_bytes = 0;
+  // CPU used inside the measured window by component (cpu_accounting.h);
+  // divide by `measured` for the CPU per execution.
+  CpuUse cpu;
   // tasks_3 only.
   std::optional<LatencyStats> latency;
 

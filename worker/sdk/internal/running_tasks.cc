@@ -1,5 +1,7 @@
 #include "worker/sdk/internal/running_tasks.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "absl/time/clock.h"
@@ -13,7 +15,10 @@ namespace stepwise::worker::internal {
 void RunningTasks::Start() {
   std::lock_guard<std::mutex> lock(sync_.mu);
   stop_ = false;
-  thread_ = std::thread([this] { HeartbeatLoop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "sw-heartbeat");
+    HeartbeatLoop();
+  });
 }
 
 void RunningTasks::Stop() {
