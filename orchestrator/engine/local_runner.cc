@@ -82,12 +82,12 @@ LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& i
     for (Effect& effect : step.effects) {
       if (auto* task = std::get_if<ScheduleTask>(&effect)) {
         TaskAnswer answer = handler(*task);
-        // A worker picks every task up at once (history: TaskStarted, or
-        // ActivityStarted / LambdaFunctionStarted by resource), except
-        // callbacks nobody answers.
-        if (answer.kind != TaskAnswer::Kind::kNoAnswer) {
-          ready.push_back(Event{now, "", TaskStarted{task->task_id}});
-        }
+        // A worker picks every task up at once and answers it. No TaskStarted
+        // event is applied for it: the engine emits TaskStarted (or
+        // ActivityStarted / LambdaFunctionStarted by resource) right before
+        // a completion that arrives without one, at the same instant, so the
+        // history is the same with one Apply fewer per task. A callback
+        // nobody answers gets no TaskStarted, as before.
         switch (answer.kind) {
           case TaskAnswer::Kind::kSucceed:
             ready.push_back(Event{now, "", TaskSucceeded{task->task_id, std::move(answer.output)}});
