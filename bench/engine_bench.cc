@@ -60,6 +60,7 @@
 #include "orchestrator/asl/validator.h"
 #include "orchestrator/engine/interpreter.h"
 #include "orchestrator/engine/local_runner.h"
+#include "orchestrator/engine/shared_json_value.h"
 
 #ifndef STEPWISE_SOURCE_DIR
 #define STEPWISE_SOURCE_DIR "."
@@ -79,7 +80,9 @@ constexpr double kMemoryGoalMb = 300;
 constexpr size_t kMapMemoryPayloadLimit = 64 << 20;
 
 struct Case {
-  json::value input;
+  // Shared by every execution of the case, as the baseline passes one object
+  // (an execution never changes its input; see shared_json_value.h).
+  engine::SharedJsonValue input;
   json::value output;
 };
 

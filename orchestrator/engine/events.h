@@ -11,6 +11,7 @@
 
 #include "absl/time/time.h"
 #include "boost/json/value.hpp"
+#include "orchestrator/engine/shared_json_value.h"
 
 namespace stepwise::engine {
 
@@ -25,7 +26,7 @@ struct ExecutionInfo {
 
 struct StartExecution {
   ExecutionInfo info;
-  boost::json::value input;
+  SharedJsonValue input;  // Shared, not copied (shared_json_value.h).
 };
 
 // A worker took the task (history: TaskStarted, ActivityStarted or

@@ -227,7 +227,7 @@ json::value ToJson(const ExecutionState& state) {
   o["state_machine_arn"] = state.info.state_machine_arn;
   o["state_machine_name"] = state.info.state_machine_name;
   o["role_arn"] = state.info.role_arn;
-  o["input"] = state.input;
+  o["input"] = state.input.get();
   o["start_time"] = TimeToJson(state.start_time);
   o["stop_time"] = TimeToJson(state.stop_time);
   o["redrive_count"] = state.redrive_count;

@@ -19,6 +19,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
 #include "orchestrator/engine/events.h"
+#include "orchestrator/engine/shared_json_value.h"
 
 namespace stepwise::engine {
 
@@ -104,7 +105,7 @@ struct RedriveRecord {
 struct ExecutionState {
   ExecutionStatus status = ExecutionStatus::kRunning;
   ExecutionInfo info;
-  boost::json::value input;
+  SharedJsonValue input;  // The execution input: never changes once started.
   absl::Time start_time;
   absl::Time stop_time;  // Set when status is final.
   int64_t redrive_count = 0;

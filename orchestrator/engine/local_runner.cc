@@ -16,7 +16,7 @@ std::string EntropyFor(uint64_t seed, int64_t n) { return StrCat("local-run:", s
 }  // namespace
 
 LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& info,
-                          boost::json::value input, const TaskHandler& handler,
+                          SharedJsonValue input, const TaskHandler& handler,
                           const LocalRunOptions& options) {
   LocalRunResult result;
   absl::Time now = options.start_time;

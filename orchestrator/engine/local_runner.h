@@ -18,6 +18,7 @@
 #include "orchestrator/engine/execution_state.h"
 #include "orchestrator/engine/history.h"
 #include "orchestrator/engine/interpreter.h"
+#include "orchestrator/engine/shared_json_value.h"
 
 namespace stepwise::engine {
 
@@ -58,7 +59,7 @@ struct LocalRunResult {
 };
 
 LocalRunResult RunLocally(const Interpreter& interpreter, const ExecutionInfo& info,
-                          boost::json::value input, const TaskHandler& handler,
+                          SharedJsonValue input, const TaskHandler& handler,
                           const LocalRunOptions& options = {});
 
 }  // namespace stepwise::engine

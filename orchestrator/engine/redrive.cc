@@ -101,7 +101,7 @@ void Step::OnRedriveRequested(const RedriveRequested& redrive) {
 FrameOutcome Step::Redrive(Frame& frame, const asl::StateMachine& machine) {
   if (frame.state.empty()) {
     // The execution ended before its first state (its input was too large).
-    return Continue(frame, machine, Enter(frame, machine, machine.start_at, state_.input));
+    return Continue(frame, machine, Enter(frame, machine, machine.start_at, state_.input.get()));
   }
   const asl::State& state = *machine.Find(frame.state);
   StateOutcome outcome;

@@ -173,7 +173,7 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
       json::object execution;
       execution["Id"] = state_.info.execution_arn;
       context_has_input_ = needs_input || context_has_input_;
-      execution["Input"] = context_has_input_ ? state_.input : json::value();
+      execution["Input"] = context_has_input_ ? state_.input.get() : json::value();
       execution["Name"] = state_.info.name;
       execution["RoleArn"] = state_.info.role_arn;
       execution["StartTime"] = FormatTimestamp(state_.start_time);
@@ -197,7 +197,7 @@ Step::Context Step::MakeContext(const Frame& frame, const asl::State& state,
     context_sections_ = sections;
     context_object_.emplace(std::move(object));
   } else if (needs_input && !context_has_input_) {
-    context_object_->get_object()["Execution"].get_object()["Input"] = state_.input;
+    context_object_->get_object()["Execution"].get_object()["Input"] = state_.input.get();
     context_has_input_ = true;
   }
   json::object& object = context_object_->get_object();
@@ -236,7 +236,7 @@ void Step::Start(const StartExecution& start) {
   state_.status = ExecutionStatus::kRunning;
   // The input's text only for history; otherwise a size check that formats nothing.
   const bool history = options_.record_history;
-  SharedJsonText input = history ? SharedPayloadText(state_.input) : SharedJsonText();
+  SharedJsonText input = history ? SharedPayloadText(state_.input.get()) : SharedJsonText();
   const size_t input_size = input.size();
   HistoryDetails details;
   if (history) {
@@ -248,8 +248,8 @@ void Step::Start(const StartExecution& start) {
   }
   EmitText(&state_.root, HistoryEventType::kExecutionStarted, std::move(details));
   if (history ? input_size > options_.max_payload_bytes
-              : !FitsIn(state_.input, options_.max_payload_bytes, entering_input_bound_)) {
-    const size_t size = history ? input_size : SerializedSize(state_.input, SIZE_MAX);
+              : !FitsIn(state_.input.get(), options_.max_payload_bytes, entering_input_bound_)) {
+    const size_t size = history ? input_size : SerializedSize(state_.input.get(), SIZE_MAX);
     EndExecution(ExecutionStatus::kFailed, HistoryEventType::kExecutionFailed,
                  {std::string(errors::kDataLimitExceeded),
                   StrCat("The execution input of ", size, " bytes exceeds the limit of ",
@@ -263,7 +263,8 @@ void Step::Start(const StartExecution& start) {
   }
   // The first state's StateEntered shows the same text.
   if (history) next_input_text_ = std::move(input);
-  StateOutcome outcome = Enter(state_.root, machine_, machine_.start_at, state_.input);
+  // The first state's own copy (states change their input in place).
+  StateOutcome outcome = Enter(state_.root, machine_, machine_.start_at, state_.input.get());
   FinishExecution(Continue(state_.root, machine_, std::move(outcome)));
 }
 
