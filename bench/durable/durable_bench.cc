@@ -126,6 +126,7 @@ struct Flags {
   int max_connections = 16;  // The orchestrator's default.
   int grpc_pollers = 0;      // 0: the orchestrator's default (max_grpc_pollers).
   bool smoke = false;
+  bool only_idle_polls = false;
   bool log_statements = false;
   std::string root = STEPWISE_SOURCE_DIR;
   std::string orchestrator_bin = STEPWISE_ORCHESTRATOR_BIN;
@@ -135,8 +136,8 @@ struct Flags {
 constexpr char kUsage[] =
     "usage: durable_bench [--seconds S] [--clients N] [--workers N] [--worker-concurrency N]\n"
     "                     [--polls N] [--poll-connections N] [--max-connections N]\n"
-    "                     [--grpc-pollers N] [--smoke] [--log-statements] [--root DIR]\n"
-    "                     [--orchestrator-bin PATH] [--pgbench PATH]";
+    "                     [--grpc-pollers N] [--smoke] [--only-idle-polls] [--log-statements]\n"
+    "                     [--root DIR] [--orchestrator-bin PATH] [--pgbench PATH]";
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
@@ -172,6 +173,8 @@ Flags ParseFlags(int argc, char** argv) {
       flags.grpc_pollers = positive(i);
     } else if (arg == "--smoke") {
       flags.smoke = true;
+    } else if (arg == "--only-idle-polls") {
+      flags.only_idle_polls = true;
     } else if (arg == "--log-statements") {
       flags.log_statements = true;
     } else if (arg == "--root") {
@@ -305,6 +308,26 @@ struct Result {
   bool met;
 };
 
+// The idle long polls measure (idle_polls.h), printed.
+IdlePollsResult MeasureIdle(const Flags& flags, BenchDatabase& db) {
+  std::cout << "== idle long polls (stepwise-orchestrator child process)" << std::endl;
+  IdlePollsOptions idle;
+  idle.orchestrator_bin = flags.orchestrator_bin;
+  idle.database_url = OrDie(db.CreateDatabase("stepwise_idle"), "creating the database");
+  idle.log_path = db.data_dir() + "/idle-orchestrator.log";
+  idle.polls = flags.polls;
+  idle.connections = flags.poll_connections;
+  if (flags.smoke) idle.max_settle = absl::Seconds(3);
+  const IdlePollsResult polls = OrDie(MeasureIdlePolls(idle), "idle polls");
+  std::cout << "   VmRSS with 0 polls: " << Fixed(polls.idle_rss_mb, 1) << " MB ("
+            << polls.idle_threads << " threads); with " << flags.polls << " polls over "
+            << flags.poll_connections << " connections: " << Fixed(polls.polls_rss_mb, 1) << " MB ("
+            << polls.polls_threads << " threads, " << polls.polls_fds << " fds), settled "
+            << Fixed(polls.open_seconds, 1) << " s after the first call; all held until SIGTERM"
+            << std::endl;
+  return polls;
+}
+
 int Main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
   const absl::Duration window = absl::Seconds(flags.seconds);
@@ -316,6 +339,19 @@ int Main(int argc, char** argv) {
   BenchDatabase* db = Database().get();
   std::cout << "== PostgreSQL: embedded under " << db->data_dir() << "\n   " << db->settings()
             << (flags.smoke ? "\n   (smoke: fsync off, numbers mean nothing)" : "") << std::endl;
+  // --only-idle-polls: the memory measure alone (seconds instead of ~25 s).
+  if (flags.only_idle_polls) {
+    const IdlePollsResult polls = MeasureIdle(flags, *db);
+    std::cout << "RESULT workload=idle_polls_" << flags.polls
+              << " stepwise=" << Fixed(polls.polls_rss_mb, 2)
+              << " baseline=" << Fixed(polls.idle_rss_mb, 2)
+              << " ratio=" << Fixed(polls.polls_rss_mb / polls.idle_rss_mb, 3)
+              << " unit=MB kb_per_poll="
+              << Fixed((polls.polls_rss_mb - polls.idle_rss_mb) * 1000 / flags.polls, 2) << "\n";
+    std::cout.flush();
+    Database().reset();
+    return 0;
+  }
   const std::string url = OrDie(db->CreateDatabase("stepwise"), "creating the database");
 
   WorkloadOptions load;
@@ -440,22 +476,7 @@ int Main(int argc, char** argv) {
             << "x pgbench's CPU per transaction (" << Fixed(pgbench_us_per_tx, 0)
             << " us); CPU-bound, the commits ratio can reach about 1 / that" << std::endl;
 
-  std::cout << "== idle long polls (stepwise-orchestrator child process)" << std::endl;
-  IdlePollsOptions idle;
-  idle.orchestrator_bin = flags.orchestrator_bin;
-  idle.database_url = OrDie(db->CreateDatabase("stepwise_idle"), "creating the database");
-  idle.log_path = db->data_dir() + "/idle-orchestrator.log";
-  idle.polls = flags.polls;
-  idle.connections = flags.poll_connections;
-  if (flags.smoke) idle.max_settle = absl::Seconds(3);
-  const IdlePollsResult polls = OrDie(MeasureIdlePolls(idle), "idle polls");
-  std::cout << "   VmRSS with 0 polls: " << Fixed(polls.idle_rss_mb, 1) << " MB ("
-            << polls.idle_threads << " threads); with " << flags.polls << " polls over "
-            << flags.poll_connections << " connections: " << Fixed(polls.polls_rss_mb, 1) << " MB ("
-            << polls.polls_threads << " threads, " << polls.polls_fds << " fds), settled "
-            << Fixed(polls.open_seconds, 1) << " s after the first call; all held until SIGTERM"
-            << std::endl;
-
+  const IdlePollsResult polls = MeasureIdle(flags, *db);
   const std::string polls_name =
       flags.polls % 1000 == 0 ? StrCat(flags.polls / 1000, "k") : StrCat(flags.polls);
   const LatencyStats& l = *tasks.latency;

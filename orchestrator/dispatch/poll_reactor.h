@@ -22,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -46,8 +47,10 @@ inline absl::Time CallDeadline(const grpc::CallbackServerContext& context) {
 template <typename Response>
 class PollReactor final : public grpc::ServerUnaryReactor {
  public:
-  // Writes a delivered task into the response.
-  using Fill = std::function<void(const DispatchedTask&, Response*)>;
+  // Writes a delivered task into the response. A plain function (captureless
+  // lambdas convert): the reactor lives as long as its idle poll, so it keeps
+  // no std::function.
+  using Fill = void (*)(const DispatchedTask&, Response*);
   // Turns the dispatcher's refusal (kResourceExhausted, kInvalidArgument)
   // into the RPC's status.
   using ToStatus = std::function<grpc::Status(const absl::Status&)>;
@@ -57,7 +60,7 @@ class PollReactor final : public grpc::ServerUnaryReactor {
   static grpc::ServerUnaryReactor* Start(TaskDispatcher& dispatcher,
                                          grpc::CallbackServerContext* context, PollRequest request,
                                          Response* response, Fill fill, const ToStatus& to_status) {
-    auto* reactor = new PollReactor(dispatcher, context, response, std::move(fill));
+    auto* reactor = new PollReactor(dispatcher, context, response, fill);
     request.deadline = std::min(request.deadline, CallDeadline(*context));
     // `done` may run on another thread before Poll returns: it only touches
     // the response and Finish, never id_. OnCancel and OnDone come after
@@ -66,7 +69,8 @@ class PollReactor final : public grpc::ServerUnaryReactor {
         dispatcher.Poll(std::move(request), [reactor](std::optional<DispatchedTask> task) {
           if (task.has_value()) {
             reactor->fill_(*task, reactor->response_);
-            reactor->delivered_ = std::move(task->record);
+            reactor->delivered_ =
+                std::make_unique<persistence::TaskRecord>(std::move(task->record));
           }
           reactor->Finish(grpc::Status::OK);
         });
@@ -82,8 +86,8 @@ class PollReactor final : public grpc::ServerUnaryReactor {
   void OnDone() override {
     // OnDone follows Finish, so delivered_ is settled; IsCancelled() is true
     // when the call failed before its client got the OK status.
-    if (delivered_.has_value() && context_->IsCancelled()) {
-      dispatcher_.ReturnUndelivered(*std::move(delivered_));
+    if (delivered_ != nullptr && context_->IsCancelled()) {
+      dispatcher_.ReturnUndelivered(std::move(*delivered_));
     }
     delete this;
   }
@@ -91,15 +95,16 @@ class PollReactor final : public grpc::ServerUnaryReactor {
  private:
   PollReactor(TaskDispatcher& dispatcher, grpc::CallbackServerContext* context, Response* response,
               Fill fill)
-      : dispatcher_(dispatcher), context_(context), response_(response), fill_(std::move(fill)) {}
+      : dispatcher_(dispatcher), context_(context), response_(response), fill_(fill) {}
 
   TaskDispatcher& dispatcher_;
   grpc::CallbackServerContext* const context_;
   Response* const response_;
   const Fill fill_;
   std::atomic<PollId> id_{0};
-  // The task put in the answer, if any (set by `done` before Finish).
-  std::optional<persistence::TaskRecord> delivered_;
+  // The task put in the answer, if any (set by `done` before Finish). On the
+  // heap: most polls never get one, and an idle poll should stay small.
+  std::unique_ptr<persistence::TaskRecord> delivered_;
 };
 
 // PollReactor<Response>::Start, with the template argument deduced.
@@ -108,8 +113,8 @@ grpc::ServerUnaryReactor* StartPoll(TaskDispatcher& dispatcher,
                                     grpc::CallbackServerContext* context, PollRequest request,
                                     Response* response, typename PollReactor<Response>::Fill fill,
                                     const typename PollReactor<Response>::ToStatus& to_status) {
-  return PollReactor<Response>::Start(dispatcher, context, std::move(request), response,
-                                      std::move(fill), to_status);
+  return PollReactor<Response>::Start(dispatcher, context, std::move(request), response, fill,
+                                      to_status);
 }
 
 // Finishes a call that is refused before any poll starts (bad input).
