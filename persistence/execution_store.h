@@ -120,7 +120,10 @@ class ExecutionStore {
   // has version 1. Idempotent as AWS StartExecution: when the arn exists,
   // is RUNNING and has the same input, returns it with created=false and
   // writes nothing; otherwise kAlreadyExists. kNotFound when the state
-  // machine does not exist; kFailedPrecondition when it is DELETING.
+  // machine does not exist; kFailedPrecondition when it is DELETING. With
+  // execution.require_current_revision, kAborted (nothing written) when the
+  // machine's current revision is not execution.revision_id (checked after
+  // the existing-arn answer and the absent/DELETING ones).
   virtual absl::StatusOr<CreateExecutionResult> CreateExecution(const NewExecution& execution) = 0;
 
   // kNotFound when absent.

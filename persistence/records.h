@@ -272,6 +272,11 @@ struct StepUpdate {
 struct NewExecution {
   ExecutionRecord execution;  // status/version/stop fields come from first_step.
   StepUpdate first_step;      // first_step.execution_arn must match.
+  // When true, execution.revision_id must still be the state machine's
+  // current revision, else CreateExecution writes nothing and fails with
+  // kAborted: the caller started from a cached state machine record that an
+  // update (or a delete and re-create) has made stale, and reads it again.
+  bool require_current_revision = false;
 };
 
 struct CreateExecutionResult {

@@ -156,6 +156,37 @@ absl::StatusOr<std::string> ExecutionExecutor::StartExecution(std::string_view s
   return std::move(record.execution_arn);
 }
 
+absl::StatusOr<persistence::StateMachineRecord> ExecutionExecutor::ReadStateMachine(
+    std::string_view arn) {
+  absl::StatusOr<persistence::StateMachineRecord> machine = store_.GetStateMachine(arn);
+  if (!machine.ok() || machine->status != persistence::StateMachineStatus::kActive) {
+    ForgetStateMachine(arn);
+    return machine;
+  }
+  if (options_.state_machine_cache > 0) {
+    std::lock_guard<std::mutex> lock(machines_mu_);
+    if (machines_.size() >= options_.state_machine_cache) machines_.clear();
+    machines_.insert_or_assign(machine->arn, *machine);
+  }
+  return machine;
+}
+
+void ExecutionExecutor::ForgetStateMachine(std::string_view arn) {
+  const std::string key(arn);
+  std::lock_guard<std::mutex> lock(machines_mu_);
+  machines_.erase(key);
+}
+
+absl::StatusOr<persistence::StateMachineRecord> ExecutionExecutor::StateMachine(
+    std::string_view arn) {
+  {
+    const std::string key(arn);
+    std::lock_guard<std::mutex> lock(machines_mu_);
+    if (auto it = machines_.find(key); it != machines_.end()) return it->second;
+  }
+  return ReadStateMachine(arn);
+}
+
 absl::StatusOr<persistence::ExecutionRecord> ExecutionExecutor::StartExecutionRecord(
     std::string_view state_machine_arn, std::string_view name, std::string_view input_json,
     const StartOptions& options) {
@@ -164,11 +195,29 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionExecutor::StartExecutionRe
         StrCat("Invalid execution name '", name, "': must be 1 to 80 characters"));
   }
   ASSIGN_OR_RETURN(json::value input, ParseJson(input_json, "the execution input"));
+  // The caller's record or this replica's cached one: no read. Either may be
+  // stale; CreateExecution then refuses the start (kAborted, nothing
+  // written) and it goes again on the machine as the store has it now.
   std::optional<persistence::StateMachineRecord> read;
   if (options.machine == nullptr || options.machine->arn != state_machine_arn) {
-    ASSIGN_OR_RETURN(read, store_.GetStateMachine(state_machine_arn));
+    ASSIGN_OR_RETURN(read, StateMachine(state_machine_arn));
   }
-  const persistence::StateMachineRecord& machine = read.has_value() ? *read : *options.machine;
+  absl::StatusOr<persistence::ExecutionRecord> started =
+      StartOn(read.has_value() ? *read : *options.machine, name, input, options, /*cached=*/true);
+  const absl::StatusCode code = started.status().code();
+  if (code == absl::StatusCode::kNotFound || code == absl::StatusCode::kFailedPrecondition) {
+    ForgetStateMachine(state_machine_arn);  // Gone or DELETING, whatever the record said.
+  }
+  // kAborted: a stale record (or a start that raced with one of the same name).
+  if (code != absl::StatusCode::kAborted) return started;
+  ASSIGN_OR_RETURN(read, ReadStateMachine(state_machine_arn));
+  if (options.check_machine) RETURN_IF_ERROR(options.check_machine(*read));
+  return StartOn(*read, name, input, options, /*cached=*/false);
+}
+
+absl::StatusOr<persistence::ExecutionRecord> ExecutionExecutor::StartOn(
+    const persistence::StateMachineRecord& machine, std::string_view name, const json::value& input,
+    const StartOptions& options, bool cached) {
   if (machine.status == persistence::StateMachineStatus::kDeleting) {
     return absl::FailedPreconditionError(
         StrCat("State machine is being deleted: '", machine.arn, "'"));
@@ -200,6 +249,7 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionExecutor::StartExecutionRe
   RETURN_IF_ERROR(FailMissingActivities(*interpreter, event.now, result));
 
   persistence::NewExecution execution;
+  execution.require_current_revision = cached;
   execution.first_step = ToStepUpdate(execution_arn, result, event.now);
   persistence::ExecutionRecord& record = execution.execution;
   record.execution_arn = execution_arn;

@@ -34,6 +34,7 @@
 #define STEPWISE_ORCHESTRATOR_SERVICE_EXECUTION_EXECUTOR_H_
 
 #include <array>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -112,6 +113,11 @@ struct ExecutorOptions {
   // Only a cache: CommitStep's version and open-task checks catch stale
   // entries, which are then dropped and reloaded. Either bound 0 disables it.
   ExecutionCacheOptions execution_cache;
+  // State machines remembered for StartExecution (see
+  // ExecutionExecutor::StateMachine), so a start needs no read of its
+  // machine; 0 disables it (every start reads the machine). All are
+  // forgotten when the cache is full.
+  size_t state_machine_cache = 1024;
 };
 
 // The events Apply accepts (StartExecution goes through StartExecution()).
@@ -189,11 +195,20 @@ class ExecutionExecutor {
 
   // What a caller that already did part of StartExecution's work passes in.
   struct StartOptions {
-    // The state machine as the caller just read it (arn = the one started):
-    // saves the executor's GetStateMachine. Not owned; may be null.
+    // The state machine as the caller just read it or got it from
+    // StateMachine() (arn = the one started): saves the executor's lookup.
+    // Not owned; may be null. May be stale: as for a cached record, the
+    // start's commit checks that its revision is still current.
     const persistence::StateMachineRecord* machine = nullptr;
-    // Called once with the execution ARN, before the first step's commit (so
-    // a waiter registered there sees every close; StartSyncExecution).
+    // Runs on the record the executor reads again when the one it started
+    // from (`machine` or its cache) was stale, before starting on it: the
+    // caller's own checks of `machine` (StartSyncExecution: EXPRESS). A
+    // non-OK status ends the start with it. May be empty.
+    std::function<absl::Status(const persistence::StateMachineRecord&)> check_machine;
+    // Called with the execution ARN before the first step's commit (so a
+    // waiter registered there sees every close; StartSyncExecution); once
+    // more, with the ARN that replaces the first, when a stale machine
+    // record made the executor start again.
     std::function<void(const std::string& execution_arn)> before_commit;
   };
   // StartExecution, returning the execution's record as CreateExecution
@@ -202,6 +217,18 @@ class ExecutionExecutor {
   absl::StatusOr<persistence::ExecutionRecord> StartExecutionRecord(
       std::string_view state_machine_arn, std::string_view name, std::string_view input_json,
       const StartOptions& options);
+
+  // The ACTIVE state machine `arn` as this replica last read it
+  // (ExecutorOptions::state_machine_cache), else as the store has it now
+  // (then cached if ACTIVE); the store's errors (kNotFound). A cached record
+  // may be stale (updated, deleted or re-created since, maybe on another
+  // replica): a start from it commits only if its revision is still the
+  // machine's current one and the machine ACTIVE
+  // (NewExecution::require_current_revision), else the executor reads the
+  // machine again and starts on that. So an UpdateStateMachine takes effect
+  // for the next start on every replica, and DeleteStateMachine makes it
+  // fail, as without the cache.
+  absl::StatusOr<persistence::StateMachineRecord> StateMachine(std::string_view arn);
 
   // Applies one event to the execution and commits it. Returns the new
   // version. kNotFound: no such execution; kFailedPrecondition: the
@@ -267,6 +294,14 @@ class ExecutionExecutor {
  private:
   absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterFor(
       const std::string& revision_id, std::string_view definition);
+  // GetStateMachine, remembering an ACTIVE machine and forgetting any other.
+  absl::StatusOr<persistence::StateMachineRecord> ReadStateMachine(std::string_view arn);
+  void ForgetStateMachine(std::string_view arn);
+  // One start on `machine` (StartExecutionRecord); `cached`: the record may
+  // be stale, so CreateExecution checks its revision (kAborted when stale).
+  absl::StatusOr<persistence::ExecutionRecord> StartOn(
+      const persistence::StateMachineRecord& machine, std::string_view name,
+      const boost::json::value& input, const StartOptions& options, bool cached);
   // The cached interpreter of `revision_id`, else the revision's from the store.
   absl::StatusOr<std::shared_ptr<const engine::Interpreter>> InterpreterForRevision(
       const std::string& revision_id);
@@ -327,6 +362,9 @@ class ExecutionExecutor {
   // Striped by execution ARN (see Apply).
   std::array<std::mutex, 64> apply_mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const engine::Interpreter>> cache_;
+  std::mutex machines_mu_;
+  // State machine ARN -> its ACTIVE record as last read (StateMachine()).
+  absl::flat_hash_map<std::string, persistence::StateMachineRecord> machines_;
   std::mutex activity_mu_;
   // Activity ARN -> when the store last had it.
   absl::flat_hash_map<std::string, absl::Time> activity_seen_;

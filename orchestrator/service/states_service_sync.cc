@@ -41,6 +41,21 @@ v1::SyncExecutionStatus SyncStatus(const ExecutionRecord& record, bool stopped_b
   return v1::SYNC_EXECUTION_STATUS_FAILED;
 }
 
+// StartSyncExecution runs ACTIVE EXPRESS machines only.
+grpc::Status CheckSyncMachine(const persistence::StateMachineRecord& machine) {
+  if (machine.status == persistence::StateMachineStatus::kDeleting) {
+    return internal::StateMachineDeleting(machine.arn);
+  }
+  if (machine.type != "EXPRESS") {
+    return internal::Error(
+        absl::StatusCode::kFailedPrecondition, "StateMachineTypeNotSupported",
+        StrCat("StartSyncExecution is only supported for EXPRESS state machines: '", machine.arn,
+               "'"),
+        {{"resource", machine.arn}});
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 grpc::Status StatesService::StartSyncExecution(const v1::StartSyncExecutionRequest& request,
@@ -58,32 +73,34 @@ grpc::Status StatesService::StartSyncExecution(const v1::StartSyncExecutionReque
         "included_data",
         StrCat("Unknown includedData ", static_cast<int>(request.included_data())));
   }
-  absl::StatusOr<persistence::StateMachineRecord> machine = store_.GetStateMachine(sm_arn);
+  // The executor's record of the machine: no read when this replica has it.
+  // A stale one fails the start's commit, and the record read then passes
+  // these same checks before the start goes again (check_machine).
+  absl::StatusOr<persistence::StateMachineRecord> machine = executor_.StateMachine(sm_arn);
   if (!machine.ok()) {
     return internal::LookupError(machine.status(), "StateMachineDoesNotExist", sm_arn);
   }
-  if (machine->status == persistence::StateMachineStatus::kDeleting) {
-    return internal::StateMachineDeleting(sm_arn);
-  }
-  if (machine->type != "EXPRESS") {
-    return internal::Error(
-        absl::StatusCode::kFailedPrecondition, "StateMachineTypeNotSupported",
-        StrCat("StartSyncExecution is only supported for EXPRESS state machines: '", sm_arn, "'"),
-        {{"resource", sm_arn}});
-  }
+  if (grpc::Status s = CheckSyncMachine(*machine); !s.ok()) return s;
 
   std::string name = request.name();
-  // The machine just read saves the executor's read; the waiter registers
-  // before the first commit, so it waits from the record the start returns
-  // (no read of the execution unless it outlives a poll interval).
+  // The waiter registers before the first commit, so it waits from the
+  // record the start returns (no read of the execution unless it outlives a
+  // poll interval).
   std::optional<ExecutionWaiter::Ticket> ticket;
   ExecutionExecutor::StartOptions start;
   start.machine = &*machine;
+  grpc::Status refused;
+  start.check_machine = [&](const persistence::StateMachineRecord& fresh) {
+    refused = CheckSyncMachine(fresh);
+    return refused.ok() ? absl::OkStatus() : absl::FailedPreconditionError(refused.error_message());
+  };
   start.before_commit = [&](const std::string& execution_arn) {
     ticket.emplace(waiter_->Register(execution_arn));
   };
   ExecutionRecord started;
-  if (grpc::Status s = Start(sm_arn, name, request.input(), start, &started); !s.ok()) return s;
+  if (grpc::Status s = Start(sm_arn, name, request.input(), start, &started); !s.ok()) {
+    return refused.ok() ? s : refused;
+  }
   const std::string arn = started.execution_arn;
   if (!ticket.has_value()) ticket.emplace(waiter_->Register(arn));  // Not started by this call.
 

@@ -21,6 +21,12 @@ absl::Status Deleting(std::string_view arn) {
   return absl::FailedPreconditionError(StrCat("State machine is being deleted: '", arn, "'"));
 }
 
+// NewExecution::require_current_revision refused.
+absl::Status StaleRevision(const ExecutionRecord& request) {
+  return absl::AbortedError(StrCat("State machine '", request.state_machine_arn,
+                                   "' is no longer at revision '", request.revision_id, "'"));
+}
+
 absl::Status NoExecution(std::string_view arn) {
   return absl::NotFoundError(StrCat("Execution does not exist: '", arn, "'"));
 }
@@ -167,9 +173,10 @@ absl::StatusOr<CreateExecutionResult> MemoryStore::CreateExecution(const NewExec
     return CreateExecutionResult{it->second.record, false};
   }
   if (PurgeIfGone(request.state_machine_arn)) return NoStateMachine(request.state_machine_arn);
-  if (state_machines_.find(request.state_machine_arn)->second.status ==
-      StateMachineStatus::kDeleting) {
-    return Deleting(request.state_machine_arn);
+  const StateMachineRecord& machine = state_machines_.find(request.state_machine_arn)->second;
+  if (machine.status == StateMachineStatus::kDeleting) return Deleting(request.state_machine_arn);
+  if (execution.require_current_revision && machine.revision_id != request.revision_id) {
+    return StaleRevision(request);
   }
   Execution fresh;
   fresh.record = request;

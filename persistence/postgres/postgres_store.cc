@@ -234,8 +234,8 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
   const ExecutionRecord& request = execution.execution;
   const StepUpdate& step = execution.first_step;
   const rows::StepArrays arrays = rows::ToStepArrays(step);
-  // One autocommit statement (schemas 0006, 0007): the row and its first step, or
-  // the existing execution of that arn untouched.
+  // One autocommit statement (schemas 0006, 0007, 0009): the row and its first
+  // step, or the existing execution of that arn untouched.
   return pool_->Query(
       Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<CreateExecutionResult> {
         pqxx::result result;
@@ -251,10 +251,16 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
               arrays.task_heartbeats, arrays.task_scheduled, arrays.task_attempts,
               arrays.task_invocations, arrays.task_workers, arrays.task_claimed, arrays.task_leases,
               arrays.completed, arrays.timed_out, step.consumed_tasks_must_be_open,
-              arrays.cancelled, arrays.deleted_timers, arrays.timer_ids, arrays.timer_fire_at);
+              arrays.cancelled, arrays.deleted_timers, arrays.timer_ids, arrays.timer_fire_at,
+              execution.require_current_revision);
         } catch (const pqxx::sql_error& e) {
           if (e.sqlstate() == "SW414") return NoStateMachine(request.state_machine_arn);
           if (e.sqlstate() == "SW423") return Deleting(request.state_machine_arn);
+          if (e.sqlstate() == "SW428") {
+            return absl::AbortedError(StrCat("State machine '", request.state_machine_arn,
+                                             "' is no longer at revision '", request.revision_id,
+                                             "'"));
+          }
           if (std::optional<absl::Status> refused = RefusedStep(e, step, 1)) {
             return *std::move(refused);
           }

@@ -101,10 +101,11 @@ inline constexpr Statement kCommitStep{
     " $26::text[], $27::bigint[], $28::bigint[],"
     " $29::text[], $30::text[], $31::boolean, $32::text[], $33::text[], $34::text[],"
     " $35::bigint[])"};
-// CreateExecution in one round trip: stepwise_create_execution (schemas 0006
-// and 0007) returns the execution (STEPWISE_EXECUTION_COLUMNS order) and
-// whether it was created; raises SW414/SW423 (state machine gone/DELETING)
-// and SW410.
+// CreateExecution in one round trip: stepwise_create_execution (schemas 0006,
+// 0007 and 0009) returns the execution (STEPWISE_EXECUTION_COLUMNS order) and
+// whether it was created; raises SW414/SW423 (state machine gone/DELETING),
+// SW428 (with $39, NewExecution::require_current_revision: the machine is no
+// longer at revision $3) and SW410.
 inline constexpr Statement kCreateExecution{
     "create_execution",
     "SELECT * FROM stepwise_create_execution($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
@@ -113,7 +114,7 @@ inline constexpr Statement kCreateExecution{
     " $24::bigint[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],"
     " $29::text[], $30::bigint[], $31::bigint[],"
     " $32::text[], $33::text[], $34::boolean, $35::text[], $36::text[], $37::text[],"
-    " $38::bigint[])"};
+    " $38::bigint[], $39::boolean)"};
 inline constexpr Statement kExecutionVersion{
     "execution_version", "SELECT status, version FROM executions WHERE execution_arn = $1"};
 

@@ -207,6 +207,51 @@ TYPED_TEST(ExecutionStoreConformance, CreateExecutionNeedsStateMachine) {
   EXPECT_THAT(this->store().ReadHistory("arn:nope", {}), StatusIs(absl::StatusCode::kNotFound));
 }
 
+// NewExecution::require_current_revision: a start from a stale machine
+// record (an executor's cache) writes nothing and is kAborted; the current
+// revision, or no requirement, starts as before. Answers about an existing
+// execution, an absent or a DELETING machine come first, as without it.
+TYPED_TEST(ExecutionStoreConformance, CreateExecutionCanRequireTheCurrentRevision) {
+  StateMachineRecord machine = this->Machine("orders");
+  NewExecution current = MakeExecution(machine, "current");
+  current.require_current_revision = true;
+  EXPECT_THAT(this->store().CreateExecution(current), IsOk());
+
+  StateMachineUpdate update;
+  update.arn = machine.arn;
+  update.definition = R"({"StartAt":"B","States":{"B":{"Type":"Succeed"}}})";
+  update.revision_id = "orders-rev-2";
+  update.update_date = T(5);
+  ASSERT_THAT(this->store().UpdateStateMachine(update), IsOk());
+
+  NewExecution stale = MakeExecution(machine, "stale");  // Still at orders-rev-1.
+  stale.require_current_revision = true;
+  EXPECT_THAT(this->store().CreateExecution(stale), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(this->store().GetExecution(stale.execution.execution_arn),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(this->store().ReadHistory(stale.execution.execution_arn, {}),
+              StatusIs(absl::StatusCode::kNotFound));
+  // The same start of an execution that exists is answered as before.
+  EXPECT_THAT(this->store().CreateExecution(current), IsOk());
+
+  stale.require_current_revision = false;
+  EXPECT_THAT(this->store().CreateExecution(stale), IsOk());
+  NewExecution fresh = MakeExecution(machine, "fresh");
+  fresh.execution.revision_id = "orders-rev-2";
+  fresh.require_current_revision = true;
+  EXPECT_THAT(this->store().CreateExecution(fresh), IsOk());
+
+  // Gone and DELETING keep their own answers.
+  ASSERT_THAT(this->store().DeleteStateMachine(machine.arn), IsOk());  // Executions run.
+  NewExecution late = MakeExecution(machine, "late");
+  late.require_current_revision = true;
+  EXPECT_THAT(this->store().CreateExecution(late), StatusIs(absl::StatusCode::kFailedPrecondition));
+  StateMachineRecord ghost = MakeStateMachine("ghost");
+  NewExecution orphan = MakeExecution(ghost, "r");
+  orphan.require_current_revision = true;
+  EXPECT_THAT(this->store().CreateExecution(orphan), StatusIs(absl::StatusCode::kNotFound));
+}
+
 TYPED_TEST(ExecutionStoreConformance, ListExecutionsNewestFirstWithFilterAndPages) {
   StateMachineRecord machine = this->Machine("m");
   StateMachineRecord other = this->Machine("other");

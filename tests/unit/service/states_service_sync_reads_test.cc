@@ -1,7 +1,9 @@
 // StartSyncExecution's store reads, counted on a ForwardingStore: the state
-// machine is read once (the service's EXPRESS/DELETING check, handed on to
-// ExecutionExecutor::StartExecutionRecord) and the execution never: the
-// waiter registers before the first commit and waits from the record the
+// machine is read once per replica (ExecutionExecutor::StateMachine, whose
+// record the service checks for EXPRESS/DELETING and hands on to the start),
+// then not again until a start finds its record stale (updated, deleted or
+// re-created: the start's commit checks the revision); the execution never:
+// the waiter registers before the first commit and waits from the record the
 // start returned; a close committed on this replica wakes it with its
 // outcome. StartExecution needs no read after the start either. A change
 // here must update these counts.
@@ -69,13 +71,34 @@ class SyncReadsTest : public ::testing::Test {
   }
 
   v1::StartSyncExecutionResponse RunSync(const std::string& machine) {
+    v1::StartSyncExecutionResponse response;
+    const grpc::Status status = TrySync(machine, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  grpc::Status TrySync(const std::string& machine, v1::StartSyncExecutionResponse* response) {
     v1::StartSyncExecutionRequest request;
     request.set_state_machine_arn(machine);
     request.set_input(R"({"who": "Ada"})");
-    v1::StartSyncExecutionResponse response;
-    const grpc::Status status = service_->StartSyncExecution(request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
+    return service_->StartSyncExecution(request, response);
+  }
+
+  void UpdateDefinition(const std::string& machine, const std::string& definition) {
+    v1::UpdateStateMachineRequest request;
+    request.set_state_machine_arn(machine);
+    request.set_definition(definition);
+    v1::UpdateStateMachineResponse response;
+    const grpc::Status status = service_->UpdateStateMachine(request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void Delete(const std::string& machine) {
+    v1::DeleteStateMachineRequest request;
+    request.set_state_machine_arn(machine);
+    v1::DeleteStateMachineResponse response;
+    const grpc::Status status = service_->DeleteStateMachine(request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
   ReadCountingStore store_;
@@ -96,6 +119,64 @@ TEST_F(SyncReadsTest, MachineClosedByItsFirstStep) {
   EXPECT_EQ(response.input(), R"({"who":"Ada"})") << "as stored";
   EXPECT_EQ(store_.machine_reads, 1);
   EXPECT_EQ(store_.execution_reads, 0);
+
+  store_.Reset();
+  EXPECT_EQ(RunSync(machine).output(), R"({"echo":"Ada"})");
+  EXPECT_EQ(store_.machine_reads, 0) << "the executor's record of the machine";
+  EXPECT_EQ(store_.execution_reads, 0);
+}
+
+// Another replica's (here: the store's) UpdateStateMachine makes the cached
+// record stale: the start's commit refuses it, the machine is read again and
+// the execution runs the new definition, on this very call.
+TEST_F(SyncReadsTest, UpdatedMachineTakesEffectForTheNextStart) {
+  const std::string machine = CreateExpressMachine("U", kPassMachine);
+  EXPECT_EQ(RunSync(machine).output(), R"({"echo":"Ada"})");
+  UpdateDefinition(machine, R"({"StartAt": "P", "States": {"P": {"Type": "Pass",
+      "Parameters": {"hello.$": "$.who"}, "End": true}}})");
+  store_.Reset();
+  EXPECT_EQ(RunSync(machine).output(), R"({"hello":"Ada"})");
+  EXPECT_EQ(store_.machine_reads, 1) << "read again once, after the stale start";
+  store_.Reset();
+  EXPECT_EQ(RunSync(machine).output(), R"({"hello":"Ada"})");
+  EXPECT_EQ(store_.machine_reads, 0);
+}
+
+TEST_F(SyncReadsTest, DeletedMachineCannotStartFromTheCachedRecord) {
+  const std::string machine = CreateExpressMachine("D", kPassMachine);
+  EXPECT_EQ(RunSync(machine).status(), v1::SYNC_EXECUTION_STATUS_SUCCEEDED);
+  Delete(machine);
+  v1::StartSyncExecutionResponse response;
+  grpc::Status status = TrySync(machine, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  EXPECT_NE(status.error_message().find("does not exist"), std::string::npos)
+      << status.error_message();
+  v1::StartExecutionRequest request;
+  request.set_state_machine_arn(machine);
+  v1::StartExecutionResponse started;
+  status = service_->StartExecution(request, &started);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+}
+
+// Deleted and created again under the same ARN as a STANDARD machine: the
+// record read again after the stale start fails StartSyncExecution's checks.
+TEST_F(SyncReadsTest, MachineCreatedAgainAsStandardIsRefused) {
+  const std::string machine = CreateExpressMachine("R", kPassMachine);
+  EXPECT_EQ(RunSync(machine).status(), v1::SYNC_EXECUTION_STATUS_SUCCEEDED);
+  Delete(machine);
+  v1::CreateStateMachineRequest create;
+  create.set_name("R");
+  create.set_definition(kPassMachine);
+  create.set_type(v1::STATE_MACHINE_TYPE_STANDARD);
+  v1::CreateStateMachineResponse created;
+  ASSERT_TRUE(service_->CreateStateMachine(create, &created).ok());
+  ASSERT_EQ(created.state_machine_arn(), machine);
+  v1::StartSyncExecutionResponse response;
+  const grpc::Status status = TrySync(machine, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_NE(status.error_message().find("only supported for EXPRESS"), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(waiter_.waiting(), 0);
 }
 
 TEST_F(SyncReadsTest, MachineClosedByAWorkersCompletionOnThisReplica) {
@@ -133,6 +214,10 @@ TEST_F(SyncReadsTest, StartExecutionReadsTheMachineOnce) {
   EXPECT_EQ(response.start_date().seconds(), absl::ToUnixSeconds(clock_.Now()));
   EXPECT_EQ(store_.machine_reads, 1) << "the executor's";
   EXPECT_EQ(store_.execution_reads, 0) << "the start date comes from the created record";
+
+  store_.Reset();
+  ASSERT_TRUE(service_->StartExecution(request, &response).ok());
+  EXPECT_EQ(store_.machine_reads, 0) << "the executor's record of the machine";
 }
 
 }  // namespace
