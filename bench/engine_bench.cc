@@ -3,7 +3,7 @@
 // after bench/baseline/run_baseline.mjs and passes the baseline's JSON, so
 // the closing lines compare both sides measured in the same run:
 //
-//   engine_bench [--seconds S] [--smoke] [--baseline FILE] [--root DIR]
+//   engine_bench [--seconds S] [--smoke] [--baseline FILE] [--no-memory] [--root DIR]
 //   ...
 //   RESULT workload=pass_chain_5 stepwise=123456.7 baseline=10664.3 ratio=11.6
 //
@@ -418,6 +418,7 @@ struct Flags {
   std::string only;         // Runs only this measure (e.g. map_1000_history, map_100k).
   int64_t executions = -1;  // >= 0: exactly this many executions per measure, no timing slices.
   int map_timeout = 120;    // Seconds for each map_100k run.
+  bool memory = true;       // --no-memory: throughput only (scripts/bench's rounds).
   std::optional<int64_t> map_memory_items;
   bool map_memory_history = false;
 };
@@ -448,13 +449,15 @@ Flags ParseFlags(int argc, char** argv) {
       flags.map_memory_items = std::atoll(value(i).c_str());
       flags.map_memory_history = value(i) == "1";
       flags.map_timeout = std::atoi(value(i).c_str());
+    } else if (args[i] == "--no-memory") {
+      flags.memory = false;
     } else if (args[i] == "--map-timeout") {
       flags.map_timeout = std::atoi(value(i).c_str());
       if (flags.map_timeout <= 0) Die("--map-timeout needs a positive number of seconds");
     } else {
       Die(StrCat("unknown argument ", args[i],
                  "\nusage: engine_bench [--seconds S] [--smoke] [--baseline FILE] [--only NAME] "
-                 "[--executions N] [--root DIR]"));
+                 "[--executions N] [--no-memory] [--root DIR]"));
     }
   }
   return flags;
@@ -484,6 +487,7 @@ int Main(int argc, char** argv) {
   int64_t items = flags.smoke ? kMapMemorySmokeItems : kMapMemoryItems;
   std::vector<std::string> memory_lines;
   for (bool history : {false, true}) {
+    if (!flags.memory) break;
     if (!flags.only.empty() && flags.only != (history ? "map_100k_history" : "map_100k")) {
       continue;
     }
