@@ -284,6 +284,27 @@ SharedJsonText SharedPayloadText(const json::value& value) {
   return SharedJsonText(ScratchText(value));
 }
 
+SharedJsonText AppendedMemberText(std::string_view object_text, std::string_view key,
+                                  const json::value& value) {
+  if (object_text.size() < 2 || object_text.front() != '{' || object_text.back() != '}') {
+    return SharedJsonText();
+  }
+  // ,"key":<value>} replaces the closing brace (no comma after "{").
+  thread_local std::string member;
+  member.clear();
+  if (object_text.size() > 2) member.push_back(',');
+  AppendQuoted(key, member);
+  member.push_back(':');
+  AppendJson(value, member);
+  member.push_back('}');
+  const size_t kept = object_text.size() - 1;
+  char* data = nullptr;
+  SharedJsonText text = SharedJsonText::Uninitialized(kept + member.size(), &data);
+  std::memcpy(data, object_text.data(), kept);
+  std::memcpy(data + kept, member.data(), member.size());
+  return text;
+}
+
 namespace {
 
 // {"name":<name>,"<key>":,"<key>Details":{"truncated":false}} and the

@@ -288,10 +288,14 @@ void Step::RecordEntered(Frame& frame, const asl::State& state, json::value inpu
   // The input's text is only needed for the history event. After a
   // transition it is the previous state's output, already serialized.
   HistoryDetails details;
+  entered_text_ = SharedJsonText();
+  entered_frame_ = nullptr;
+  entered_state_ = nullptr;
   if (options_.record_history && !frame.in_map_run) {
-    details =
-        NameAndPayload(state.name, "input",
-                       next_input_text_ ? std::move(next_input_text_) : SharedPayloadText(input));
+    entered_text_ = next_input_text_ ? std::move(next_input_text_) : SharedPayloadText(input);
+    entered_frame_ = &frame;
+    entered_state_ = &state;
+    details = NameAndPayload(state.name, "input", entered_text_);
   }
   next_input_text_ = SharedJsonText();
   frame.input = std::move(input);
@@ -347,7 +351,7 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
         SharedJsonText serialized;
         size_t size = 0;
         if (options_.record_history) {
-          serialized = SharedPayloadText(outcome.output);
+          serialized = OutputText(frame, state, outcome.output);
           size = serialized.size();
         } else if (bound && *bound <= options_.max_payload_bytes) {
           // Fits, by the bound the state derived from its input's.
@@ -389,6 +393,29 @@ FrameOutcome Step::Continue(Frame& frame, const asl::StateMachine& machine, Stat
       }
     }
   }
+}
+
+SharedJsonText Step::OutputText(const Frame& frame, const asl::State& state,
+                                const json::value& output) const {
+  // The state's input, moved on as its output, is the value RecordEntered
+  // serialized for this frame and state (nothing was entered since):
+  // unchanged, or with the result appended as a new last member at a
+  // one-field ResultPath.
+  if (moved_input_ && moved_input_->frame == &frame && entered_frame_ == &frame &&
+      entered_state_ == &state && entered_text_) {
+    const ResultPathUndo& undo = moved_input_->undo;
+    if (undo.path == nullptr) return entered_text_;
+    const json::object* object = output.if_object();
+    if (undo.created_at == 0 && undo.path->segments.size() == 1 && object != nullptr &&
+        !object->empty()) {
+      const json::key_value_pair& added = *(object->end() - 1);
+      SharedJsonText text = AppendedMemberText(
+          entered_text_.view(), std::string_view(added.key().data(), added.key().size()),
+          added.value());
+      if (text) return text;
+    }
+  }
+  return SharedPayloadText(output);
 }
 
 void Step::RestoreMovedInput(Frame& frame, const json::value& output) {

@@ -40,6 +40,14 @@ std::string PayloadText(const boost::json::value& value);
 // The same as a SharedJsonText (one allocation), for the events that show it.
 SharedJsonText SharedPayloadText(const boost::json::value& value);
 
+// The text of the object whose text is `object_text` after `key`: `value`
+// was appended as its last member: what SharedPayloadText gives for that
+// object, without writing the other members again (a Pass state's
+// ResultPath adding a field to its input). Null when `object_text` is not
+// an object's text.
+SharedJsonText AppendedMemberText(std::string_view object_text, std::string_view key,
+                                  const boost::json::value& value);
+
 // {"name":<name>,"<key>":<payload quoted>,"<key>Details":{"truncated":false}}
 // (`key` is "input" or "output"): a StateEntered/StateExited event's details,
 // written straight into their allocation.

@@ -268,6 +268,17 @@ class Step {
   // (shared with its StateExited event), which RecordEntered takes for the
   // StateEntered event instead of serializing the same value again; else null.
   SharedJsonText next_input_text_;
+  // With history: the text of the input the last RecordEntered recorded,
+  // and its frame. A Pass or Choice state passes that input on (unchanged,
+  // or with one field added at its end: moved_input_), so Continue derives
+  // the output's text from it instead of serializing the output again.
+  SharedJsonText entered_text_;
+  const Frame* entered_frame_ = nullptr;
+  const asl::State* entered_state_ = nullptr;
+  // The text of `output`, the outcome of `state` in `frame`, for its
+  // history events.
+  SharedJsonText OutputText(const Frame& frame, const asl::State& state,
+                            const boost::json::value& output) const;
   // A state whose output is its frame's input moved, maybe changed in place
   // (a Pass or Choice passing its input on, a result put in by
   // ApplyResultPathInPlace in a Pass or FinishWithResult): the Continue that

@@ -15,6 +15,7 @@
 
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "common/str_cat.h"
 #include "gtest/gtest.h"
 #include "orchestrator/asl/validator.h"
 #include "orchestrator/engine/history.h"
@@ -250,6 +251,73 @@ TEST(HistoryPayloadTest, ParallelAndMapEventsAreCanonical) {
   ASSERT_FALSE(history.empty());
   for (const HistoryEvent& event : history) ExpectCanonical(event);
   EXPECT_EQ(history.back().details.at("output").as_string(), R"j([{"i":0},{"i":1},{"i":2}])j");
+}
+
+// A Pass or Choice state's output text is derived from its input's text
+// when the output is that input passed on, unchanged or with one field
+// appended (Step::OutputText): it must read exactly as the output value
+// serializes. The state under test is the last one, so the execution's
+// output is that value.
+TEST(HistoryPayloadTest, OutputTextsDerivedFromTheInputMatchTheOutput) {
+  struct Case {
+    std::string_view name;
+    std::string_view states;
+    std::string_view input;
+  };
+  const Case cases[] = {
+      {"field appended", R"j("S":{"Type":"Pass","Result":{"r":[1,"x"]},"ResultPath":"$.new",
+                             "End":true})j",
+       R"j({"a":1,"b":{"c":"d\n"}})j"},
+      {"field appended to {}", R"j("S":{"Type":"Pass","Result":2.5,"ResultPath":"$.new",
+                                   "End":true})j",
+       "{}"},
+      {"non-ASCII field", R"j("S":{"Type":"Pass","Result":"v","ResultPath":"$.ü","End":true})j",
+       R"j({"a":"é"})j"},
+      {"field replaced", R"j("S":{"Type":"Pass","Result":"v","ResultPath":"$.a","End":true})j",
+       R"j({"a":1,"b":2})j"},
+      {"nested field created", R"j("S":{"Type":"Pass","Result":"v","ResultPath":"$.x.y",
+                                   "End":true})j",
+       R"j({"a":1})j"},
+      {"nested field appended", R"j("S":{"Type":"Pass","Result":"v","ResultPath":"$.a.y",
+                                    "End":true})j",
+       R"j({"a":{"z":0},"b":1})j"},
+      {"result discarded", R"j("S":{"Type":"Pass","Result":"v","ResultPath":null,"End":true})j",
+       R"j({"a":[true,null]})j"},
+      {"input passed on", R"j("S":{"Type":"Pass","End":true})j", R"j({"a":"\u0001"})j"},
+      {"Choice passes its input",
+       R"j("S":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEquals":1,"Next":"E"}]},
+           "E":{"Type":"Succeed"})j",
+       R"j({"a":1,"s":"t"})j"},
+      {"empty Map appends its result", R"j("S":{"Type":"Map","ItemsPath":"$.items",
+           "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},
+           "ResultPath":"$.results","End":true})j",
+       R"j({"items":[],"k":"v"})j"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string definition = StrCat(R"j({"StartAt":"S","States":{)j", c.states, "}}");
+    asl::ValidationResult machine = asl::ValidateDefinition(definition);
+    ASSERT_TRUE(machine.ok()) << c.name;
+    InterpreterOptions options;
+    options.record_history = true;
+    Interpreter interpreter(machine.machine, options);
+    LocalRunResult result =
+        RunLocally(interpreter, ExecutionInfo{"arn:e", "e", "arn:m", "m", "arn:role"},
+                   json::parse(c.input), [](const ScheduleTask&) { return TaskAnswer{}; }, {});
+    ASSERT_EQ(result.state.status, ExecutionStatus::kSucceeded) << c.name;
+    const std::string expected = json::serialize(result.state.output);
+    const HistoryEvent* exited = nullptr;
+    for (const HistoryEvent& event : result.history) {
+      ExpectCanonical(event);
+      if (event.type == HistoryEventType::kStateExited &&
+          event.details.at("name").as_string() == "S") {
+        exited = &event;
+      }
+    }
+    ASSERT_NE(exited, nullptr) << c.name;
+    EXPECT_EQ(exited->details.at("output").as_string(), expected) << c.name;
+    EXPECT_EQ(result.history.back().details.at("output").as_string(), expected) << c.name;
+  }
 }
 
 }  // namespace
