@@ -174,10 +174,17 @@ async function main() {
   const at = args.indexOf('--seconds');
   if (at >= 0) seconds = Number(args[at + 1]);
   if (!(seconds > 0)) throw new Error('--seconds needs a positive number');
+  // --only NAME: that workload alone (scripts/bench measures each workload's
+  // baseline right before Stepwise's run of it).
+  const only = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1] : undefined;
+  if (only !== undefined && !workloads().some((w) => w.name === only)) {
+    throw new Error(`--only: no workload named '${only}'`);
+  }
   if (smoke) seconds = 0.2;
 
   const results = {};
   for (const workload of workloads()) {
+    if (only !== undefined && workload.name !== only) continue;
     const machine = new StateMachine(workload.definition);
     if (show) {
       for (const c of workload.cases) {
