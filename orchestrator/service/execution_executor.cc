@@ -357,11 +357,11 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     // A closed task's timers go with it, in the same step.
     if (!consumes.completed_task_id.empty()) {
       update.completed_task_ids.push_back(consumes.completed_task_id);
-      CancelTaskTimers(consumes.completed_task_id, update);
+      CancelTaskTimers(consumes.completed_task_id, update, consumes.task);
     }
     if (!consumes.timed_out_task_id.empty()) {
       update.timed_out_task_ids.push_back(consumes.timed_out_task_id);
-      CancelTaskTimers(consumes.timed_out_task_id, update);
+      CancelTaskTimers(consumes.timed_out_task_id, update, consumes.task);
     }
     // The check above ran in another transaction: CommitStep repeats it in
     // the step's own (no extra round trip), so no completion is applied twice.

@@ -29,8 +29,12 @@ absl::StatusOr<engine::ExecutionState> ParseState(const persistence::ExecutionSn
 absl::Status ExecutionClosed(const persistence::ExecutionRecord& execution);
 
 // Deletes both timers a task may have (one it never had is a no-op), but
-// for the one this step fires, which goes as fired.
-void CancelTaskTimers(std::string_view task_id, persistence::StepUpdate& update);
+// for the one this step fires, which goes as fired. With the task's record
+// (`task`, the same task_id), only the timers it has: a TimeoutSeconds
+// timer and a HeartbeatSeconds timer exist only when the task has those
+// (most have neither, and then the step deletes nothing).
+void CancelTaskTimers(std::string_view task_id, persistence::StepUpdate& update,
+                      const persistence::TaskRecord* task = nullptr);
 
 // The frame blocked on task `task_id`, if the execution still waits for it.
 const engine::Frame* FindTaskFrame(const engine::Frame& frame, std::string_view task_id);

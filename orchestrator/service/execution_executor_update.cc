@@ -126,8 +126,14 @@ absl::Status ExecutionClosed(const persistence::ExecutionRecord& execution) {
                                               persistence::ExecutionStatusName(execution.status)));
 }
 
-void CancelTaskTimers(std::string_view task_id, persistence::StepUpdate& update) {
+void CancelTaskTimers(std::string_view task_id, persistence::StepUpdate& update,
+                      const persistence::TaskRecord* task) {
+  if (task != nullptr && task->task_id != task_id) task = nullptr;
   for (TaskTimerKind kind : {TaskTimerKind::kTimeout, TaskTimerKind::kHeartbeat}) {
+    if (task != nullptr &&
+        !(kind == TaskTimerKind::kTimeout ? task->timeout_seconds : task->heartbeat_seconds)) {
+      continue;  // AddTaskTimer made no such timer for it.
+    }
     std::string id = TaskTimerId(kind, task_id);
     if (std::find(update.fired_timer_ids.begin(), update.fired_timer_ids.end(), id) ==
         update.fired_timer_ids.end()) {

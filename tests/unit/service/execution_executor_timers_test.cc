@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "orchestrator/service/execution_executor.h"
+#include "orchestrator/service/execution_executor_internal.h"
 #include "persistence/memory/memory_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/service/executor_test_util.h"
@@ -155,6 +156,33 @@ TEST(TaskTimerIdTest, RoundTripsAndLeavesEngineTimersAlone) {
   for (const char* engine_id : {"wait-3", "retry-7", "execution-timeout-1", "task-timeout:", ""}) {
     EXPECT_FALSE(ParseTaskTimerId(engine_id).has_value()) << engine_id;
   }
+}
+
+// A closing task's step deletes the timers the task can have: both when
+// only its id is known, only those its record's TimeoutSeconds and
+// HeartbeatSeconds made otherwise, and never the one the step fires.
+TEST(CancelTaskTimersTest, DeletesOnlyTheTimersTheTaskHas) {
+  auto cancelled = [](const TaskRecord* task, std::vector<std::string> fired = {}) {
+    persistence::StepUpdate update;
+    update.fired_timer_ids = std::move(fired);
+    executor_internal::CancelTaskTimers("task-4", update, task);
+    return update.cancelled_timer_ids;
+  };
+  EXPECT_THAT(cancelled(nullptr), ElementsAre("task-timeout:task-4", "task-heartbeat:task-4"));
+  TaskRecord task;
+  task.task_id = "task-4";
+  EXPECT_THAT(cancelled(&task), IsEmpty());
+  task.timeout_seconds = 30;
+  EXPECT_THAT(cancelled(&task), ElementsAre("task-timeout:task-4"));
+  EXPECT_THAT(cancelled(&task, {"task-timeout:task-4"}), IsEmpty());
+  task.heartbeat_seconds = 5;
+  EXPECT_THAT(cancelled(&task), ElementsAre("task-timeout:task-4", "task-heartbeat:task-4"));
+  task.timeout_seconds.reset();
+  EXPECT_THAT(cancelled(&task), ElementsAre("task-heartbeat:task-4"));
+  // Another task's record says nothing about this one.
+  TaskRecord other;
+  other.task_id = "task-5";
+  EXPECT_THAT(cancelled(&other), ElementsAre("task-timeout:task-4", "task-heartbeat:task-4"));
 }
 
 TEST_F(ExecutorTimersTest, WaitTimerFiresThroughFireTimer) {
