@@ -55,9 +55,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--region", options.region, "region used in ARNs")->capture_default_str();
   app.add_option("--account", options.account, "account id used in ARNs")->capture_default_str();
-  app.add_option("--max-connections", options.max_connections, "PostgreSQL connections")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
+  app.add_option("--max-connections", options.max_connections,
+                 "PostgreSQL connections (default: 2 per core of this machine, 4 to 16)")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--replica-id", options.replica_id,
                  "name of this replica in task and timer claims (default host/pid)");
   app.add_option("--task-lease-seconds", options.task_lease_seconds,

@@ -41,6 +41,7 @@
 #include "bench/durable/pgbench_baseline.h"
 #include "common/str_cat.h"
 #include "orchestrator/server/orchestrator_server.h"
+#include "persistence/postgres/postgres_store.h"
 
 #ifndef STEPWISE_SOURCE_DIR
 #define STEPWISE_SOURCE_DIR "."
@@ -123,8 +124,8 @@ struct Flags {
   int worker_concurrency = 0;  // 0: twice the clients, spread over the workers.
   int polls = 10'000;
   int poll_connections = 100;
-  int max_connections = 16;  // The orchestrator's default.
-  int grpc_pollers = 0;      // 0: the orchestrator's default (max_grpc_pollers).
+  int max_connections = 0;  // 0: the orchestrator's default (DefaultMaxConnections).
+  int grpc_pollers = 0;     // 0: the orchestrator's default (max_grpc_pollers).
   bool smoke = false;
   bool only_idle_polls = false;
   bool log_statements = false;
@@ -371,6 +372,8 @@ int Main(int argc, char** argv) {
     options.listen = "127.0.0.1:0";
     options.database_url = url;
     options.max_connections = flags.max_connections;
+    const int connections =
+        flags.max_connections > 0 ? flags.max_connections : persistence::DefaultMaxConnections();
     if (flags.grpc_pollers > 0) options.max_grpc_pollers = flags.grpc_pollers;
     options.replica_id = "bench";
     options.commit_observers.push_back(&commit_log);
@@ -378,7 +381,7 @@ int Main(int argc, char** argv) {
         OrDie(server::OrchestratorServer::Start(options), "starting the orchestrator");
     load.endpoint = orchestrator->endpoint();
     load.database_url = url;
-    std::cout << "== orchestrator: in-process on " << load.endpoint << ", " << flags.max_connections
+    std::cout << "== orchestrator: in-process on " << load.endpoint << ", " << connections
               << " PostgreSQL connections; " << flags.clients << " executions in flight, "
               << Fixed(absl::ToDoubleSeconds(warmup), 2) << " s warm-up, "
               << Fixed(flags.seconds, 2) << " s measured" << std::endl;

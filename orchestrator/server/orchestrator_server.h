@@ -42,8 +42,9 @@ struct OrchestratorOptions {
   // Used in every ARN this replica makes.
   std::string region = "us-east-1";
   std::string account = "123456789012";
-  // Connections to PostgreSQL held by this replica.
-  int max_connections = 16;
+  // Connections to PostgreSQL held by this replica; 0:
+  // persistence::DefaultMaxConnections() (2 per core, 4 to 16).
+  int max_connections = 0;
   // Threads of the synchronous gRPC server kept polling for calls (beyond
   // them a finished call's thread exits, to be recreated for the next call).
   int max_grpc_pollers = 64;

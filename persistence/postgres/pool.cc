@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <algorithm>
+
 #include "common/str_cat.h"
 
 namespace stepwise::persistence {
@@ -23,20 +25,35 @@ ConnectionPool::ConnectionPool(ConnectionPoolOptions options) : options_(std::mo
 ConnectionPool::~ConnectionPool() = default;
 
 absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
+  Waiter waiter;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    auto available = [this] { return !idle_.empty() || open_ < options_.max_connections; };
-    if (!freed_.wait_for(lock, absl::ToChronoNanoseconds(options_.acquire_timeout), available)) {
+    if (waiters_.empty()) {  // Nobody is ahead: take what is free.
+      if (!idle_.empty()) {
+        std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(connection));
+      }
+      if (open_ < options_.max_connections) {
+        ++open_;  // Reserve the slot; connect without holding the lock.
+        lock.unlock();
+        return Open();
+      }
+    }
+    waiters_.push_back(&waiter);
+    if (!waiter.served_cv.wait_for(lock, absl::ToChronoNanoseconds(options_.acquire_timeout),
+                                   [&waiter] { return waiter.served; })) {
+      // Not served: still queued (Return dequeues whom it serves).
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &waiter));
       return absl::UnavailableError(StrCat("No database connection free after ",
                                            absl::FormatDuration(options_.acquire_timeout)));
     }
-    if (!idle_.empty()) {
-      std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(connection));
-    }
-    ++open_;  // Reserve the slot; connect without holding the lock.
   }
+  if (waiter.connection != nullptr) return Lease(this, std::move(waiter.connection));
+  return Open();  // Given the slot of a connection that closed.
+}
+
+absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Open() {
   std::unique_ptr<pqxx::connection> connection;
   absl::Status status;
   try {
@@ -53,15 +70,15 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     }
   }
   if (!status.ok()) {
-    connection.reset();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      --open_;
-    }
-    freed_.notify_one();
+    Return(nullptr);  // The slot: the next waiter tries its own connection.
     return status;
   }
   return Lease(this, std::move(connection));
+}
+
+int ConnectionPool::waiting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(waiters_.size());
 }
 
 bool ConnectionPool::ClosedByServer(const pqxx::connection& connection) {
@@ -73,15 +90,23 @@ bool ConnectionPool::ClosedByServer(const pqxx::connection& connection) {
 
 void ConnectionPool::Return(std::unique_ptr<pqxx::connection> connection) {
   if (connection != nullptr && !connection->is_open()) connection.reset();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (connection != nullptr) {
-      idle_.push_back(std::move(connection));
-    } else {
-      --open_;
-    }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!waiters_.empty()) {
+    // Straight to the oldest waiter, the connection or (closed) its slot.
+    Waiter* next = waiters_.front();
+    waiters_.pop_front();
+    next->served = true;
+    next->connection = std::move(connection);
+    // Under the lock: once it sees `served` the waiter returns and its
+    // condition variable is gone.
+    next->served_cv.notify_one();
+    return;
   }
-  freed_.notify_one();
+  if (connection != nullptr) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
 }
 
 }  // namespace stepwise::persistence

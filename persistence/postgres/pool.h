@@ -12,12 +12,17 @@
 //       });
 //
 // Connections open lazily up to max_connections; a caller waits up to
-// acquire_timeout for a free one (then kUnavailable). Lost connections are
-// dropped and replaced. Thread-safe. Internal to persistence/postgres/.
+// acquire_timeout for a free one (then kUnavailable). Waiting callers are
+// served first come, first served: a returned connection goes straight to the
+// oldest waiter, which is the only thread woken, so a thread that arrives
+// meanwhile cannot take it and nobody waits out a burst of newer callers.
+// Lost connections are dropped and replaced. Thread-safe. Internal to
+// persistence/postgres/.
 #ifndef STEPWISE_PERSISTENCE_POSTGRES_POOL_H_
 #define STEPWISE_PERSISTENCE_POSTGRES_POOL_H_
 
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -73,6 +78,9 @@ class ConnectionPool {
   // kUnavailable when no connection frees up in time or the server refuses.
   absl::StatusOr<Lease> Acquire();
 
+  // How many callers of Acquire wait for their turn now.
+  int waiting();
+
   // Runs `body(tx)` in one READ COMMITTED transaction, committing when it
   // returns OK and rolling back otherwise. Exceptions become FromPqxx. A
   // connection found lost before the commit was sent is replaced and `body`
@@ -113,11 +121,23 @@ class ConnectionPool {
   const ConnectionPoolOptions options_;
   // std::mutex rather than absl::Mutex: Debian's Abseil is not built for
   // ThreadSanitizer, which then cannot see absl::Mutex's synchronization.
+  // A caller of Acquire waiting its turn (on its own stack).
+  struct Waiter {
+    std::condition_variable served_cv;
+    bool served = false;
+    // What it was given: a connection, or none and the right to open one
+    // (a slot freed by a closed connection; open_ still counts it).
+    std::unique_ptr<pqxx::connection> connection;
+  };
+  // Opens a connection in a slot open_ already counts; gives the slot back
+  // (to the next waiter) when that fails.
+  absl::StatusOr<Lease> Open();
+
   std::mutex mu_;
-  std::condition_variable freed_;  // A connection was returned or closed.
   // Guarded by mu_:
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  int open_ = 0;  // Idle + leased.
+  std::deque<Waiter*> waiters_;  // Oldest first.
+  int open_ = 0;                 // Idle + leased + being opened.
 };
 
 template <typename Body>

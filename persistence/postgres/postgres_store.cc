@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -121,6 +122,11 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Connect(
 PostgresStore::PostgresStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
 
 PostgresStore::~PostgresStore() = default;
+
+int DefaultMaxConnections() {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());  // 0: unknown.
+  return std::clamp(2 * cores, 4, 16);
+}
 
 // --- State machines ----------------------------------------------------------
 
