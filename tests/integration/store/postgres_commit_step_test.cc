@@ -258,7 +258,8 @@ TEST_F(PostgresCommitStepTest, ClaimCommitsOnItsOwn) {
 }
 
 // Schema 0007: a new task inserted already claimed (TaskRecord::claim) sends
-// no NOTIFY (it is on its way to its worker); its PENDING siblings do. The
+// no NOTIFY (it is on its way to its worker); its PENDING siblings do; a step
+// with only claimed tasks notifies nothing (schema 0010). The
 // 0006 functions, kept for older binaries, still write PENDING tasks.
 TEST_F(PostgresCommitStepTest, ClaimedNewTasksAreNotNotifiedAndOldFunctionsStillWork) {
   std::unique_ptr<PostgresStore> store = Connect();
@@ -278,11 +279,20 @@ TEST_F(PostgresCommitStepTest, ClaimedNewTasksAreNotNotifiedAndOldFunctionsStill
   std::vector<std::string> queues;
   Listener listener(listen, queues);
 
-  StepUpdate step = MakeStep(arn, 2, 2);
+  // Schema 0010: a step whose new tasks are all claimed skips the NOTIFY
+  // query; notifications arrive in commit order, so none from it may come
+  // before the next step's.
+  StepUpdate all_claimed = MakeStep(arn, 2, 2);
+  TaskRecord only = MakeTask(arn, "t1b", "only-claimed", T(1));
+  only.claim = TaskClaim{"w1", T(1), T(61)};
+  all_claimed.new_tasks = {only};
+  ASSERT_THAT(store->CommitStep(all_claimed, 1), IsOk());
+
+  StepUpdate step = MakeStep(arn, 3, 3);
   TaskRecord claimed = MakeTask(arn, "t2", "claimed", T(1));
   claimed.claim = TaskClaim{"w1", T(1), T(61)};
   step.new_tasks = {claimed, MakeTask(arn, "t3", "pending", T(1))};
-  ASSERT_THAT(store->CommitStep(step, 1), IsOk());
+  ASSERT_THAT(store->CommitStep(step, 2), IsOk());
   {
     // The 0006 signature (25 arguments after the version fields), as an
     // older binary calls it: a PENDING task, notified.
@@ -290,14 +300,17 @@ TEST_F(PostgresCommitStepTest, ClaimedNewTasksAreNotNotifiedAndOldFunctionsStill
     pqxx::nontransaction tx(connection);
     tx.exec(StrCat(
         "SELECT stepwise_commit_step('", arn,
-        "', 2, '{}', 'RUNNING', '', '', '', NULL, NULL,"
-        " '{3}', '{2}', '{PassStateEntered}', '{0}', '{\"{}\"}',"
+        "', 3, '{}', 'RUNNING', '', '', '', NULL, NULL,"
+        " '{4}', '{3}', '{PassStateEntered}', '{0}', '{\"{}\"}',"
         " '{t4}', '{token-t4}', '{last}', '{r}', '{S}', '{\"{}\"}', '{NULL}', '{NULL}', '{0}',"
         " '{0}', '{\"\"}', '{}', '{}', false, '{}', '{}', '{}', '{}')"));
   }
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (queues.size() < 2 && absl::Now() < deadline) listen.await_notification(1, 0);
   EXPECT_THAT(queues, ::testing::ElementsAre("pending", "last"));
+  EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE task_id = 't1b' AND status = 'CLAIMED'"
+                  " AND worker_id = 'w1' AND delivery_count = 1"),
+            1);
   EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE task_id = 't2' AND status = 'CLAIMED'"
                   " AND worker_id = 'w1' AND delivery_count = 1"),
             1);
