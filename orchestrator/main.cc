@@ -58,6 +58,11 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections", options.max_connections,
                  "PostgreSQL connections (default: 2 per core of this machine, 4 to 16)")
       ->check(CLI::Range(1, 1000));
+  app.add_option("--max-commit-batch", options.max_commit_batch,
+                 "most engine steps (of different executions) committed in one PostgreSQL "
+                 "transaction when they wait for a connection at once; 1: one each")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   app.add_option("--replica-id", options.replica_id,
                  "name of this replica in task and timer claims (default host/pid)");
   app.add_option("--task-lease-seconds", options.task_lease_seconds,

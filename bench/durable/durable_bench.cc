@@ -124,8 +124,9 @@ struct Flags {
   int worker_concurrency = 0;  // 0: twice the clients, spread over the workers.
   int polls = 10'000;
   int poll_connections = 100;
-  int max_connections = 0;  // 0: the orchestrator's default (DefaultMaxConnections).
-  int grpc_pollers = 0;     // 0: the orchestrator's default (max_grpc_pollers).
+  int max_connections = 0;   // 0: the orchestrator's default (DefaultMaxConnections).
+  int max_commit_batch = 0;  // 0: the orchestrator's default.
+  int grpc_pollers = 0;      // 0: the orchestrator's default (max_grpc_pollers).
   bool smoke = false;
   bool only_idle_polls = false;
   bool log_statements = false;
@@ -137,6 +138,7 @@ struct Flags {
 constexpr char kUsage[] =
     "usage: durable_bench [--seconds S] [--clients N] [--workers N] [--worker-concurrency N]\n"
     "                     [--polls N] [--poll-connections N] [--max-connections N]\n"
+    "                     [--max-commit-batch N]\n"
     "                     [--grpc-pollers N] [--smoke] [--only-idle-polls] [--log-statements]\n"
     "                     [--root DIR] [--orchestrator-bin PATH] [--pgbench PATH]";
 
@@ -170,6 +172,8 @@ Flags ParseFlags(int argc, char** argv) {
       flags.poll_connections = positive(i);
     } else if (arg == "--max-connections") {
       flags.max_connections = positive(i);
+    } else if (arg == "--max-commit-batch") {
+      flags.max_commit_batch = positive(i);
     } else if (arg == "--grpc-pollers") {
       flags.grpc_pollers = positive(i);
     } else if (arg == "--smoke") {
@@ -212,7 +216,8 @@ void PrintWorkload(const WorkloadResult& r) {
             << Fixed(r.commits_per_second(), 1) << " step commits/s ("
             << Fixed(r.commits_per_execution, 2) << " per execution)\n"
             << "   " << Fixed(r.write_transactions_per_execution, 2)
-            << " PostgreSQL write transactions per execution (steps, claims, leases); "
+            << " PostgreSQL transaction ids per execution (steps, batches of steps, claims, "
+               "leases); "
             << r.executions << " executions checked; avg sizes: state document " << r.document_bytes
             << " B, history event " << r.event_bytes << " B, task payload " << r.payload_bytes
             << " B" << std::endl;
@@ -372,6 +377,7 @@ int Main(int argc, char** argv) {
     options.listen = "127.0.0.1:0";
     options.database_url = url;
     options.max_connections = flags.max_connections;
+    if (flags.max_commit_batch > 0) options.max_commit_batch = flags.max_commit_batch;
     const int connections =
         flags.max_connections > 0 ? flags.max_connections : persistence::DefaultMaxConnections();
     if (flags.grpc_pollers > 0) options.max_grpc_pollers = flags.grpc_pollers;
@@ -382,7 +388,8 @@ int Main(int argc, char** argv) {
     load.endpoint = orchestrator->endpoint();
     load.database_url = url;
     std::cout << "== orchestrator: in-process on " << load.endpoint << ", " << connections
-              << " PostgreSQL connections; " << flags.clients << " executions in flight, "
+              << " PostgreSQL connections, up to " << options.max_commit_batch
+              << " steps per commit; " << flags.clients << " executions in flight, "
               << Fixed(absl::ToDoubleSeconds(warmup), 2) << " s warm-up, "
               << Fixed(flags.seconds, 2) << " s measured" << std::endl;
 

@@ -120,6 +120,7 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
   persistence::PostgresStoreOptions store_options;
   store_options.url = parts->database_url;
   if (options.max_connections > 0) store_options.max_connections = options.max_connections;
+  store_options.max_commit_batch = options.max_commit_batch;
   absl::StatusOr<std::unique_ptr<persistence::PostgresStore>> store =
       persistence::PostgresStore::Connect(store_options);
   if (!store.ok()) {

@@ -45,6 +45,10 @@ struct OrchestratorOptions {
   // Connections to PostgreSQL held by this replica; 0:
   // persistence::DefaultMaxConnections() (2 per core, 4 to 16).
   int max_connections = 0;
+  // Most engine steps of different executions committed in one PostgreSQL
+  // transaction when they wait for a connection at once; 1: one each
+  // (persistence::PostgresStoreOptions::max_commit_batch).
+  int max_commit_batch = 32;
   // Threads of the synchronous gRPC server kept polling for calls (beyond
   // them a finished call's thread exits, to be recreated for the next call).
   int max_grpc_pollers = 64;

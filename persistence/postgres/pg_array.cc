@@ -40,6 +40,12 @@ PgArray& PgArray::Add(std::optional<int64_t> number) {
   return *this;
 }
 
+PgArray& PgArray::AddBool(bool value) {
+  Separator();
+  elements_.append(value ? "t" : "f");
+  return *this;
+}
+
 std::string PgTextArray(const std::vector<std::string>& values) {
   PgArray array;
   for (const std::string& value : values) array.Add(std::string_view(value));

@@ -19,6 +19,7 @@ class PgArray {
   PgArray& Add(std::string_view text);  // Quoted and escaped: any text.
   PgArray& Add(int64_t number);
   PgArray& Add(std::optional<int64_t> number);  // nullopt -> NULL.
+  PgArray& AddBool(bool value);                 // Not an Add overload: ints would be ambiguous.
 
   // The literal, e.g. {"a","b\"c",NULL,42}; "{}" when empty.
   std::string Literal() const& { return elements_.empty() ? "{}" : elements_ + "}"; }

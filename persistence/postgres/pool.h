@@ -80,6 +80,7 @@ class ConnectionPool {
 
   // How many callers of Acquire wait for their turn now.
   int waiting();
+  int max_connections() const { return options_.max_connections; }
 
   // Runs `body(tx)` in one READ COMMITTED transaction, committing when it
   // returns OK and rolling back otherwise. Exceptions become FromPqxx. A

@@ -103,68 +103,118 @@ TimerRecord ToTimer(const pqxx::row& row) {
   return TimerRecord{Text(row[0]), Text(row[1]), Time(row[2]), Text(row[3]), OptionalTime(row[4])};
 }
 
-StepArrays ToStepArrays(const StepUpdate& update) {
+namespace {
+
+// The row arrays of one step or of several, one after another.
+struct StepRowArrays {
   PgArray ids, previous, types, timestamps, events;
-  for (const HistoryRecord& event : update.history) {
-    ids.Add(event.id);
-    previous.Add(event.previous_event_id);
-    types.Add(std::string_view(event.type));
-    timestamps.Add(ToMicros(event.timestamp));
-    events.Add(std::string_view(event.event_json));
-  }
   PgArray task_ids, tokens, queues, resources, states, payloads, timeouts, heartbeats, scheduled,
       attempts, invocation_tokens, workers, claimed, leases;
-  for (const TaskRecord& task : update.new_tasks) {
-    task_ids.Add(std::string_view(task.task_id));
-    tokens.Add(std::string_view(task.task_token));
-    queues.Add(std::string_view(task.queue));
-    resources.Add(std::string_view(task.resource));
-    states.Add(std::string_view(task.state_name));
-    payloads.Add(std::string_view(task.payload));
-    timeouts.Add(task.timeout_seconds);
-    heartbeats.Add(task.heartbeat_seconds);
-    scheduled.Add(ToMicros(task.scheduled_at));
-    attempts.Add(task.attempt);
-    invocation_tokens.Add(std::string_view(task.invocation_token));
-    workers.Add(std::string_view(task.claim.has_value() ? task.claim->worker_id : ""));
-    claimed.Add(task.claim.has_value() ? std::optional<int64_t>(ToMicros(task.claim->claimed_at))
-                                       : std::nullopt);
-    leases.Add(task.claim.has_value() ? std::optional<int64_t>(ToMicros(task.claim->lease_until))
-                                      : std::nullopt);
-  }
-  std::vector<std::string> deleted = update.fired_timer_ids;
-  deleted.insert(deleted.end(), update.cancelled_timer_ids.begin(),
-                 update.cancelled_timer_ids.end());
+  PgArray completed, timed_out, cancelled, deleted;
   PgArray timer_ids, fire_at;
-  for (const TimerRecord& timer : update.new_timers) {
-    timer_ids.Add(std::string_view(timer.timer_id));
-    fire_at.Add(ToMicros(timer.fire_at));
+
+  void Add(const StepUpdate& update) {
+    for (const HistoryRecord& event : update.history) {
+      ids.Add(event.id);
+      previous.Add(event.previous_event_id);
+      types.Add(std::string_view(event.type));
+      timestamps.Add(ToMicros(event.timestamp));
+      events.Add(std::string_view(event.event_json));
+    }
+    for (const TaskRecord& task : update.new_tasks) {
+      task_ids.Add(std::string_view(task.task_id));
+      tokens.Add(std::string_view(task.task_token));
+      queues.Add(std::string_view(task.queue));
+      resources.Add(std::string_view(task.resource));
+      states.Add(std::string_view(task.state_name));
+      payloads.Add(std::string_view(task.payload));
+      timeouts.Add(task.timeout_seconds);
+      heartbeats.Add(task.heartbeat_seconds);
+      scheduled.Add(ToMicros(task.scheduled_at));
+      attempts.Add(task.attempt);
+      invocation_tokens.Add(std::string_view(task.invocation_token));
+      // One claim entry per task (NULL: PENDING), so that steps concatenate.
+      workers.Add(std::string_view(task.claim.has_value() ? task.claim->worker_id : ""));
+      claimed.Add(task.claim.has_value() ? std::optional<int64_t>(ToMicros(task.claim->claimed_at))
+                                         : std::nullopt);
+      leases.Add(task.claim.has_value() ? std::optional<int64_t>(ToMicros(task.claim->lease_until))
+                                        : std::nullopt);
+    }
+    for (const std::string& id : update.completed_task_ids) completed.Add(std::string_view(id));
+    for (const std::string& id : update.timed_out_task_ids) timed_out.Add(std::string_view(id));
+    for (const std::string& id : update.cancelled_task_ids) cancelled.Add(std::string_view(id));
+    for (const std::string& id : update.fired_timer_ids) deleted.Add(std::string_view(id));
+    for (const std::string& id : update.cancelled_timer_ids) deleted.Add(std::string_view(id));
+    for (const TimerRecord& timer : update.new_timers) {
+      timer_ids.Add(std::string_view(timer.timer_id));
+      fire_at.Add(ToMicros(timer.fire_at));
+    }
   }
-  return StepArrays{std::move(ids).Literal(),
-                    std::move(previous).Literal(),
-                    std::move(types).Literal(),
-                    std::move(timestamps).Literal(),
-                    std::move(events).Literal(),
-                    std::move(task_ids).Literal(),
-                    std::move(tokens).Literal(),
-                    std::move(queues).Literal(),
-                    std::move(resources).Literal(),
-                    std::move(states).Literal(),
-                    std::move(payloads).Literal(),
-                    std::move(timeouts).Literal(),
-                    std::move(heartbeats).Literal(),
-                    std::move(scheduled).Literal(),
-                    std::move(attempts).Literal(),
-                    std::move(invocation_tokens).Literal(),
-                    std::move(workers).Literal(),
-                    std::move(claimed).Literal(),
-                    std::move(leases).Literal(),
-                    PgTextArray(update.completed_task_ids),
-                    PgTextArray(update.timed_out_task_ids),
-                    PgTextArray(update.cancelled_task_ids),
-                    PgTextArray(deleted),
-                    std::move(timer_ids).Literal(),
-                    std::move(fire_at).Literal()};
+
+  StepArrays Literals() && {
+    return StepArrays{std::move(ids).Literal(),        std::move(previous).Literal(),
+                      std::move(types).Literal(),      std::move(timestamps).Literal(),
+                      std::move(events).Literal(),     std::move(task_ids).Literal(),
+                      std::move(tokens).Literal(),     std::move(queues).Literal(),
+                      std::move(resources).Literal(),  std::move(states).Literal(),
+                      std::move(payloads).Literal(),   std::move(timeouts).Literal(),
+                      std::move(heartbeats).Literal(), std::move(scheduled).Literal(),
+                      std::move(attempts).Literal(),   std::move(invocation_tokens).Literal(),
+                      std::move(workers).Literal(),    std::move(claimed).Literal(),
+                      std::move(leases).Literal(),     std::move(completed).Literal(),
+                      std::move(timed_out).Literal(),  std::move(cancelled).Literal(),
+                      std::move(deleted).Literal(),    std::move(timer_ids).Literal(),
+                      std::move(fire_at).Literal()};
+  }
+};
+
+}  // namespace
+
+StepArrays ToStepArrays(const StepUpdate& update) {
+  StepRowArrays rows;
+  rows.Add(update);
+  return std::move(rows).Literals();
+}
+
+StepBatchArrays ToStepBatchArrays(const std::vector<StepCommit>& steps) {
+  StepRowArrays rows;
+  PgArray arns, versions, documents, statuses, outputs, errors, causes, stops, redrives,
+      must_be_open;
+  PgArray history_end, task_end, completed_end, timed_out_end, cancelled_end, deleted_end,
+      timer_end;
+  int64_t history = 0, tasks = 0, completed = 0, timed_out = 0, cancelled = 0, deleted = 0,
+          timers = 0;
+  for (const StepCommit& step : steps) {
+    const StepUpdate& update = *step.update;
+    arns.Add(std::string_view(update.execution_arn));
+    versions.Add(step.expected_version);
+    documents.Add(std::string_view(update.state_document));
+    statuses.Add(ExecutionStatusName(update.status));
+    outputs.Add(std::string_view(update.output));
+    errors.Add(std::string_view(update.error));
+    causes.Add(std::string_view(update.cause));
+    stops.Add(Micros(update.stop_time));
+    redrives.Add(Micros(update.redrive_date));
+    must_be_open.AddBool(update.consumed_tasks_must_be_open);
+    rows.Add(update);
+    history_end.Add(history += static_cast<int64_t>(update.history.size()));
+    task_end.Add(tasks += static_cast<int64_t>(update.new_tasks.size()));
+    completed_end.Add(completed += static_cast<int64_t>(update.completed_task_ids.size()));
+    timed_out_end.Add(timed_out += static_cast<int64_t>(update.timed_out_task_ids.size()));
+    cancelled_end.Add(cancelled += static_cast<int64_t>(update.cancelled_task_ids.size()));
+    deleted_end.Add(deleted += static_cast<int64_t>(update.fired_timer_ids.size() +
+                                                    update.cancelled_timer_ids.size()));
+    timer_end.Add(timers += static_cast<int64_t>(update.new_timers.size()));
+  }
+  return StepBatchArrays{std::move(arns).Literal(),          std::move(versions).Literal(),
+                         std::move(documents).Literal(),     std::move(statuses).Literal(),
+                         std::move(outputs).Literal(),       std::move(errors).Literal(),
+                         std::move(causes).Literal(),        std::move(stops).Literal(),
+                         std::move(redrives).Literal(),      std::move(must_be_open).Literal(),
+                         std::move(history_end).Literal(),   std::move(task_end).Literal(),
+                         std::move(completed_end).Literal(), std::move(timed_out_end).Literal(),
+                         std::move(cancelled_end).Literal(), std::move(deleted_end).Literal(),
+                         std::move(timer_end).Literal(),     std::move(rows).Literals()};
 }
 
 }  // namespace stepwise::persistence::rows

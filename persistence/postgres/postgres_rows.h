@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "persistence/postgres/commit_batcher.h"
 #include "persistence/records.h"
 #include "pqxx/result"
 #include "pqxx/row"
@@ -42,6 +44,18 @@ struct StepArrays {
   std::string timer_ids, timer_fire_at;
 };
 StepArrays ToStepArrays(const StepUpdate& update);
+
+// The parameters of sql::kCommitSteps (stepwise_commit_steps, schema 0011):
+// each step's values as arrays indexed by step, the steps' row arrays
+// concatenated in order, and where each step's part of each ends.
+struct StepBatchArrays {
+  std::string arns, expected_versions, state_documents, statuses, outputs, errors, causes, stop_us,
+      redrive_us, must_be_open;
+  std::string history_end, task_end, completed_end, timed_out_end, cancelled_end, deleted_end,
+      timer_end;
+  StepArrays rows;
+};
+StepBatchArrays ToStepBatchArrays(const std::vector<StepCommit>& steps);
 
 }  // namespace stepwise::persistence::rows
 

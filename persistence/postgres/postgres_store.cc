@@ -12,6 +12,7 @@
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "persistence/page_token.h"
+#include "persistence/postgres/commit_batcher.h"
 #include "persistence/postgres/migrator.h"
 #include "persistence/postgres/pool.h"
 #include "persistence/postgres/postgres_rows.h"
@@ -78,18 +79,18 @@ std::string RaisedMessage(const pqxx::sql_error& e) {
   return std::string(text);
 }
 
-// Why stepwise_commit_step (schema 0006) refused `update`, as the status
-// CommitStep gives; nullopt for any other error (then rethrown).
-std::optional<absl::Status> RefusedStep(const pqxx::sql_error& e, const StepUpdate& update,
-                                        int64_t expected_version) {
-  const std::string& state = e.sqlstate();
+// Why stepwise_commit_step (schema 0006) refused `update` (the SQLSTATE and
+// message it raised), as the status CommitStep gives; nullopt for any other
+// error.
+std::optional<absl::Status> RefusedStep(std::string_view state, std::string_view message,
+                                        const StepUpdate& update, int64_t expected_version) {
   if (state == "SW404") return NoExecution(update.execution_arn);
   if (state == "SW409") {
     return absl::AbortedError(StrCat("Execution '", update.execution_arn, "' is at version ",
-                                     RaisedMessage(e), ", not ", expected_version));
+                                     message, ", not ", expected_version));
   }
   if (state == "SW412") {
-    absl::StatusOr<ExecutionStatus> status = ParseExecutionStatus(RaisedMessage(e));
+    absl::StatusOr<ExecutionStatus> status = ParseExecutionStatus(message);
     if (!status.ok()) return absl::InternalError(status.status().message());
     absl::Status allowed = CheckStepAllowed(*status, update);
     if (!allowed.ok()) return allowed;
@@ -116,10 +117,18 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Connect(
       options.url, options.max_connections, options.acquire_timeout, sql::PrepareAll});
   // Fail now, not on the first request, when the database is unreachable.
   RETURN_IF_ERROR(pool->Acquire().status());
-  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool)));
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(pool), options));
 }
 
-PostgresStore::PostgresStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+PostgresStore::PostgresStore(std::unique_ptr<ConnectionPool> pool,
+                             const PostgresStoreOptions& options)
+    : pool_(std::move(pool)),
+      // As many batches as connections: a step that would wait for one
+      // joins the next batch instead.
+      batcher_(std::make_unique<CommitBatcher>(
+          CommitBatcherOptions{.max_in_flight = pool_->max_connections(),
+                               .max_batch = options.max_commit_batch},
+          [this](const std::vector<StepCommit>& steps) { return CommitSteps(steps); })) {}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -267,7 +276,8 @@ absl::StatusOr<CreateExecutionResult> PostgresStore::CreateExecution(
                                              "' is no longer at revision '", request.revision_id,
                                              "'"));
           }
-          if (std::optional<absl::Status> refused = RefusedStep(e, step, 1)) {
+          if (std::optional<absl::Status> refused =
+                  RefusedStep(e.sqlstate(), RaisedMessage(e), step, 1)) {
             return *std::move(refused);
           }
           throw;
@@ -357,6 +367,11 @@ absl::StatusOr<ExecutionPage> PostgresStore::ListExecutions(const ExecutionFilte
 absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
                                                   int64_t expected_version) {
   RETURN_IF_ERROR(ValidateStepUpdate(update));
+  return batcher_->Commit(update, expected_version);
+}
+
+absl::StatusOr<int64_t> PostgresStore::CommitOneStep(const StepUpdate& update,
+                                                     int64_t expected_version) {
   const rows::StepArrays arrays = rows::ToStepArrays(update);
   // One autocommit statement: the function's implicit transaction is the
   // step's, so a refused step (it raises) writes nothing.
@@ -375,12 +390,61 @@ absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
           arrays.deleted_timers, arrays.timer_ids, arrays.timer_fire_at);
       return result[0][0].as<int64_t>();
     } catch (const pqxx::sql_error& e) {
-      if (std::optional<absl::Status> refused = RefusedStep(e, update, expected_version)) {
+      if (std::optional<absl::Status> refused =
+              RefusedStep(e.sqlstate(), RaisedMessage(e), update, expected_version)) {
         return *std::move(refused);
       }
       throw;
     }
   });
+}
+
+std::vector<absl::StatusOr<int64_t>> PostgresStore::CommitSteps(
+    const std::vector<StepCommit>& steps) {
+  using Result = absl::StatusOr<int64_t>;
+  if (steps.size() == 1) return {CommitOneStep(*steps[0].update, steps[0].expected_version)};
+  for (const StepCommit& step : steps) {
+    if (absl::Status valid = ValidateStepUpdate(*step.update); !valid.ok()) {
+      // Never batched (CommitStep checks first); all or nothing here.
+      return std::vector<Result>(steps.size(), valid);
+    }
+  }
+  const rows::StepBatchArrays a = rows::ToStepBatchArrays(steps);
+  const rows::StepArrays& r = a.rows;
+  absl::StatusOr<std::vector<Result>> results = pool_->Query(
+      Rerun::kIfUnsent, [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<Result>> {
+        pqxx::result rows = tx.exec_prepared(
+            sql::kCommitSteps.name, a.arns, a.expected_versions, a.state_documents, a.statuses,
+            a.outputs, a.errors, a.causes, a.stop_us, a.redrive_us, a.must_be_open, a.history_end,
+            r.history_ids, r.history_previous, r.history_types, r.history_timestamps,
+            r.history_events, a.task_end, r.task_ids, r.task_tokens, r.task_queues,
+            r.task_resources, r.task_states, r.task_payloads, r.task_timeouts, r.task_heartbeats,
+            r.task_scheduled, r.task_attempts, r.task_invocations, r.task_workers, r.task_claimed,
+            r.task_leases, a.completed_end, r.completed, a.timed_out_end, r.timed_out,
+            a.cancelled_end, r.cancelled, a.deleted_end, r.deleted_timers, a.timer_end, r.timer_ids,
+            r.timer_fire_at);
+        if (rows.size() != steps.size()) {
+          return absl::InternalError(StrCat("stepwise_commit_steps returned ", rows.size(),
+                                            " rows for ", steps.size(), " steps"));
+        }
+        std::vector<Result> out;
+        out.reserve(steps.size());
+        for (size_t i = 0; i < steps.size(); ++i) {
+          if (!rows[i][0].is_null()) {
+            out.push_back(rows[i][0].as<int64_t>());
+            continue;
+          }
+          const std::string_view state(rows[i][1].c_str(), rows[i][1].size());
+          const std::string_view message(rows[i][2].c_str(), rows[i][2].size());
+          std::optional<absl::Status> refused =
+              RefusedStep(state, message, *steps[i].update, steps[i].expected_version);
+          out.push_back(refused.has_value() ? *std::move(refused)
+                                            : StatusFromSqlState(state, message));
+        }
+        return out;
+      });
+  if (!results.ok()) return std::vector<Result>(steps.size(), results.status());
+  return *std::move(results);
 }
 
 absl::StatusOr<std::vector<HistoryRecord>> PostgresStore::ReadHistory(

@@ -11,7 +11,7 @@ namespace {
 // SQLSTATE classes that mean "this server or connection is going away":
 // 08 connection exception, 57P0x operator intervention (shutdown, crash
 // recovery), 53300 too many connections.
-bool IsUnavailableSqlState(const std::string& state) {
+bool IsUnavailableSqlState(std::string_view state) {
   return state.starts_with("08") || state.starts_with("57P") || state == "53300";
 }
 
@@ -31,16 +31,20 @@ absl::Status FromPqxx(const std::exception& e) {
     return absl::AlreadyExistsError(StrCat("Duplicate key: ", e.what()));
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql != nullptr) {
-    const std::string& state = sql->sqlstate();
-    if (state == "40001" || state == "40P01") {
-      return absl::AbortedError(StrCat("Transaction conflict: ", e.what()));
-    }
-    if (IsUnavailableSqlState(state)) {
-      return absl::UnavailableError(StrCat("Database unavailable: ", e.what()));
-    }
-    return absl::InternalError(StrCat("SQL error ", state, ": ", e.what()));
+    return StatusFromSqlState(sql->sqlstate(), e.what());
   }
   return absl::InternalError(StrCat("Database error: ", e.what()));
+}
+
+absl::Status StatusFromSqlState(std::string_view state, std::string_view message) {
+  if (state == "40001" || state == "40P01") {
+    return absl::AbortedError(StrCat("Transaction conflict: ", message));
+  }
+  if (IsUnavailableSqlState(state)) {
+    return absl::UnavailableError(StrCat("Database unavailable: ", message));
+  }
+  if (state == "23505") return absl::AlreadyExistsError(StrCat("Duplicate key: ", message));
+  return absl::InternalError(StrCat("SQL error ", state, ": ", message));
 }
 
 bool IsConnectionLost(const std::exception& e) {

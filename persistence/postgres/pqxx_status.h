@@ -5,6 +5,7 @@
 #define STEPWISE_PERSISTENCE_POSTGRES_PQXX_STATUS_H_
 
 #include <exception>
+#include <string_view>
 
 #include "absl/status/status.h"
 
@@ -16,6 +17,10 @@ namespace stepwise::persistence {
 // unique_violation                                      -> kAlreadyExists
 // anything else (bugs, bad SQL, std::bad_alloc)         -> kInternal
 absl::Status FromPqxx(const std::exception& e);
+
+// The same for an error known by its SQLSTATE and message (as a PL/pgSQL
+// handler reports one it caught: GET STACKED DIAGNOSTICS).
+absl::Status StatusFromSqlState(std::string_view state, std::string_view message);
 
 // Whether the connection that threw `e` must be thrown away.
 bool IsConnectionLost(const std::exception& e);

@@ -15,6 +15,7 @@ void PrepareAll(pqxx::connection& connection) {
                                      &kLoadExecution,
                                      &kListExecutions,
                                      &kCommitStep,
+                                     &kCommitSteps,
                                      &kCreateExecution,
                                      &kExecutionVersion,
                                      &kHistoryForward,

@@ -101,6 +101,22 @@ inline constexpr Statement kCommitStep{
     " $26::text[], $27::bigint[], $28::bigint[],"
     " $29::text[], $30::text[], $31::boolean, $32::text[], $33::text[], $34::text[],"
     " $35::bigint[])"};
+// Several engine steps in one round trip and one transaction:
+// stepwise_commit_steps (schema 0011), each step in its own subtransaction;
+// one row per step: the new version, or NULL with the SQLSTATE and message
+// its stepwise_commit_step raised. Parameters: StepBatchArrays
+// (postgres_rows.h) in its order.
+inline constexpr Statement kCommitSteps{
+    "commit_steps",
+    "SELECT o_version, o_sqlstate, o_message FROM stepwise_commit_steps("
+    "$1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    " $8::bigint[], $9::bigint[], $10::boolean[],"
+    " $11::int[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[],"
+    " $17::int[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],"
+    " $24::bigint[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],"
+    " $29::text[], $30::bigint[], $31::bigint[],"
+    " $32::int[], $33::text[], $34::int[], $35::text[], $36::int[], $37::text[],"
+    " $38::int[], $39::text[], $40::int[], $41::text[], $42::bigint[])"};
 // CreateExecution in one round trip: stepwise_create_execution (schemas 0006,
 // 0007 and 0009) returns the execution (STEPWISE_EXECUTION_COLUMNS order) and
 // whether it was created; raises SW414/SW423 (state machine gone/DELETING),

@@ -1,0 +1,212 @@
+// CommitBatcher (persistence/postgres/commit_batcher.h) with a fake runner:
+// a call with a free slot runs alone at once, callers that queue meanwhile
+// share the next batch (at most max_batch, in execution ARN order), at most
+// max_in_flight batches run at once, and each caller gets its own step's
+// result.
+#include "persistence/postgres/commit_batcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace stepwise::persistence {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Polls `done` until it holds, failing the test after 10 s.
+template <typename Condition>
+void WaitUntil(Condition done) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!done()) {
+    ASSERT_LT(absl::Now(), deadline) << "condition not met within 10 s";
+    std::this_thread::yield();
+  }
+}
+
+// A runner that records each batch's ARNs, answers expected_version + 1 per
+// step (an error for ARNs starting with "bad"), and holds every batch until
+// released while `hold` is set.
+class FakeRunner {
+ public:
+  std::vector<CommitBatcher::Result> Run(const std::vector<StepCommit>& steps) {
+    std::unique_lock<std::mutex> lock(mu_);
+    std::vector<std::string> arns;
+    for (const StepCommit& step : steps) arns.push_back(step.update->execution_arn);
+    batches_.push_back(arns);
+    ++running_;
+    max_running_ = std::max(max_running_, running_);
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return !hold_; });
+    --running_;
+    std::vector<CommitBatcher::Result> results;
+    for (const StepCommit& step : steps) {
+      if (step.update->execution_arn.starts_with("bad")) {
+        results.push_back(absl::AbortedError("refused " + step.update->execution_arn));
+      } else {
+        results.push_back(step.expected_version + 1);
+      }
+    }
+    return results;
+  }
+
+  void Hold() {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_ = true;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_ = false;
+    cv_.notify_all();
+  }
+  void AwaitRunning(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    ASSERT_TRUE(cv_.wait_for(lock, std::chrono::seconds(10), [&] { return running_ >= n; }));
+  }
+  std::vector<std::vector<std::string>> batches() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batches_;
+  }
+  int max_running() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return max_running_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool hold_ = false;
+  int running_ = 0;
+  int max_running_ = 0;
+  std::vector<std::vector<std::string>> batches_;
+};
+
+StepUpdate Update(std::string arn) {
+  StepUpdate update;
+  update.execution_arn = std::move(arn);
+  return update;
+}
+
+// Commits each of `arns` (expected version i for the i-th) on its own thread,
+// one after another only once the previous one is queued.
+class Callers {
+ public:
+  Callers(CommitBatcher& batcher, const std::vector<std::string>& arns, int already_queued = 0) {
+    results_.resize(arns.size());
+    updates_.reserve(arns.size());
+    for (const std::string& arn : arns) updates_.push_back(Update(arn));
+    for (size_t i = 0; i < arns.size(); ++i) {
+      threads_.emplace_back([this, &batcher, i] {
+        results_[i] = batcher.Commit(updates_[i], static_cast<int64_t>(i));
+      });
+      WaitUntil([&] { return batcher.queued() == already_queued + static_cast<int>(i) + 1; });
+    }
+  }
+  std::vector<CommitBatcher::Result> Join() {
+    for (std::thread& t : threads_) t.join();
+    return results_;
+  }
+
+ private:
+  std::vector<StepUpdate> updates_;
+  std::vector<CommitBatcher::Result> results_;
+  std::vector<std::thread> threads_;
+};
+
+TEST(CommitBatcherTest, ACallWithAFreeSlotRunsAloneAtOnce) {
+  FakeRunner runner;
+  CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32},
+                        [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
+  StepUpdate update = Update("a");
+  EXPECT_EQ(batcher.Commit(update, 7).value(), 8);
+  EXPECT_EQ(batcher.Commit(update, 8).value(), 9);
+  EXPECT_THAT(runner.batches(), ElementsAre(ElementsAre("a"), ElementsAre("a")));
+}
+
+TEST(CommitBatcherTest, CallersQueuedDuringABatchShareTheNextInArnOrder) {
+  FakeRunner runner;
+  CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32},
+                        [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
+  runner.Hold();
+  std::thread first([&] {
+    StepUpdate update = Update("first");
+    EXPECT_EQ(batcher.Commit(update, 0).value(), 1);
+  });
+  runner.AwaitRunning(1);
+  Callers callers(batcher, {"d", "b", "bad-c", "a"});
+  runner.Release();
+  first.join();
+  std::vector<CommitBatcher::Result> results = callers.Join();
+  // Each caller its own result (expected versions 0..3 in arrival order).
+  EXPECT_EQ(results[0].value(), 1);
+  EXPECT_EQ(results[1].value(), 2);
+  EXPECT_EQ(results[2].status().message(), "refused bad-c");
+  EXPECT_EQ(results[3].value(), 4);
+  EXPECT_THAT(runner.batches(),
+              ElementsAre(ElementsAre("first"), ElementsAre("a", "b", "bad-c", "d")));
+  EXPECT_EQ(batcher.queued(), 0);
+}
+
+TEST(CommitBatcherTest, ABatchTakesAtMostMaxBatchOldestFirst) {
+  FakeRunner runner;
+  CommitBatcher batcher({.max_in_flight = 1, .max_batch = 2},
+                        [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
+  runner.Hold();
+  std::thread first([&] {
+    StepUpdate update = Update("first");
+    EXPECT_TRUE(batcher.Commit(update, 0).ok());
+  });
+  runner.AwaitRunning(1);
+  Callers callers(batcher, {"e", "d", "c", "b", "a"});
+  runner.Release();
+  first.join();
+  for (const CommitBatcher::Result& result : callers.Join()) EXPECT_TRUE(result.ok());
+  EXPECT_THAT(runner.batches(), ElementsAre(ElementsAre("first"), ElementsAre("d", "e"),
+                                            ElementsAre("b", "c"), ElementsAre("a")));
+  EXPECT_EQ(runner.max_running(), 1);
+}
+
+TEST(CommitBatcherTest, UpToMaxInFlightBatchesRunAtOnce) {
+  FakeRunner runner;
+  CommitBatcher batcher({.max_in_flight = 2, .max_batch = 32},
+                        [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
+  runner.Hold();
+  std::vector<std::thread> threads;
+  for (const char* arn : {"x", "y"}) {
+    threads.emplace_back([&batcher, arn] {
+      StepUpdate update = Update(arn);
+      EXPECT_TRUE(batcher.Commit(update, 0).ok());
+    });
+  }
+  runner.AwaitRunning(2);  // Both alone, at the same time: nothing queued.
+  EXPECT_EQ(batcher.queued(), 0);
+  Callers callers(batcher, {"z"});  // A third waits for a slot.
+  runner.Release();
+  for (std::thread& t : threads) t.join();
+  EXPECT_TRUE(callers.Join()[0].ok());
+  EXPECT_EQ(runner.max_running(), 2);
+  EXPECT_EQ(runner.batches().size(), 3u);
+}
+
+TEST(CommitBatcherTest, ARunnerWithTheWrongNumberOfResultsFailsEveryStep) {
+  CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32}, [](const std::vector<StepCommit>&) {
+    return std::vector<CommitBatcher::Result>{};
+  });
+  StepUpdate update = Update("a");
+  absl::StatusOr<int64_t> result = batcher.Commit(update, 0);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(result.status().message(), "CommitBatcher: the runner returned 0 results for 1 steps");
+}
+
+}  // namespace
+}  // namespace stepwise::persistence
