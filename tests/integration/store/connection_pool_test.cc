@@ -4,6 +4,7 @@
 // waiter, a waiter gives up after acquire_timeout and leaves the queue, and a
 // connection that cannot be opened fails its caller without stranding the
 // callers behind it.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "persistence/postgres/pool.h"
 #include "pqxx/pqxx"
+#include "tests/testing/await.h"
 #include "tests/testing/postgres_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -31,14 +33,9 @@ using ::testing::HasSubstr;
 // The backend's process id: tells connections apart.
 int BackendPid(ConnectionPool::Lease& lease) { return lease->backendpid(); }
 
-// Polls `done` until it holds, failing the test after 10 s.
-template <typename Condition>
-void WaitUntil(Condition done) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!done()) {
-    ASSERT_LT(absl::Now(), deadline) << "condition not met within 10 s";
-    std::this_thread::yield();
-  }
+// Polls `done` every millisecond until it holds, for at most 10 s.
+bool Eventually(const std::function<bool()>& done) {
+  return ::stepwise::testing::AwaitTrue(done, absl::Seconds(10), absl::Milliseconds(1));
 }
 
 class ConnectionPoolTest : public ::stepwise::testing::PostgresTest {
@@ -72,7 +69,7 @@ TEST_F(ConnectionPoolTest, WaitersAreServedInArrivalOrder) {
       served_pids.push_back(BackendPid(*lease));
     });
     // The next one arrives only once this one waits.
-    WaitUntil([&] { return pool->waiting() == n; });
+    ASSERT_TRUE(Eventually([&] { return pool->waiting() == n; }));
   }
   held.reset();  // Each waiter returns it when done: it passes down the line.
   for (std::thread& t : threads) t.join();
@@ -106,7 +103,7 @@ TEST_F(ConnectionPoolTest, TheSlotOfADiscardedConnectionGoesToTheOldestWaiter) {
     ASSERT_THAT(lease.status(), IsOk());
     waiter_pid = BackendPid(*lease);
   });
-  WaitUntil([&] { return pool->waiting() == 1; });
+  ASSERT_TRUE(Eventually([&] { return pool->waiting() == 1; }));
   (*held)->Discard();  // Broken: closed, and its slot handed on.
   held.reset();
   waiter.join();

@@ -14,6 +14,7 @@
 #include "persistence/postgres/commit_batcher.h"
 #include "persistence/postgres/postgres_store.h"
 #include "pqxx/pqxx"
+#include "tests/integration/store/postgres_step_fixture.h"
 #include "tests/integration/store/store_test_util.h"
 #include "tests/testing/postgres_fixture.h"
 #include "tests/testing/status_matchers.h"
@@ -23,42 +24,15 @@ namespace {
 
 using ::stepwise::testing::IsOk;
 
-class PostgresCommitBatchTest : public ::stepwise::testing::PostgresTest {
- protected:
-  std::unique_ptr<PostgresStore> Connect(int max_connections) {
-    PostgresStoreOptions options;
-    options.url = database_url();
-    options.max_connections = max_connections;
-    absl::StatusOr<std::unique_ptr<PostgresStore>> store = PostgresStore::Connect(options);
-    EXPECT_THAT(store, IsOk());
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-
-  // A RUNNING execution at version 1 with open task "t1" on queue "q".
-  std::string Start(PostgresStore& store, std::string_view name) {
-    StateMachineRecord machine = MakeStateMachine(StrCat("m-", name));
-    EXPECT_THAT(store.CreateStateMachine(machine), IsOk());
-    NewExecution execution = MakeExecution(machine, name);
-    const std::string arn = execution.execution.execution_arn;
-    execution.first_step.new_tasks = {MakeTask(arn, "t1", "q", T(0))};
-    EXPECT_THAT(store.CreateExecution(execution), IsOk());
-    return arn;
-  }
-
-  int64_t Count(std::string_view sql) {
-    pqxx::connection connection(database_url());
-    pqxx::read_transaction tx(connection);
-    return tx.exec1(std::string(sql))[0].as<int64_t>();
-  }
-};
+using PostgresCommitBatchTest = PostgresStepTest;
 
 TEST_F(PostgresCommitBatchTest, EachStepOfABatchCommitsOrFailsAlone) {
-  std::unique_ptr<PostgresStore> store = Connect(2);
+  std::unique_ptr<PostgresStore> store = Connect();
   ASSERT_NE(store, nullptr);
-  const std::string a = Start(*store, "a");
-  const std::string b = Start(*store, "b");
-  const std::string c = Start(*store, "c");
-  const std::string d = Start(*store, "d");
+  const std::string a = StartWithTask(*store, "a");
+  const std::string b = StartWithTask(*store, "b");
+  const std::string c = StartWithTask(*store, "c");
+  const std::string d = StartWithTask(*store, "d");
 
   // a: completes t1 and schedules t2 with a timer.
   StepUpdate step_a = MakeStep(a, 2, 3);
@@ -134,12 +108,12 @@ TEST_F(PostgresCommitBatchTest, EachStepOfABatchCommitsOrFailsAlone) {
 // Concurrent steps of many executions on one connection: the ones that wait
 // for it share transactions; every step lands once, at its version.
 TEST_F(PostgresCommitBatchTest, ConcurrentStepsOnOneConnectionAllLand) {
-  std::unique_ptr<PostgresStore> store = Connect(1);
+  std::unique_ptr<PostgresStore> store = Connect(/*apply_migrations=*/true, /*max_connections=*/1);
   ASSERT_NE(store, nullptr);
   constexpr int kExecutions = 12;
   constexpr int kSteps = 5;
   std::vector<std::string> arns;
-  for (int i = 0; i < kExecutions; ++i) arns.push_back(Start(*store, StrCat("e", i)));
+  for (int i = 0; i < kExecutions; ++i) arns.push_back(StartWithTask(*store, StrCat("e", i)));
   std::vector<std::thread> threads;
   for (const std::string& arn : arns) {
     threads.emplace_back([&store, arn] {

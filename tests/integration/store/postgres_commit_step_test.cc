@@ -13,6 +13,7 @@
 #include "persistence/postgres/migrator.h"
 #include "persistence/postgres/postgres_store.h"
 #include "pqxx/pqxx"
+#include "tests/integration/store/postgres_step_fixture.h"
 #include "tests/integration/store/store_test_util.h"
 #include "tests/testing/postgres_fixture.h"
 #include "tests/testing/status_matchers.h"
@@ -22,35 +23,7 @@ namespace {
 
 using ::stepwise::testing::IsOk;
 
-class PostgresCommitStepTest : public ::stepwise::testing::PostgresTest {
- protected:
-  std::unique_ptr<PostgresStore> Connect(bool apply_migrations = true) {
-    PostgresStoreOptions options;
-    options.url = database_url();
-    options.max_connections = 2;
-    options.apply_migrations = apply_migrations;
-    absl::StatusOr<std::unique_ptr<PostgresStore>> store = PostgresStore::Connect(options);
-    EXPECT_THAT(store, IsOk());
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-
-  // A RUNNING execution at version 1 with open task "t1" on queue "q".
-  std::string StartWithTask(PostgresStore& store, std::string_view name = "run") {
-    StateMachineRecord machine = MakeStateMachine(StrCat("m-", name));
-    EXPECT_THAT(store.CreateStateMachine(machine), IsOk());
-    NewExecution execution = MakeExecution(machine, name);
-    const std::string arn = execution.execution.execution_arn;
-    execution.first_step.new_tasks = {MakeTask(arn, "t1", "q", T(0))};
-    EXPECT_THAT(store.CreateExecution(execution), IsOk());
-    return arn;
-  }
-
-  int64_t Count(std::string_view sql) {
-    pqxx::connection connection(database_url());
-    pqxx::read_transaction tx(connection);
-    return tx.exec1(std::string(sql))[0].as<int64_t>();
-  }
-};
+using PostgresCommitStepTest = PostgresStepTest;
 
 TEST_F(PostgresCommitStepTest, StaleVersionIsAbortedWithTheCurrentVersion) {
   std::unique_ptr<PostgresStore> store = Connect();

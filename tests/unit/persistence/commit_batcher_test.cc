@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,20 +19,16 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/await.h"
 
 namespace stepwise::persistence {
 namespace {
 
 using ::testing::ElementsAre;
 
-// Polls `done` until it holds, failing the test after 10 s.
-template <typename Condition>
-void WaitUntil(Condition done) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!done()) {
-    ASSERT_LT(absl::Now(), deadline) << "condition not met within 10 s";
-    std::this_thread::yield();
-  }
+// Polls `done` every millisecond until it holds, for at most 10 s.
+bool Eventually(const std::function<bool()>& done) {
+  return ::stepwise::testing::AwaitTrue(done, absl::Seconds(10), absl::Milliseconds(1));
 }
 
 // A runner that records each batch's ARNs, answers expected_version + 1 per
@@ -109,7 +106,8 @@ class Callers {
       threads_.emplace_back([this, &batcher, i] {
         results_[i] = batcher.Commit(updates_[i], static_cast<int64_t>(i));
       });
-      WaitUntil([&] { return batcher.queued() == already_queued + static_cast<int>(i) + 1; });
+      EXPECT_TRUE(
+          Eventually([&] { return batcher.queued() == already_queued + static_cast<int>(i) + 1; }));
     }
   }
   std::vector<CommitBatcher::Result> Join() {
