@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   app.add_option("--max-commit-batch", options.max_commit_batch,
                  "most engine steps (of different executions) committed in one PostgreSQL "
-                 "transaction when they wait for a connection at once; 1: one each")
+                 "transaction when they wait for a connection at once (e.g. 32: more commits/s "
+                 "and less CPU under load, a few ms more dispatch latency); 1: one each")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_option("--replica-id", options.replica_id,

@@ -47,8 +47,8 @@ struct OrchestratorOptions {
   int max_connections = 0;
   // Most engine steps of different executions committed in one PostgreSQL
   // transaction when they wait for a connection at once; 1: one each
-  // (persistence::PostgresStoreOptions::max_commit_batch).
-  int max_commit_batch = 32;
+  // (persistence::PostgresStoreOptions::max_commit_batch; off by default).
+  int max_commit_batch = 1;
   // Threads of the synchronous gRPC server kept polling for calls (beyond
   // them a finished call's thread exits, to be recreated for the next call).
   int max_grpc_pollers = 64;

@@ -122,13 +122,16 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Connect(
 
 PostgresStore::PostgresStore(std::unique_ptr<ConnectionPool> pool,
                              const PostgresStoreOptions& options)
-    : pool_(std::move(pool)),
-      // As many batches as connections: a step that would wait for one
-      // joins the next batch instead.
-      batcher_(std::make_unique<CommitBatcher>(
-          CommitBatcherOptions{.max_in_flight = pool_->max_connections(),
-                               .max_batch = options.max_commit_batch},
-          [this](const std::vector<StepCommit>& steps) { return CommitSteps(steps); })) {}
+    : pool_(std::move(pool)) {
+  // max_commit_batch 1: no batcher at all, every step straight to the pool.
+  if (options.max_commit_batch <= 1) return;
+  // As many batches as connections: a step that would wait for one joins
+  // the next batch instead.
+  batcher_ = std::make_unique<CommitBatcher>(
+      CommitBatcherOptions{.max_in_flight = pool_->max_connections(),
+                           .max_batch = options.max_commit_batch},
+      [this](const std::vector<StepCommit>& steps) { return CommitSteps(steps); });
+}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -367,6 +370,7 @@ absl::StatusOr<ExecutionPage> PostgresStore::ListExecutions(const ExecutionFilte
 absl::StatusOr<int64_t> PostgresStore::CommitStep(const StepUpdate& update,
                                                   int64_t expected_version) {
   RETURN_IF_ERROR(ValidateStepUpdate(update));
+  if (batcher_ == nullptr) return CommitOneStep(update, expected_version);
   return batcher_->Commit(update, expected_version);
 }
 

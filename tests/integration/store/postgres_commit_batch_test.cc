@@ -108,7 +108,8 @@ TEST_F(PostgresCommitBatchTest, EachStepOfABatchCommitsOrFailsAlone) {
 // Concurrent steps of many executions on one connection: the ones that wait
 // for it share transactions; every step lands once, at its version.
 TEST_F(PostgresCommitBatchTest, ConcurrentStepsOnOneConnectionAllLand) {
-  std::unique_ptr<PostgresStore> store = Connect(/*apply_migrations=*/true, /*max_connections=*/1);
+  std::unique_ptr<PostgresStore> store =
+      Connect(/*apply_migrations=*/true, /*max_connections=*/1, /*max_commit_batch=*/32);
   ASSERT_NE(store, nullptr);
   constexpr int kExecutions = 12;
   constexpr int kSteps = 5;

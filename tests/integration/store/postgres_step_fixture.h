@@ -21,10 +21,12 @@ namespace stepwise::persistence::testing {
 
 class PostgresStepTest : public ::stepwise::testing::PostgresTest {
  protected:
-  std::unique_ptr<PostgresStore> Connect(bool apply_migrations = true, int max_connections = 2) {
+  std::unique_ptr<PostgresStore> Connect(bool apply_migrations = true, int max_connections = 2,
+                                         int max_commit_batch = 1) {
     PostgresStoreOptions options;
     options.url = database_url();
     options.max_connections = max_connections;
+    options.max_commit_batch = max_commit_batch;
     options.apply_migrations = apply_migrations;
     absl::StatusOr<std::unique_ptr<PostgresStore>> store = PostgresStore::Connect(options);
     EXPECT_THAT(store, ::stepwise::testing::IsOk());
