@@ -20,6 +20,11 @@ namespace {
 constexpr absl::Duration kClaimGrace = absl::Seconds(5);
 constexpr auto kLogInterval = std::chrono::seconds(10);
 constexpr size_t kMaxQueueLength = 256;
+constexpr size_t kMaxPollKeyLength = 128;
+// How long, and how many, withdrawn keys of polls not yet arrived are kept
+// (EarlyWithdrawals): the poll is normally a few milliseconds behind.
+constexpr absl::Duration kEarlyWithdrawalMemory = absl::Seconds(30);
+constexpr size_t kEarlyWithdrawalCapacity = 10000;
 
 absl::Duration Clamp(absl::Duration d, absl::Duration low, absl::Duration high) {
   return std::max(low, std::min(d, high));
@@ -37,6 +42,21 @@ absl::Status ValidateQueueName(std::string_view queue) {
     if (byte <= 0x20 || byte == 0x7f) {
       return absl::InvalidArgumentError(
           StrCat("Invalid queue '", queue, "': whitespace and control characters are not allowed"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePollKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxPollKeyLength) {
+    return absl::InvalidArgumentError(StrCat("Invalid poll_key '", key, "': must be 1 to ",
+                                             kMaxPollKeyLength, " characters, got ", key.size()));
+  }
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) {
+      return absl::InvalidArgumentError(
+          StrCat("Invalid poll_key '", key, "': only printable ASCII characters are allowed"));
     }
   }
   return absl::OkStatus();
@@ -82,7 +102,8 @@ TaskDispatcher::TaskDispatcher(persistence::ExecutionStore& store,
       executor_(executor),
       clock_(clock),
       options_(std::move(options)),
-      polls_(std::max(1, options_.max_claims_per_queue)) {}
+      polls_(std::max(1, options_.max_claims_per_queue)),
+      early_withdrawals_(kEarlyWithdrawalMemory, kEarlyWithdrawalCapacity) {}
 
 TaskDispatcher::~TaskDispatcher() { Shutdown(); }
 
@@ -136,11 +157,23 @@ absl::StatusOr<PollId> TaskDispatcher::Poll(PollRequest request, PollDone done) 
                                                options_.max_waiting_polls,
                                                "); back off and poll again"));
   }
+  if (!request.key.empty()) {
+    if (polls_.HasKey(request.key)) {
+      return absl::InvalidArgumentError(
+          StrCat("poll_key '", request.key, "' already names a waiting poll; keys must be unique"));
+    }
+    if (early_withdrawals_.Take(request.key, steady_now)) {
+      lock.unlock();
+      done(std::nullopt);
+      return PollId{0};
+    }
+  }
   const PollId id = ++next_id_;
   WaitingPoll poll;
   poll.id = id;
   poll.queue = request.queue;
   poll.worker_name = std::move(request.worker_name);
+  poll.key = std::move(request.key);
   poll.worker_heartbeats = request.worker_heartbeats;
   poll.wait_end = steady_now + absl::ToChronoNanoseconds(wait);
   poll.hard_end = steady_now + absl::ToChronoNanoseconds(hard);
@@ -160,6 +193,24 @@ void TaskDispatcher::Cancel(PollId id) {
     poll = polls_.Remove(id);
   }
   if (poll.has_value()) poll->done(std::nullopt);
+}
+
+int TaskDispatcher::Withdraw(const std::vector<std::string>& keys) {
+  std::vector<WaitingPoll> withdrawn;
+  {
+    const SteadyTime now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& key : keys) {
+      if (key.empty()) continue;
+      if (std::optional<WaitingPoll> poll = polls_.RemoveByKey(key); poll.has_value()) {
+        withdrawn.push_back(std::move(*poll));
+      } else if (!stopping_) {
+        early_withdrawals_.Remember(key, now);
+      }
+    }
+  }
+  for (WaitingPoll& poll : withdrawn) poll.done(std::nullopt);
+  return static_cast<int>(withdrawn.size());
 }
 
 void TaskDispatcher::ReturnUndelivered(persistence::TaskRecord task) {

@@ -68,7 +68,10 @@
 // replica's next claim takes it (its delivery_count still grew by one; no
 // TaskStarted, since nobody got it). A task handed to a call whose client
 // vanishes in the same instant is not lost either: it stays claimed until
-// its lease ends and is then delivered again (at-least-once).
+// its lease ends and is then delivered again (at-least-once). That is why
+// workers withdraw polls (Withdraw, by the key they gave the poll) rather
+// than cancel them: under mu_ a poll either still waits, and is answered
+// empty, or has its task, whose answer then reaches the worker.
 //
 // Thread-safe.
 #ifndef STEPWISE_ORCHESTRATOR_DISPATCH_TASK_DISPATCHER_H_
@@ -92,6 +95,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "orchestrator/dispatch/early_withdrawals.h"
 #include "orchestrator/dispatch/waiting_polls.h"
 #include "orchestrator/service/execution_executor.h"
 #include "persistence/execution_store.h"
@@ -133,6 +137,9 @@ struct PollRequest {
   absl::Duration wait = absl::Seconds(60);
   // The call's deadline: the poll is answered deadline_margin before it.
   absl::Time deadline = absl::InfiniteFuture();
+  // Optional (Worker.PollTask's poll_key): names the poll for Withdraw.
+  // Valid keys: ValidatePollKey; unique among waiting polls.
+  std::string key;
   // True for Worker.PollTask: the worker heartbeats every lease / 3, so the
   // claim gets the short task_lease. False for GetActivityTask (see the lease
   // rules above).
@@ -143,6 +150,9 @@ struct PollRequest {
 // characters without whitespace or control characters. Looser than AWS's
 // name rules because a queue may be a whole resource string.
 absl::Status ValidateQueueName(std::string_view queue);
+// kInvalidArgument (naming the problem) unless `key` is 1 to 128 printable
+// ASCII characters.
+absl::Status ValidatePollKey(std::string_view key);
 
 // The lease rule of a claim for a poll (see "Lease" above);
 // ExecutionStore::ClaimTask applies it in the claim's own write.
@@ -193,13 +203,22 @@ class TaskDispatcher final : public service::CommitObserver {
 
   // Registers a long poll. On OK, `done` is called exactly once, maybe before
   // Poll returns (after Shutdown it is called at once, empty).
-  // kInvalidArgument: empty queue. kResourceExhausted: max_waiting_polls are
+  // kInvalidArgument: empty queue, a key that a waiting poll has.
+  // kResourceExhausted: max_waiting_polls are
   // open (`done` is not called).
   absl::StatusOr<PollId> Poll(PollRequest request, PollDone done);
 
   // The poll's call was cancelled: it stops waiting and never gets a task;
   // its `done` runs now (empty) unless it already ran. Unknown ids are ignored.
   void Cancel(PollId id);
+
+  // Worker.WithdrawPolls: each poll with one of these keys that still waits
+  // is answered empty now, as Cancel does (one that has its task keeps it:
+  // its answer is on the way); a key no poll waits with is remembered for
+  // 30 s, and a poll that arrives with it is answered empty at once. Unlike
+  // the worker cancelling its call, this never loses a task on the way.
+  // Returns how many waiting polls it answered.
+  int Withdraw(const std::vector<std::string>& keys);
 
   // A task handed to a poll whose call then failed before its client got the
   // answer (the worker withdrew its poll just as the task went out: gRPC
@@ -267,6 +286,7 @@ class TaskDispatcher final : public service::CommitObserver {
   std::condition_variable timer_cv_;  // Wakes the dispatcher thread.
   std::condition_variable jobs_cv_;   // Wakes claim threads.
   WaitingPolls polls_;
+  EarlyWithdrawals early_withdrawals_;
   std::deque<ClaimTicket> jobs_;
   // TaskStarted to record, after every waiting claim (a claim gets a worker
   // its task; TaskStarted only fills in history, which the task's completion

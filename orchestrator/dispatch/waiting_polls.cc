@@ -15,6 +15,7 @@ void WaitingPolls::Add(WaitingPoll poll) {
   if (poll.hard_end < poll.wait_end) poll.hard_end = poll.wait_end;
   QueueState& state = queues_[poll.queue];
   index_.emplace(poll.id, poll.queue);
+  if (!poll.key.empty()) keys_.emplace(poll.key, poll.id);
   // A new poll needs a claim of its own: even a claim in flight that comes
   // back empty must not clear the queue before one covers this poll.
   ++state.generation;
@@ -33,6 +34,7 @@ WaitingPoll WaitingPolls::Extract(QueueState& state, std::map<PollId, WaitingPol
   WaitingPoll poll = std::move(it->second);
   state.polls.erase(it);
   index_.erase(poll.id);
+  if (!poll.key.empty()) keys_.erase(poll.key);
   timers_.erase({poll.timer_at, poll.id});
   if (poll.reserved) --state.reserved;
   if (poll.overdue) --state.overdue;
@@ -54,6 +56,17 @@ std::optional<WaitingPoll> WaitingPolls::Remove(PollId id) {
   WaitingPoll poll = Extract(state, state.polls.find(id));
   MaybeErase(queue);
   return poll;
+}
+
+std::optional<WaitingPoll> WaitingPolls::RemoveByKey(std::string_view key) {
+  if (key.empty()) return std::nullopt;
+  auto it = keys_.find(std::string(key));
+  if (it == keys_.end()) return std::nullopt;
+  return Remove(it->second);
+}
+
+bool WaitingPolls::HasKey(std::string_view key) const {
+  return !key.empty() && keys_.count(std::string(key)) > 0;
 }
 
 void WaitingPolls::MarkDirty(std::string_view queue) {
@@ -239,6 +252,7 @@ std::vector<WaitingPoll> WaitingPolls::TakeAll() {
   }
   queues_.clear();
   index_.clear();
+  keys_.clear();
   timers_.clear();
   return all;
 }

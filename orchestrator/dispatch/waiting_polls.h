@@ -77,6 +77,9 @@ struct WaitingPoll {
   PollId id = 0;  // Increasing: a larger id arrived later.
   std::string queue;
   std::string worker_name;
+  // The worker's name for it (PollRequest::key), unique among waiting polls;
+  // empty: none. RemoveByKey finds it.
+  std::string key;
   // Worker.PollTask (the worker heartbeats): claims get the short task lease.
   bool worker_heartbeats = false;
   SteadyTime wait_end;
@@ -129,11 +132,16 @@ class WaitingPolls {
   // Waiting polls, reserved ones included.
   size_t size() const { return index_.size(); }
 
-  // Adds a poll (ids must grow) and marks its queue dirty.
+  // Adds a poll (ids must grow; a non-empty key must not be waiting, see
+  // HasKey) and marks its queue dirty.
   void Add(WaitingPoll poll);
 
   // Removes a waiting poll (a cancelled call); nullopt if it is not waiting.
   std::optional<WaitingPoll> Remove(PollId id);
+  // The same, by the poll's key (a withdrawn poll).
+  std::optional<WaitingPoll> RemoveByKey(std::string_view key);
+  // Whether a waiting poll has this (non-empty) key.
+  bool HasKey(std::string_view key) const;
 
   // The queue may have new tasks. No-op for a queue nobody waits on.
   void MarkDirty(std::string_view queue);
@@ -194,6 +202,7 @@ class WaitingPolls {
   PollId last_id_ = 0;
   std::unordered_map<std::string, QueueState> queues_;
   std::unordered_map<PollId, std::string> index_;  // id -> queue.
+  std::unordered_map<std::string, PollId> keys_;   // key -> id, for polls with one.
   std::set<std::pair<SteadyTime, PollId>> timers_;
 };
 

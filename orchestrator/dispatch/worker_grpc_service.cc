@@ -15,6 +15,12 @@ namespace stepwise::dispatch {
 namespace {
 
 constexpr int kDefaultWaitSeconds = 60;
+constexpr int kMaxWithdrawnKeys = 1000;
+
+grpc::Status ValidationError(const std::string& message, const std::string& field) {
+  return service::ToGrpcStatus(absl::InvalidArgumentError(message), "ValidationException",
+                               {{"field", field}});
+}
 
 int32_t ToInt32(int64_t value) {
   return static_cast<int32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<int32_t>::max()));
@@ -69,19 +75,24 @@ grpc::ServerUnaryReactor* WorkerGrpcService::PollTask(grpc::CallbackServerContex
     return FinishNow(context, service::ToGrpcStatus(valid, "InvalidName", {{"field", "queue"}}));
   }
   int wait_seconds = kDefaultWaitSeconds;
+  if (!request->poll_key().empty()) {
+    if (absl::Status valid = ValidatePollKey(request->poll_key()); !valid.ok()) {
+      return FinishNow(context, ValidationError(std::string(valid.message()), "poll_key"));
+    }
+  }
   if (request->has_wait_time_seconds()) {
     if (request->wait_time_seconds() < 0) {
-      return FinishNow(
-          context, service::ToGrpcStatus(absl::InvalidArgumentError(StrCat(
-                                             "wait_time_seconds is ", request->wait_time_seconds(),
-                                             ": must be 0 (no wait) to 60")),
-                                         "ValidationException", {{"field", "wait_time_seconds"}}));
+      return FinishNow(context,
+                       ValidationError(StrCat("wait_time_seconds is ", request->wait_time_seconds(),
+                                              ": must be 0 (no wait) to 60"),
+                                       "wait_time_seconds"));
     }
     wait_seconds = std::min(request->wait_time_seconds(), kDefaultWaitSeconds);
   }
   PollRequest poll;
   poll.queue = request->queue();
   poll.worker_name = request->worker_name();
+  poll.key = request->poll_key();
   poll.wait = absl::Seconds(wait_seconds);
   poll.worker_heartbeats = true;  // Task.lease_seconds tells the worker how often.
   return StartPoll<v1::PollTaskResponse>(
@@ -90,10 +101,30 @@ grpc::ServerUnaryReactor* WorkerGrpcService::PollTask(grpc::CallbackServerContex
         ToProtoTask(task, out->mutable_task());
       },
       [](const absl::Status& status) {
-        return service::ToGrpcStatus(status, status.code() == absl::StatusCode::kResourceExhausted
-                                                 ? "ActivityWorkerLimitExceeded"
-                                                 : "InvalidName");
+        if (status.code() == absl::StatusCode::kResourceExhausted) {
+          return service::ToGrpcStatus(status, "ActivityWorkerLimitExceeded");
+        }
+        // The queue was checked above: the dispatcher refused the key.
+        return service::ToGrpcStatus(status, "ValidationException", {{"field", "poll_key"}});
       });
+}
+
+grpc::ServerUnaryReactor* WorkerGrpcService::WithdrawPolls(grpc::CallbackServerContext* context,
+                                                           const v1::WithdrawPollsRequest* request,
+                                                           v1::WithdrawPollsResponse* response) {
+  if (request->poll_keys_size() > kMaxWithdrawnKeys) {
+    return FinishNow(context, ValidationError(StrCat("poll_keys has ", request->poll_keys_size(),
+                                                     " keys: at most ", kMaxWithdrawnKeys),
+                                              "poll_keys"));
+  }
+  for (const std::string& key : request->poll_keys()) {
+    if (absl::Status valid = ValidatePollKey(key); !valid.ok()) {
+      return FinishNow(context, ValidationError(std::string(valid.message()), "poll_keys"));
+    }
+  }
+  const std::vector<std::string> keys(request->poll_keys().begin(), request->poll_keys().end());
+  response->set_withdrawn(dispatcher_.Withdraw(keys));
+  return FinishNow(context, grpc::Status::OK);
 }
 
 }  // namespace stepwise::dispatch

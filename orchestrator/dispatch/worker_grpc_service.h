@@ -8,6 +8,9 @@
 // PollTask checks its input (InvalidName for a bad queue, ValidationException
 // for a negative wait_time_seconds), then waits wait_time_seconds (unset: 60,
 // capped at 60, 0: no wait) and always answers before the call's deadline.
+// WithdrawPolls answers the named polls empty (TaskDispatcher::Withdraw); it
+// refuses more than 1000 keys or a bad one (ValidationException), changing
+// nothing.
 #ifndef STEPWISE_ORCHESTRATOR_DISPATCH_WORKER_GRPC_SERVICE_H_
 #define STEPWISE_ORCHESTRATOR_DISPATCH_WORKER_GRPC_SERVICE_H_
 
@@ -29,6 +32,9 @@ class WorkerGrpcService final : public v1::Worker::CallbackService {
   grpc::ServerUnaryReactor* PollTask(grpc::CallbackServerContext* context,
                                      const v1::PollTaskRequest* request,
                                      v1::PollTaskResponse* response) override;
+  grpc::ServerUnaryReactor* WithdrawPolls(grpc::CallbackServerContext* context,
+                                          const v1::WithdrawPollsRequest* request,
+                                          v1::WithdrawPollsResponse* response) override;
 
  private:
   TaskDispatcher& dispatcher_;

@@ -16,6 +16,7 @@
 #include "grpcpp/client_context.h"
 #include "worker/sdk/internal/backoff.h"
 #include "worker/sdk/internal/log.h"
+#include "worker/sdk/internal/poll_withdrawal.h"
 #include "worker/sdk/internal/rpc_errors.h"
 #include "worker/sdk/internal/running_tasks.h"
 #include "worker/sdk/internal/task_runner.h"
@@ -68,7 +69,8 @@ class Worker::Impl {
   // A PollTask call in progress (on its poller's stack).
   struct ActivePoll {
     grpc::ClientContext* rpc = nullptr;
-    bool withdrawn = false;  // Cancelled because every slot filled up.
+    std::string key;         // Its poll_key.
+    bool withdrawn = false;  // Withdrawn (or cancelled) because every slot filled up.
   };
   absl::Status Validate() const;  // sync_.mu held.
   // A pool thread: polls, runs what it polled on itself (no hand-off),
@@ -86,9 +88,18 @@ class Worker::Impl {
   // Whether PickQueue would find a queue: only then is an idle pool thread
   // woken (each wake-up costs a thread hand-off). sync_.mu held.
   bool PollWanted() const;
-  // Takes a free slot (free_slots_ > 0); withdraws the outstanding polls
-  // when it was the last. sync_.mu held.
-  void TakeSlot();
+  // Takes a free slot (free_slots_ > 0). When it was the last, the
+  // outstanding polls are to be withdrawn: returns their keys, to pass to
+  // Withdraw once sync_.mu is released. sync_.mu held.
+  [[nodiscard]] std::vector<std::string> TakeSlot();
+  // Marks every outstanding poll withdrawn and returns the keys to send (see
+  // Withdraw); cancels them instead when the orchestrator cannot withdraw.
+  // sync_.mu held.
+  [[nodiscard]] std::vector<std::string> WithdrawActivePolls();
+  // Asks the orchestrator to answer these polls empty (WithdrawPolls); if it
+  // cannot (an older one: UNIMPLEMENTED; or it is away), cancels those still
+  // outstanding. Run waits for the call. sync_.mu not held.
+  void Withdraw(std::vector<std::string> keys);
   // Runs a polled task on this thread. Without a `slot` taken for it (it
   // came for a poll withdrawn too late), first holds it, heartbeating,
   // until a slot is free. Sets *ran when it ran (its slot is then to be
@@ -108,8 +119,11 @@ class Worker::Impl {
   int polls_total_ = 0;
   int free_slots_ = 0;                  // concurrency - tasks accepted and not yet finished.
   std::size_t next_queue_ = 0;          // Where PickQueue's tie-break starts.
-  std::set<ActivePoll*> active_polls_;  // Cancelled by Shutdown and when slots fill up.
-  int held_ = 0;                        // Tasks in HoldForSlot.
+  std::set<ActivePoll*> active_polls_;  // Withdrawn by Shutdown and when slots fill up.
+  internal::PollKeys poll_keys_;
+  int withdrawals_in_flight_ = 0;      // WithdrawPolls calls; Run waits for them.
+  bool withdraw_unsupported_ = false;  // The orchestrator answered UNIMPLEMENTED.
+  int held_ = 0;                       // Tasks in HoldForSlot.
   // Idle pool threads wait on poll_cv_ for a queue to poll (PickQueue):
   // each event wakes only one, and only when a poll is wanted.
   std::condition_variable poll_cv_;
@@ -191,6 +205,11 @@ absl::Status Worker::Impl::Run() {
     }
   }
   handlers_running_.Stop();
+  {
+    // Their callbacks touch this Worker. Each call has a deadline.
+    std::unique_lock<std::mutex> lock(sync_.mu);
+    sync_.cv.wait(lock, [this] { return withdrawals_in_flight_ == 0; });
+  }
   LogLine(StrCat("worker stopped: ", context_.tasks_succeeded.load(), " succeeded, ",
                  context_.tasks_failed.load(), " failed, ", context_.tasks_dropped.load(),
                  " dropped"));
@@ -263,6 +282,7 @@ void Worker::Impl::PoolLoop() {
         }
         request.set_queue(*queue);
         handler = handlers_.at(*queue);
+        active.key = poll_keys_.Next();
         active_polls_.insert(&active);
         // One event may allow several polls (a freed slot lets every queue
         // without its poll have one): each thread that goes wakes the
@@ -274,8 +294,10 @@ void Worker::Impl::PoolLoop() {
                                           kPollDeadlineMargin));
       request.set_worker_name(options.identity);
       request.set_wait_time_seconds(options.poll_wait_seconds);
+      request.set_poll_key(active.key);
       status = context_.worker_stub->PollTask(&rpc, request, &response);
       ++context_.polls;
+      std::vector<std::string> withdraw;
       {
         std::lock_guard<std::mutex> lock(sync_.mu);
         active_polls_.erase(&active);
@@ -285,7 +307,7 @@ void Worker::Impl::PoolLoop() {
         // The poll ends and its task takes a slot in one step, so that polls
         // never outnumber free slots by more than one per queue.
         if (status.ok() && response.has_task() && free_slots_ > 0) {
-          TakeSlot();
+          withdraw = TakeSlot();
           slot = true;
         }
         // Another thread takes this queue over while this one runs the
@@ -293,6 +315,7 @@ void Worker::Impl::PoolLoop() {
         wake_next = (response.has_task() || !status.ok()) && PollWanted();
       }
       if (wake_next) poll_cv_.notify_one();
+      Withdraw(std::move(withdraw));
     }
     if (status.ok()) {
       context_.outages.Succeeded();
@@ -303,7 +326,8 @@ void Worker::Impl::PoolLoop() {
       }
       continue;
     }
-    if (withdrawn && !context_.ShutdownRequested()) continue;  // Our own TryCancel.
+    // Our own TryCancel (the orchestrator could not withdraw it).
+    if (withdrawn && !context_.ShutdownRequested()) continue;
     if (context_.ShutdownRequested()) {
       std::lock_guard<std::mutex> lock(sync_.mu);
       --pool_alive_;
@@ -315,17 +339,52 @@ void Worker::Impl::PoolLoop() {
   }
 }
 
-void Worker::Impl::TakeSlot() {
+std::vector<std::string> Worker::Impl::TakeSlot() {
   --free_slots_;
-  if (free_slots_ == 0) {
-    // Polls now would fetch tasks nobody can run: withdraw them. (One
-    // answered in this instant is held, see Accept; the orchestrator
-    // releases a task it claimed for a poll that left.)
-    for (ActivePoll* poll : active_polls_) {
-      poll->withdrawn = true;
+  // Polls now would fetch tasks nobody can run: withdraw them. (One answered
+  // in this instant is held, see Accept.)
+  if (free_slots_ == 0) return WithdrawActivePolls();
+  return {};
+}
+
+std::vector<std::string> Worker::Impl::WithdrawActivePolls() {
+  std::vector<std::string> keys;
+  for (ActivePoll* poll : active_polls_) {
+    if (poll->withdrawn) continue;
+    poll->withdrawn = true;
+    if (withdraw_unsupported_) {
       poll->rpc->TryCancel();
+    } else {
+      keys.push_back(poll->key);
     }
   }
+  if (!keys.empty()) ++withdrawals_in_flight_;  // Withdraw's call, counted now for Run.
+  return keys;
+}
+
+void Worker::Impl::Withdraw(std::vector<std::string> keys) {
+  if (keys.empty()) return;
+  internal::SendWithdrawPolls(
+      *context_.worker_stub, keys, [this, keys](const grpc::Status& status) {
+        std::lock_guard<std::mutex> lock(sync_.mu);
+        if (!status.ok()) {
+          if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) withdraw_unsupported_ = true;
+          // Cancel the polls, if they are still unwanted: cancelling may
+          // lose a task answered in this instant (it waits out its lease).
+          // A slot freed meanwhile: they may run on (a task they get runs).
+          const bool unwanted = free_slots_ == 0 || sync_.shutdown;
+          for (ActivePoll* poll : active_polls_) {
+            if (std::find(keys.begin(), keys.end(), poll->key) == keys.end()) continue;
+            if (unwanted) {
+              poll->rpc->TryCancel();
+            } else {
+              poll->withdrawn = false;
+            }
+          }
+        }
+        --withdrawals_in_flight_;
+        sync_.cv.notify_all();
+      });
 }
 
 bool Worker::Impl::Accept(const std::string& queue, const v1::Task& task, const Handler& handler,
@@ -344,7 +403,9 @@ bool Worker::Impl::Accept(const std::string& queue, const v1::Task& task, const 
                      " started (the orchestrator hands it out again)"));
       return true;
     }
-    TakeSlot();
+    std::vector<std::string> withdraw = TakeSlot();
+    lock.unlock();
+    Withdraw(std::move(withdraw));
   }
   *ran = true;
   return internal::RunTask(context_, handlers_running_, queue, task, handler);
@@ -405,6 +466,7 @@ bool Worker::Impl::WaitForPool() {
 void Worker::Impl::Shutdown() {
   int in_flight = 0;
   bool running = false;
+  std::vector<std::string> withdraw;
   {
     std::lock_guard<std::mutex> lock(sync_.mu);
     if (sync_.shutdown) return;
@@ -412,11 +474,12 @@ void Worker::Impl::Shutdown() {
     sync_.shutdown = true;
     sync_.grace_deadline = absl::Now() + context_.options.shutdown_grace;
     // Idle long polls would otherwise hold Run for up to poll_wait_seconds.
-    for (ActivePoll* poll : active_polls_) poll->rpc->TryCancel();
+    withdraw = WithdrawActivePolls();
     in_flight = context_.tasks_in_flight.load();
     sync_.NotifyShutdown();
   }
   poll_cv_.notify_all();
+  Withdraw(std::move(withdraw));
   if (!running) return;
   LogLine(StrCat("shutting down: polling stopped; ", in_flight, " task(s) in flight get up to ",
                  absl::FormatDuration(context_.options.shutdown_grace), " to finish"));

@@ -185,6 +185,26 @@ TEST_F(DirectHandoffTest, TaskOfAPollThatLeftWithNoOtherPollIsReleasedAtOnce) {
             2);
 }
 
+TEST_F(DirectHandoffTest, PollWithdrawnDuringTheCommitPassesItsTaskOn) {
+  PollAnswer& withdrawn = NewAnswer();
+  Poll(withdrawn, "worker-1", true, true, "greeter", "key-1");
+  store_.create_gate.Close();
+  std::thread start([&] { EXPECT_THAT(Start(greeter_), IsOk()); });
+  ASSERT_TRUE(store_.create_gate.AwaitBlocked());  // Held for key-1's poll.
+  EXPECT_EQ(dispatcher_->Withdraw({"key-1"}), 1);
+  ASSERT_TRUE(withdrawn.IsDone());
+  EXPECT_FALSE(withdrawn.task.has_value());
+  PollAnswer& next = NewAnswer();
+  Poll(next, "worker-2");
+  store_.create_gate.Open();
+  start.join();
+
+  ASSERT_TRUE(next.Wait());
+  ASSERT_TRUE(next.task.has_value());
+  EXPECT_EQ(next.task->record.delivery_count, 1);
+  EXPECT_EQ(store_.releases(), 0);
+}
+
 TEST_F(DirectHandoffTest, ParallelBranchesHoldOnePollEach) {
   const std::string fan_out = CreateMachine("fan-out", kFanOut);
   std::vector<PollAnswer*> answers;

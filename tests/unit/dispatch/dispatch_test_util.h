@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -153,10 +154,12 @@ class DispatchServer {
   // Starts PollTask(queue); wait_seconds < 0 leaves it unset.
   std::unique_ptr<PollCall> StartPoll(const std::string& queue, int wait_seconds = 60,
                                       const std::string& worker = "worker-1",
-                                      absl::Duration deadline = absl::Seconds(30)) {
+                                      absl::Duration deadline = absl::Seconds(30),
+                                      const std::string& poll_key = "") {
     auto call = std::make_unique<PollCall>();
     call->request.set_queue(queue);
     call->request.set_worker_name(worker);
+    call->request.set_poll_key(poll_key);
     if (wait_seconds >= 0) call->request.set_wait_time_seconds(wait_seconds);
     call->context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
     call->started = absl::Now();
@@ -164,6 +167,16 @@ class DispatchServer {
     worker_stub->async()->PollTask(&raw->context, &raw->request, &raw->response,
                                    [raw](grpc::Status s) { raw->Done(std::move(s)); });
     return call;
+  }
+
+  // WithdrawPolls(keys), synchronously.
+  grpc::Status WithdrawPolls(const std::vector<std::string>& keys,
+                             v1::WithdrawPollsResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    v1::WithdrawPollsRequest request;
+    for (const std::string& key : keys) request.add_poll_keys(key);
+    return worker_stub->WithdrawPolls(&context, request, response);
   }
 
   std::unique_ptr<ActivityCall> StartActivityPoll(const std::string& activity_arn) {

@@ -61,10 +61,11 @@ class DispatcherTest : public ::testing::Test {
   // held at store_.claim_gate).
   PollId Poll(PollAnswer& answer, const std::string& worker = "worker-1",
               bool worker_heartbeats = true, bool await_claim = true,
-              const std::string& queue = "greeter") {
+              const std::string& queue = "greeter", const std::string& key = "") {
     const int64_t claims_before = dispatcher_->stats().claims;
     PollRequest request;
     request.queue = queue;
+    request.key = key;
     request.worker_name = worker;
     request.worker_heartbeats = worker_heartbeats;
     absl::StatusOr<PollId> id = dispatcher_->Poll(request, answer.Callback());

@@ -23,10 +23,12 @@ SteadyTime At(int seconds) { return kT0 + std::chrono::seconds(seconds); }
 class WaitingPollsTest : public ::testing::Test {
  protected:
   // Adds poll `id` on `queue` waiting `wait` s (answered by `hard` s at the latest).
-  void Add(PollId id, const std::string& queue, int wait = 60, int hard = 65) {
+  void Add(PollId id, const std::string& queue, int wait = 60, int hard = 65,
+           const std::string& key = "") {
     WaitingPoll poll;
     poll.id = id;
     poll.queue = queue;
+    poll.key = key;
     poll.worker_name = "w" + std::to_string(id);
     poll.wait_end = At(wait);
     poll.hard_end = At(hard);
@@ -145,6 +147,39 @@ TEST_F(WaitingPollsTest, TaskOfACancelledPollGoesToTheNextOneElseIsReleased) {
   ASSERT_TRUE(polls_.Remove(3).has_value());
   EXPECT_FALSE(polls_.OnClaimResult(lonely, ClaimOutcome::kTask, At(0)).deliver_to.has_value());
   EXPECT_EQ(polls_.size(), 0u);
+}
+
+TEST_F(WaitingPollsTest, KeysFindWaitingPollsOnlyAndAreFreedWhenThePollLeaves) {
+  Add(1, "q", 60, 65, "k1");
+  Add(2, "q", 60, 65, "k2");
+  Add(3, "q");  // No key.
+  EXPECT_TRUE(polls_.HasKey("k1"));
+  EXPECT_FALSE(polls_.HasKey(""));
+  EXPECT_FALSE(polls_.RemoveByKey("").has_value());
+  EXPECT_FALSE(polls_.RemoveByKey("nobody").has_value());
+
+  // A withdrawn poll with a claim in flight: its task goes to the next poll.
+  ClaimTicket ticket = polls_.TakeClaims("q").at(0);
+  ASSERT_EQ(ticket.for_poll, 1u);
+  std::optional<WaitingPoll> withdrawn = polls_.RemoveByKey("k1");
+  ASSERT_TRUE(withdrawn.has_value());
+  EXPECT_EQ(withdrawn->id, 1u);
+  EXPECT_FALSE(polls_.HasKey("k1"));
+  ClaimResolution r = polls_.OnClaimResult(ticket, ClaimOutcome::kTask, At(0));
+  ASSERT_TRUE(r.deliver_to.has_value());
+  EXPECT_EQ(r.deliver_to->id, 2u);
+  // Delivered: k2 no longer names a waiting poll and may be used again.
+  EXPECT_FALSE(polls_.HasKey("k2"));
+  EXPECT_FALSE(polls_.RemoveByKey("k2").has_value());
+  Add(4, "q", 60, 65, "k2");
+  EXPECT_TRUE(polls_.HasKey("k2"));
+
+  // Expired and shut-down polls free their keys too.
+  Add(5, "q", 1, 2, "k5");
+  EXPECT_THAT(Ids(polls_.Expire(At(2))), ElementsAre(5));
+  EXPECT_FALSE(polls_.HasKey("k5"));
+  EXPECT_THAT(polls_.TakeAll(), SizeIs(2));
+  EXPECT_FALSE(polls_.HasKey("k2"));
 }
 
 TEST_F(WaitingPollsTest, VanishedTaskKeepsTheQueueDirty) {

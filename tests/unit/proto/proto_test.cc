@@ -94,11 +94,11 @@ TEST(ProtoServices, StatesHasEveryAwsOperation) {
   }
 }
 
-TEST(ProtoServices, WorkerHasPollTask) {
+TEST(ProtoServices, WorkerHasPollTaskAndWithdrawPolls) {
   const ServiceDescriptor* service =
       DescriptorPool::generated_pool()->FindServiceByName("stepwise.v1.Worker");
   ASSERT_NE(service, nullptr);
-  EXPECT_THAT(MethodNames(*service), UnorderedElementsAreArray({"PollTask"}));
+  EXPECT_THAT(MethodNames(*service), UnorderedElementsAreArray({"PollTask", "WithdrawPolls"}));
 }
 
 TEST(ProtoServices, GeneratedServiceDefaultsToUnimplemented) {

@@ -45,6 +45,10 @@ class FakeOrchestrator::WorkerService final : public v1::Worker::Service {
                         v1::PollTaskResponse* response) override {
     return fake_.Poll(context, *request, response);
   }
+  grpc::Status WithdrawPolls(grpc::ServerContext*, const v1::WithdrawPollsRequest* request,
+                             v1::WithdrawPollsResponse* response) override {
+    return fake_.Withdraw(*request, response);
+  }
 
  private:
   FakeOrchestrator& fake_;
@@ -134,6 +138,28 @@ void FakeOrchestrator::HoldPollsUntilCancelled(const std::string& queue) {
   held_queues_.insert(queue);
 }
 
+void FakeOrchestrator::ServeWithdrawals(Withdrawals mode) {
+  std::lock_guard<std::mutex> lock(mu_);
+  withdrawals_ = mode;
+}
+
+grpc::Status FakeOrchestrator::Withdraw(const v1::WithdrawPollsRequest& request,
+                                        v1::WithdrawPollsResponse* response) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (withdrawals_ == Withdrawals::kUnimplemented) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "not in this fake");
+  }
+  ++withdraw_calls_;
+  int waiting = 0;
+  for (const std::string& key : request.poll_keys()) {
+    waiting += static_cast<int>(waiting_keys_.count(key));
+    withdrawn_keys_.insert(key);
+  }
+  response->set_withdrawn(waiting);
+  cv_.notify_all();
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeOrchestrator::Poll(grpc::ServerContext* context,
                                     const v1::PollTaskRequest& request,
                                     v1::PollTaskResponse* response) {
@@ -148,7 +174,10 @@ grpc::Status FakeOrchestrator::Poll(grpc::ServerContext* context,
   const absl::Time deadline = absl::Now() + absl::Seconds(wait_seconds);
   const bool held = held_queues_.count(request.queue()) > 0;
   std::deque<v1::Task>& queue = queues_[request.queue()];
-  while (!stopping_ && !context->IsCancelled()) {
+  const std::string& key = request.poll_key();
+  if (!key.empty()) waiting_keys_.insert(key);
+  auto withdrawn = [&] { return !key.empty() && withdrawn_keys_.count(key) > 0; };
+  while (!stopping_ && !context->IsCancelled() && !withdrawn()) {
     if (!held && !queue.empty()) {
       *response->mutable_task() = std::move(queue.front());
       queue.pop_front();
@@ -158,12 +187,19 @@ grpc::Status FakeOrchestrator::Poll(grpc::ServerContext* context,
     // Woken by AddTask; the slice only notices a cancelled call.
     cv_.wait_for(lock, std::chrono::milliseconds(20));
   }
-  if (held && context->IsCancelled() && !queue.empty()) {
+  if (withdrawn()) {
+    ++withdrawn_polls_;
+    if (held && withdrawals_ == Withdrawals::kAnswerWithTask && !queue.empty()) {
+      *response->mutable_task() = std::move(queue.front());
+      queue.pop_front();
+    }
+  } else if (held && context->IsCancelled() && !queue.empty()) {
     // gRPC drops this answer: the client's call has ended already.
     *response->mutable_task() = std::move(queue.front());
     queue.pop_front();
     ++late_tasks_;
   }
+  if (!key.empty()) waiting_keys_.erase(key);
   --polls_waiting_;
   --rpcs_running_;
   cv_.notify_all();

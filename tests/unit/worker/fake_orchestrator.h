@@ -1,7 +1,8 @@
 // An in-process stand-in for the orchestrator's worker-facing RPCs, for the
 // worker SDK's tests: Worker.PollTask hands out queued fake tasks (long poll),
 // States.SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat are recorded
-// and answered as scripted. Everything else is UNIMPLEMENTED.
+// and answered as scripted, Worker.WithdrawPolls as ServeWithdrawals says.
+// Everything else is UNIMPLEMENTED.
 //
 //   FakeOrchestrator fake;  // A free port on 127.0.0.1.
 //   std::string token = fake.AddTask(MakeTask("echo", R"({"x":1})"));
@@ -70,6 +71,18 @@ class FakeOrchestrator {
   // and never come back to the queue.
   void HoldPollsUntilCancelled(const std::string& queue);
 
+  // How Worker.WithdrawPolls is answered.
+  enum class Withdrawals {
+    kUnimplemented,  // The default: as an orchestrator without it.
+    // Each withdrawn poll ends with an empty answer (a held queue keeps its
+    // tasks).
+    kAnswerEmpty,
+    // A withdrawn poll of a held queue is answered with the queue's next
+    // task, as if it had been handed out just before the withdrawal came.
+    kAnswerWithTask,
+  };
+  void ServeWithdrawals(Withdrawals mode);
+
   // Blocks until `predicate` (called with the fake's lock held) holds, or the
   // timeout passes; returns whether it holds.
   bool WaitFor(const std::function<bool()>& predicate, absl::Duration timeout = absl::Seconds(5));
@@ -93,6 +106,9 @@ class FakeOrchestrator {
   std::size_t CompletionsLocked() const { return completions_.size(); }
   int ReportAttemptsLocked() const { return report_attempts_; }
   int LateTasksLocked() const { return late_tasks_; }
+  int WithdrawCallsLocked() const { return withdraw_calls_; }
+  // Polls ended by a withdrawal (with or without a task).
+  int WithdrawnPollsLocked() const { return withdrawn_polls_; }
 
  private:
   class WorkerService;
@@ -100,6 +116,8 @@ class FakeOrchestrator {
 
   grpc::Status Poll(grpc::ServerContext* context, const v1::PollTaskRequest& request,
                     v1::PollTaskResponse* response);
+  grpc::Status Withdraw(const v1::WithdrawPollsRequest& request,
+                        v1::WithdrawPollsResponse* response);
   grpc::Status Report(const std::string& token, Completion completion);
   grpc::Status Heartbeat(const std::string& token);
 
@@ -120,6 +138,11 @@ class FakeOrchestrator {
   int report_attempts_ = 0;
   std::set<std::string> held_queues_;
   int late_tasks_ = 0;  // Tasks put into the answer of a cancelled poll.
+  Withdrawals withdrawals_ = Withdrawals::kUnimplemented;
+  std::set<std::string> waiting_keys_;    // poll_keys of the polls waiting.
+  std::set<std::string> withdrawn_keys_;  // Every key WithdrawPolls named.
+  int withdraw_calls_ = 0;
+  int withdrawn_polls_ = 0;
   int polls_waiting_ = 0;
   int polls_total_ = 0;
   int rpcs_running_ = 0;  // Handlers inside the fake; the destructor waits for 0.

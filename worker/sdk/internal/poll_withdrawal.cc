@@ -1,0 +1,44 @@
+#include "worker/sdk/internal/poll_withdrawal.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <utility>
+
+#include "common/str_cat.h"
+#include "grpcpp/client_context.h"
+
+namespace stepwise::worker::internal {
+
+PollKeys::PollKeys() {
+  std::random_device device;
+  const uint64_t high = (static_cast<uint64_t>(device()) << 32) | device();
+  const uint64_t low = (static_cast<uint64_t>(device()) << 32) | device();
+  char hex[40];
+  std::snprintf(hex, sizeof(hex), "%016" PRIx64 "%016" PRIx64 "-", high, low);
+  prefix_ = hex;
+}
+
+std::string PollKeys::Next() { return StrCat(prefix_, static_cast<unsigned long long>(next_++)); }
+
+void SendWithdrawPolls(v1::Worker::Stub& stub, const std::vector<std::string>& keys,
+                       std::function<void(const grpc::Status&)> done) {
+  // Lives until the call completes: the callback owns it.
+  struct Call {
+    grpc::ClientContext rpc;
+    v1::WithdrawPollsRequest request;
+    v1::WithdrawPollsResponse response;
+    std::function<void(const grpc::Status&)> done;
+  };
+  auto call = std::make_shared<Call>();
+  call->rpc.set_deadline(absl::ToChronoTime(absl::Now() + kWithdrawTimeout));
+  for (const std::string& key : keys) call->request.add_poll_keys(key);
+  call->done = std::move(done);
+  Call& ref = *call;
+  stub.async()->WithdrawPolls(
+      &ref.rpc, &ref.request, &ref.response,
+      [call = std::move(call)](grpc::Status status) { call->done(status); });
+}
+
+}  // namespace stepwise::worker::internal
