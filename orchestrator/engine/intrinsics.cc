@@ -19,6 +19,7 @@
 #include "boost/json/parse_options.hpp"
 #include "boost/json/string.hpp"
 #include "boost/json/value.hpp"
+#include "common/digest.h"
 #include "common/str_cat.h"
 #include "orchestrator/asl/intrinsic_function.h"
 #include "orchestrator/asl/json_path.h"
@@ -39,7 +40,6 @@ using asl::IntrinsicFunction;
 using intrinsics_internal::AppendFormatText;
 using intrinsics_internal::AppendJson;
 using intrinsics_internal::BoundedJsonSize;
-using intrinsics_internal::HexDigest;
 using intrinsics_internal::JsonEqual;
 using intrinsics_internal::JsonHash;
 using intrinsics_internal::kMaxValueDepth;

@@ -53,10 +53,6 @@ std::vector<std::string> SplitByAnyOf(std::string_view text, std::string_view de
 // Base64.getDecoder()). nullopt on any other character or a dangling sextet.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-// Lowercase hex digest; nullopt for an unknown algorithm or a libcrypto failure.
-// `algorithm` is one of MD5, SHA-1, SHA-256, SHA-384, SHA-512.
-std::optional<std::string> HexDigest(std::string_view algorithm, std::string_view data);
-
 }  // namespace stepwise::engine::intrinsics_internal
 
 #endif  // STEPWISE_ORCHESTRATOR_ENGINE_INTRINSICS_INTERNAL_H_

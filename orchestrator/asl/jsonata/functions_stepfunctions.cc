@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/digest.h"
 #include "common/str_cat.h"
-#include "openssl/evp.h"
 #include "orchestrator/asl/jsonata/error.h"
 #include "orchestrator/asl/jsonata/evaluator.h"
 #include "orchestrator/asl/jsonata/function.h"
@@ -15,28 +15,6 @@ namespace stepwise::jsonata::internal {
 namespace {
 
 using Args = std::vector<Value>;
-
-std::optional<std::string> HexDigest(const std::string& algorithm, const std::string& data) {
-  const EVP_MD* md = nullptr;
-  if (algorithm == "MD5") md = EVP_md5();
-  if (algorithm == "SHA-1") md = EVP_sha1();
-  if (algorithm == "SHA-256") md = EVP_sha256();
-  if (algorithm == "SHA-384") md = EVP_sha384();
-  if (algorithm == "SHA-512") md = EVP_sha512();
-  if (md == nullptr) return std::nullopt;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, md, nullptr) != 1) {
-    return std::nullopt;
-  }
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    char buf[3];
-    std::snprintf(buf, sizeof(buf), "%02x", digest[i]);
-    hex += buf;
-  }
-  return hex;
-}
 
 // splitmix64: the seeded $random's generator (AWS's is unspecified; the
 // contract is only "same seed, same number").
