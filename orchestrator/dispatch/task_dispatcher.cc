@@ -208,6 +208,7 @@ int TaskDispatcher::Withdraw(const std::vector<std::string>& keys) {
         early_withdrawals_.Remember(key, now);
       }
     }
+    stats_.withdrawn += static_cast<int64_t>(withdrawn.size());
   }
   for (WaitingPoll& poll : withdrawn) poll.done(std::nullopt);
   return static_cast<int>(withdrawn.size());

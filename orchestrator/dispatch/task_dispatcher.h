@@ -169,6 +169,7 @@ struct DispatcherStats {
   int64_t delivered = 0;    // Tasks handed to a poll.
   int64_t released = 0;     // Tasks claimed for a poll that had gone, released.
   int64_t undelivered = 0;  // Tasks whose call failed as they went out (ReturnUndelivered).
+  int64_t withdrawn = 0;    // Waiting polls answered empty by Withdraw.
   int64_t errors = 0;       // Store calls that failed.
   // TaskStarted applied after a claim's delivery (a direct handoff's is in
   // its step's commit).

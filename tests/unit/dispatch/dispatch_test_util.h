@@ -139,8 +139,8 @@ class DispatchServer {
     server = builder.BuildAndStart();
     EXPECT_NE(server, nullptr);
     dispatcher->Start();
-    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                  grpc::InsecureChannelCredentials());
+    endpoint = "127.0.0.1:" + std::to_string(port);
+    channel = grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials());
     worker_stub = v1::Worker::NewStub(channel);
     states_stub = v1::States::NewStub(channel);
   }
@@ -197,6 +197,7 @@ class DispatchServer {
   std::unique_ptr<service::StatesGrpcService> states_grpc;
   std::unique_ptr<WorkerGrpcService> worker_grpc;
   std::unique_ptr<grpc::Server> server;
+  std::string endpoint;  // host:port of `server`.
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::Worker::Stub> worker_stub;
   std::unique_ptr<v1::States::Stub> states_stub;
