@@ -11,11 +11,13 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/clock.h"
@@ -101,6 +103,34 @@ class WorkshopE2eTest : public ::testing::Test {
   std::string ApplicationStateOf(const Submitted& run) {
     absl::StatusOr<pb::Application> application = GetApplication(stack_->applications(), run.id);
     return application.ok() ? StateName(application->state()) : "";
+  }
+
+  // For a failed wait: each run that is not `ready` yet, with its status,
+  // application state and the last events of its history (a lost delivery
+  // shows as a Started more than Scheduled, a stuck one as a Scheduled last).
+  std::string NotReady(const std::vector<Submitted>& runs,
+                       const std::function<bool(const Submitted&)>& ready) {
+    constexpr size_t kLastEvents = 8;
+    std::string out = "not there yet:";
+    for (const Submitted& run : runs) {
+      if (ready(run)) continue;
+      StrAppend(&out, "\n  ", Describe(run), ": ", v1::ExecutionStatus_Name(Status(run)),
+                ", application ", ApplicationStateOf(run), ", last events:");
+      absl::StatusOr<std::vector<v1::HistoryEvent>> history =
+          ExecutionHistory(stack_->states(), run.execution_arn);
+      if (!history.ok()) {
+        StrAppend(&out, " (", history.status().ToString(), ")");
+        continue;
+      }
+      const size_t from = history->size() > kLastEvents ? history->size() - kLastEvents : 0;
+      for (size_t i = from; i < history->size(); ++i) {
+        std::string type = v1::HistoryEventType_Name((*history)[i].type());
+        constexpr std::string_view kPrefix = "HISTORY_EVENT_TYPE_";
+        if (type.rfind(kPrefix, 0) == 0) type.erase(0, kPrefix.size());
+        StrAppend(&out, " ", type);
+      }
+    }
+    return out;
   }
 
   // Checks the execution, its history and its application against `outcome`.
@@ -304,7 +334,8 @@ TEST_F(WorkshopE2eTest, EveryVersionReachesTheWorkshopsOutcomes) {
     return run.c.waits_for_review && ApplicationStateOf(run) == "FLAGGED_FOR_REVIEW";
   };
   EXPECT_TRUE(
-      AwaitTrue([&] { return std::all_of(runs.begin(), runs.end(), settled); }, kSettleTimeout));
+      AwaitTrue([&] { return std::all_of(runs.begin(), runs.end(), settled); }, kSettleTimeout))
+      << NotReady(runs, settled);
   std::vector<std::string> flagged_ids;
   for (const Submitted& run : runs) {
     if (!run.c.waits_for_review) continue;
@@ -358,7 +389,8 @@ TEST_F(WorkshopE2eTest, EveryVersionReachesTheWorkshopsOutcomes) {
            Status(run) != v1::EXECUTION_STATUS_RUNNING;
   };
   EXPECT_TRUE(
-      AwaitTrue([&] { return std::all_of(runs.begin(), runs.end(), done); }, kSettleTimeout));
+      AwaitTrue([&] { return std::all_of(runs.begin(), runs.end(), done); }, kSettleTimeout))
+      << NotReady(runs, done);
   for (const Submitted& run : runs) ExpectOutcome(run, run.c.outcome);
 
   // The CLI's view of one application matches the API's.
