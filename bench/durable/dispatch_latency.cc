@@ -72,15 +72,17 @@ absl::StatusOr<LatencyStats> MeasureDispatchLatency(
     absl::Time to) {
   ASSIGN_OR_RETURN(
       PgRows rows,
-      db.Query("SELECT h.execution_arn, stepwise_us(h.timestamp), "
-               "  coalesce((extract(epoch FROM pg_xact_commit_timestamp(h.xmin)) * 1000000)"
+      db.Query("SELECT s.execution_arn, h.ts, "
+               "  coalesce((extract(epoch FROM pg_xact_commit_timestamp(s.xmin)) * 1000000)"
                "    ::bigint, 0) "
-               "FROM history_events h JOIN executions e USING (execution_arn) "
+               // The step's row (schema 0012) carries the commit's xmin.
+               "FROM history_steps s JOIN executions e USING (execution_arn) "
+               "  CROSS JOIN LATERAL unnest(s.ids, s.types, s.timestamps_us) AS h(id, type, ts) "
                // Every family of scheduled events (Task*, Activity* for
                // activity ARNs, LambdaFunction* for Lambda function ARNs).
                "WHERE e.state_machine_arn = $1 AND h.type IN ('TaskScheduled', "
                "  'ActivityScheduled', 'LambdaFunctionScheduled') "
-               "ORDER BY h.execution_arn, h.id",
+               "ORDER BY s.execution_arn, h.id",
                {state_machine_arn}));
   absl::flat_hash_map<std::string, Scheduled> scheduled;
   std::string previous_arn;

@@ -135,14 +135,25 @@ inline constexpr Statement kExecutionVersion{
     "execution_version", "SELECT status, version FROM executions WHERE execution_arn = $1"};
 
 // --- History -----------------------------------------------------------------
+// One history_steps row per engine step (schema 0012), its events as arrays
+// with ascending ids; a step's ids run from its first_id up to the next
+// step's. A page is a range of rows in the primary key's order, unnested;
+// the sort only orders events within a row (incremental sort), so the
+// LIMIT stops the scan. Forward starts at the row holding the event after
+// the cursor: the last row whose first_id <= cursor (one index probe).
+#define STEPWISE_HISTORY_EVENTS                                                           \
+  "SELECT e.id, e.previous, e.type, e.ts, e.event FROM history_steps s"                   \
+  " CROSS JOIN LATERAL unnest(s.ids, s.previous_ids, s.types, s.timestamps_us, s.events)" \
+  " AS e(id, previous, type, ts, event)"
 inline constexpr Statement kHistoryForward{
-    "history_forward",
-    "SELECT id, previous_event_id, type, stepwise_us(timestamp), event FROM history_events"
-    " WHERE execution_arn = $1 AND id > $2 ORDER BY id LIMIT $3"};
+    "history_forward", STEPWISE_HISTORY_EVENTS
+    " WHERE s.execution_arn = $1 AND s.first_id >= coalesce((SELECT max(first_id)"
+    " FROM history_steps WHERE execution_arn = $1 AND first_id <= $2), 0) AND e.id > $2"
+    " ORDER BY s.first_id, e.id LIMIT $3"};
 inline constexpr Statement kHistoryReverse{
-    "history_reverse",
-    "SELECT id, previous_event_id, type, stepwise_us(timestamp), event FROM history_events"
-    " WHERE execution_arn = $1 AND id < $2 ORDER BY id DESC LIMIT $3"};
+    "history_reverse", STEPWISE_HISTORY_EVENTS
+    " WHERE s.execution_arn = $1 AND s.first_id < $2 AND e.id < $2"
+    " ORDER BY s.first_id DESC, e.id DESC LIMIT $3"};
 
 // --- Tasks -------------------------------------------------------------------
 // Expired leases first (they waited longest), then pending tasks, oldest first.
@@ -216,6 +227,7 @@ inline constexpr Statement kTimerExists{
 
 #undef STEPWISE_SM_COLUMNS
 #undef STEPWISE_EXECUTION_COLUMNS
+#undef STEPWISE_HISTORY_EVENTS
 #undef STEPWISE_TASK_COLUMNS
 #undef STEPWISE_TIMER_COLUMNS
 

@@ -3,6 +3,8 @@
 // execution_store_conformance_dispatch.cc. Every backend runs both.
 #include "tests/integration/store/execution_store_conformance.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <thread>
 #include <vector>
@@ -454,6 +456,60 @@ TYPED_TEST(ExecutionStoreConformance, HistoryPagesForwardAndReverse) {
   EXPECT_THAT(ids({0, 3, true}), ElementsAre(10, 9, 8));
   EXPECT_THAT(ids({8, 3, true}), ElementsAre(7, 6, 5));
   EXPECT_THAT(ids({2, 3, true}), ElementsAre(1));
+}
+
+// Steps of different sizes (PostgreSQL keeps one row per step, schema 0012):
+// every page, from every cursor, of every size, forward and reverse, holds
+// exactly the events a flat list would give, with all their fields.
+TYPED_TEST(ExecutionStoreConformance, HistoryPagesCutStepsAnywhere) {
+  NewExecution execution = MakeExecution(this->Machine(), "run");
+  const std::string arn = execution.execution.execution_arn;
+  this->Start(execution);
+  std::vector<HistoryRecord> all = execution.first_step.history;
+  int64_t version = 1;
+  int64_t next_id = 2;
+  for (int64_t size : {3, 1, 5, 2, 1}) {
+    StepUpdate step = MakeStep(arn, next_id, next_id + size - 1);
+    // Branch events point back past the step (as Parallel's do).
+    step.history.back().previous_event_id = 1;
+    step.history.back().event_json = StrCat(R"({"big":")", std::string(3000, 'x'), R"("})");
+    all.insert(all.end(), step.history.begin(), step.history.end());
+    ASSERT_THAT(this->store().CommitStep(step, version), IsOk());
+    ++version;
+    next_id += size;
+  }
+  const int64_t last = next_id - 1;
+  ASSERT_EQ(last, static_cast<int64_t>(all.size()));
+
+  for (bool reverse : {false, true}) {
+    for (int64_t cursor = 0; cursor <= last + 1; ++cursor) {
+      for (int max = 1; max <= last + 1; ++max) {
+        SCOPED_TRACE(StrCat(reverse ? "reverse" : "forward", " cursor ", cursor, " max ", max));
+        std::vector<HistoryRecord> expected;
+        if (!reverse) {
+          for (int64_t id = cursor + 1; id <= last && std::ssize(expected) < max; ++id) {
+            expected.push_back(all[id - 1]);
+          }
+        } else {
+          for (int64_t id = cursor == 0 ? last : std::min(cursor - 1, last);
+               id >= 1 && std::ssize(expected) < max; --id) {
+            expected.push_back(all[id - 1]);
+          }
+        }
+        absl::StatusOr<std::vector<HistoryRecord>> page =
+            this->store().ReadHistory(arn, {cursor, max, reverse});
+        ASSERT_THAT(page, IsOk());
+        ASSERT_EQ(page->size(), expected.size());
+        for (size_t i = 0; i < expected.size(); ++i) {
+          EXPECT_EQ((*page)[i].id, expected[i].id);
+          EXPECT_EQ((*page)[i].previous_event_id, expected[i].previous_event_id);
+          EXPECT_EQ((*page)[i].type, expected[i].type);
+          EXPECT_EQ((*page)[i].timestamp, expected[i].timestamp);
+          EXPECT_EQ((*page)[i].event_json, expected[i].event_json);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

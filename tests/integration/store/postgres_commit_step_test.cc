@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "persistence/postgres/migrator.h"
 #include "persistence/postgres/postgres_store.h"
+#include "persistence/store_rules.h"
 #include "pqxx/pqxx"
 #include "tests/integration/store/postgres_step_fixture.h"
 #include "tests/integration/store/store_test_util.h"
@@ -187,6 +188,77 @@ TEST_F(PostgresCommitStepTest, MigratesFromSchemaVersion5) {
   ASSERT_THAT(version, IsOk());
   EXPECT_EQ(*version, 2);
   EXPECT_EQ(Count("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'"), 1);
+}
+
+// A database at schema version 11 holds one history_events row per event;
+// migration 0012 moves them into history_steps (one row per event), where
+// they read as before, next to the new one-row-per-step events, and the
+// history_events view still shows every event with its old columns.
+TEST_F(PostgresCommitStepTest, MigratesHistoryRowsToOneRowPerStep) {
+  std::span<const Migration> all = EmbeddedMigrations();
+  size_t before = 0;
+  while (before < all.size() && all[before].name != "0012_history_steps") ++before;
+  ASSERT_LT(before, all.size());
+  ASSERT_THAT(ApplyMigrations(database_url(), all.first(before)), IsOk());
+  const std::string arn = "arn:m:before";
+  {
+    pqxx::connection connection(database_url());
+    pqxx::work tx(connection);
+    tx.exec0(
+        "INSERT INTO state_machines (arn, name, type, definition, role_arn, revision_id,"
+        " creation_date, update_date) VALUES ('arn:m', 'm', 'STANDARD', '{}', 'r', 'rev',"
+        " now(), now())");
+    tx.exec0(
+        "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"
+        " input, start_time, version, state_document) VALUES ('arn:m:before', 'arn:m', 'rev',"
+        " 'before', 'RUNNING', '{}', now(), 1, '{}')");
+    // Three events, as schema 11 wrote them (MakeEvent's fields).
+    for (int id = 1; id <= 3; ++id) {
+      const HistoryRecord event = MakeEvent(id);
+      tx.exec_params0(
+          "INSERT INTO history_events (execution_arn, id, previous_event_id, type, timestamp,"
+          " event) VALUES ($1, $2, $3, $4, stepwise_ts($5), $6)",
+          arn, event.id, event.previous_event_id, event.type, ToMicros(event.timestamp),
+          event.event_json);
+    }
+    tx.commit();
+  }
+  ASSERT_THAT(ApplyMigrations(database_url()), IsOk());
+  EXPECT_EQ(Count("SELECT count(*) FROM history_steps"), 3);
+
+  std::unique_ptr<PostgresStore> store = Connect();
+  ASSERT_NE(store, nullptr);
+  ASSERT_THAT(store->CommitStep(MakeStep(arn, 4, 6), 1), IsOk());
+  EXPECT_EQ(Count("SELECT count(*) FROM history_steps"), 4);
+
+  absl::StatusOr<std::vector<HistoryRecord>> history = store->ReadHistory(arn, {0, 100, false});
+  ASSERT_THAT(history, IsOk());
+  ASSERT_EQ(history->size(), 6u);
+  for (int id = 1; id <= 6; ++id) {
+    const HistoryRecord expected = MakeEvent(id);
+    const HistoryRecord& event = (*history)[id - 1];
+    EXPECT_EQ(event.id, expected.id);
+    EXPECT_EQ(event.previous_event_id, expected.previous_event_id);
+    EXPECT_EQ(event.type, expected.type);
+    EXPECT_EQ(event.timestamp, expected.timestamp);
+    EXPECT_EQ(event.event_json, expected.event_json);
+  }
+  absl::StatusOr<std::vector<HistoryRecord>> newest = store->ReadHistory(arn, {5, 3, true});
+  ASSERT_THAT(newest, IsOk());
+  ASSERT_EQ(newest->size(), 3u);
+  EXPECT_EQ((*newest)[0].id, 4);
+  EXPECT_EQ((*newest)[2].id, 2);
+
+  // The view: every event once, its columns as the table had them.
+  EXPECT_EQ(Count("SELECT count(*) FROM history_events"), 6);
+  EXPECT_EQ(Count(StrCat("SELECT sum(id * previous_event_id) FROM history_events"
+                         " WHERE execution_arn = '",
+                         arn,
+                         "' AND type = 'PassStateEntered'"
+                         " AND event = '{\"id\":' || id || ',\"type\":\"PassStateEntered\"}'"
+                         " AND stepwise_us(timestamp) = ",
+                         ToMicros(T(0)), " + id * 1000000")),
+            1 * 0 + 2 * 1 + 3 * 2 + 4 * 3 + 5 * 4 + 6 * 5);
 }
 
 // The server closed every pooled connection (as a restart does): the next
