@@ -60,36 +60,60 @@ class PollReactor final : public grpc::ServerUnaryReactor {
   static grpc::ServerUnaryReactor* Start(TaskDispatcher& dispatcher,
                                          grpc::CallbackServerContext* context, PollRequest request,
                                          Response* response, Fill fill, const ToStatus& to_status) {
-    auto* reactor = new PollReactor(dispatcher, context, response, fill);
-    request.deadline = std::min(request.deadline, CallDeadline(*context));
-    // `done` may run on another thread before Poll returns: it only touches
-    // the response and Finish, never id_. OnCancel and OnDone come after
-    // this handler returns.
-    absl::StatusOr<PollId> id =
-        dispatcher.Poll(std::move(request), [reactor](std::optional<DispatchedTask> task) {
-          if (task.has_value()) {
-            reactor->fill_(*task, reactor->response_);
-            reactor->delivered_ =
-                std::make_unique<persistence::TaskRecord>(std::move(task->record));
-          }
-          reactor->Finish(grpc::Status::OK);
-        });
-    if (id.ok()) {
-      reactor->id_.store(*id);
-    } else {
-      reactor->Finish(to_status(id.status()));
-    }
+    PollReactor* reactor = Create(dispatcher, context, response, fill);
+    reactor->Register(std::move(request), to_status);
     return reactor;
   }
 
-  void OnCancel() override { dispatcher_.Cancel(id_.load()); }
+  // A reactor whose poll starts later, from any thread, with Register (or
+  // that ends with Fail instead): for a call that has work to do first
+  // (Worker.CompleteAndPollTask). Return it from the handler at once.
+  static PollReactor* Create(TaskDispatcher& dispatcher, grpc::CallbackServerContext* context,
+                             Response* response, Fill fill) {
+    return new PollReactor(dispatcher, context, response, fill);
+  }
+
+  // Starts the poll (exactly once per reactor, unless Fail was called).
+  void Register(PollRequest request, const ToStatus& to_status) {
+    request.deadline = std::min(request.deadline, CallDeadline(*context_));
+    // `done` may run on another thread before Poll returns: it only touches
+    // the response and Finish, never id_.
+    absl::StatusOr<PollId> id =
+        dispatcher_.Poll(std::move(request), [this](std::optional<DispatchedTask> task) {
+          if (task.has_value()) {
+            fill_(*task, response_);
+            delivered_ = std::make_unique<persistence::TaskRecord>(std::move(task->record));
+          }
+          Finish(grpc::Status::OK);
+        });
+    if (!id.ok()) {
+      Fail(to_status(id.status()));
+      return;
+    }
+    id_.store(*id);
+    // A call cancelled before its poll was registered (possible only when
+    // Register runs after the handler returned): OnCancel found no id.
+    if (cancelled_.load()) dispatcher_.Cancel(*id);
+    Release();
+  }
+
+  // Ends the call without a poll (instead of Register).
+  void Fail(const grpc::Status& status) {
+    Finish(status);
+    Release();
+  }
+
+  void OnCancel() override {
+    cancelled_.store(true);
+    dispatcher_.Cancel(id_.load());  // Id 0 (not registered yet) is ignored.
+  }
   void OnDone() override {
     // OnDone follows Finish, so delivered_ is settled; IsCancelled() is true
     // when the call failed before its client got the OK status.
     if (delivered_ != nullptr && context_->IsCancelled()) {
       dispatcher_.ReturnUndelivered(std::move(*delivered_));
     }
-    delete this;
+    Release();
   }
 
  private:
@@ -97,11 +121,21 @@ class PollReactor final : public grpc::ServerUnaryReactor {
               Fill fill)
       : dispatcher_(dispatcher), context_(context), response_(response), fill_(fill) {}
 
+  void Release() {
+    if (references_.fetch_sub(1) == 1) delete this;
+  }
+
   TaskDispatcher& dispatcher_;
   grpc::CallbackServerContext* const context_;
   Response* const response_;
   const Fill fill_;
   std::atomic<PollId> id_{0};
+  std::atomic<bool> cancelled_{false};
+  // Held by gRPC until OnDone and by the caller until Register or Fail
+  // returns: a deferred Register may still be running on its thread when
+  // the call ends (its poll answered at once) and gRPC calls OnDone.
+  std::atomic<int> references_{2};
+
   // The task put in the answer, if any (set by `done` before Finish). On the
   // heap: most polls never get one, and an idle poll should stay small.
   std::unique_ptr<persistence::TaskRecord> delivered_;

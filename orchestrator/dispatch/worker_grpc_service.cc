@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "boost/json.hpp"
 #include "common/str_cat.h"
 #include "orchestrator/dispatch/poll_reactor.h"
 #include "orchestrator/service/grpc_status.h"
+#include "orchestrator/service/states_service.h"
 
 namespace stepwise::dispatch {
 namespace {
@@ -24,6 +27,46 @@ grpc::Status ValidationError(const std::string& message, const std::string& fiel
 
 int32_t ToInt32(int64_t value) {
   return static_cast<int32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<int32_t>::max()));
+}
+
+void FillPollResponse(const DispatchedTask& task, v1::PollTaskResponse* out) {
+  ToProtoTask(task, out->mutable_task());
+}
+
+grpc::Status PollRefusal(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kResourceExhausted) {
+    return service::ToGrpcStatus(status, "ActivityWorkerLimitExceeded");
+  }
+  // The queue was checked before: the dispatcher refused the key.
+  return service::ToGrpcStatus(status, "ValidationException", {{"field", "poll_key"}});
+}
+
+// PollTask's input as the dispatcher's request; InvalidName for a bad queue,
+// ValidationException for a bad poll_key or a negative wait.
+grpc::Status CheckPoll(const v1::PollTaskRequest& request, PollRequest* poll) {
+  if (absl::Status valid = ValidateQueueName(request.queue()); !valid.ok()) {
+    return service::ToGrpcStatus(valid, "InvalidName", {{"field", "queue"}});
+  }
+  if (!request.poll_key().empty()) {
+    if (absl::Status valid = ValidatePollKey(request.poll_key()); !valid.ok()) {
+      return ValidationError(std::string(valid.message()), "poll_key");
+    }
+  }
+  int wait_seconds = kDefaultWaitSeconds;
+  if (request.has_wait_time_seconds()) {
+    if (request.wait_time_seconds() < 0) {
+      return ValidationError(StrCat("wait_time_seconds is ", request.wait_time_seconds(),
+                                    ": must be 0 (no wait) to 60"),
+                             "wait_time_seconds");
+    }
+    wait_seconds = std::min(request.wait_time_seconds(), kDefaultWaitSeconds);
+  }
+  poll->queue = request.queue();
+  poll->worker_name = request.worker_name();
+  poll->key = request.poll_key();
+  poll->wait = absl::Seconds(wait_seconds);
+  poll->worker_heartbeats = true;  // Task.lease_seconds tells the worker how often.
+  return grpc::Status::OK;
 }
 
 }  // namespace
@@ -68,45 +111,64 @@ void ToProtoTask(const DispatchedTask& task, v1::Task* out) {
   }
 }
 
+CompleteTask CompleteThroughStates(service::StatesService& states) {
+  return [&states](const v1::CompleteAndPollTaskRequest& request) {
+    if (request.has_success()) {
+      v1::SendTaskSuccessResponse response;
+      return states.SendTaskSuccess(request.success(), &response);
+    }
+    v1::SendTaskFailureResponse response;
+    return states.SendTaskFailure(request.failure(), &response);
+  };
+}
+
+WorkerGrpcService::WorkerGrpcService(TaskDispatcher& dispatcher, WorkerGrpcServiceOptions options)
+    : dispatcher_(dispatcher), complete_(std::move(options.complete)) {
+  if (complete_) {
+    completions_ = std::make_unique<BlockingJobs>(options.completion_threads, "sw-complete");
+  }
+}
+
 grpc::ServerUnaryReactor* WorkerGrpcService::PollTask(grpc::CallbackServerContext* context,
                                                       const v1::PollTaskRequest* request,
                                                       v1::PollTaskResponse* response) {
-  if (absl::Status valid = ValidateQueueName(request->queue()); !valid.ok()) {
-    return FinishNow(context, service::ToGrpcStatus(valid, "InvalidName", {{"field", "queue"}}));
+  PollRequest poll;
+  if (grpc::Status valid = CheckPoll(*request, &poll); !valid.ok()) {
+    return FinishNow(context, valid);
   }
-  int wait_seconds = kDefaultWaitSeconds;
-  if (!request->poll_key().empty()) {
-    if (absl::Status valid = ValidatePollKey(request->poll_key()); !valid.ok()) {
-      return FinishNow(context, ValidationError(std::string(valid.message()), "poll_key"));
-    }
-  }
-  if (request->has_wait_time_seconds()) {
-    if (request->wait_time_seconds() < 0) {
-      return FinishNow(context,
-                       ValidationError(StrCat("wait_time_seconds is ", request->wait_time_seconds(),
-                                              ": must be 0 (no wait) to 60"),
-                                       "wait_time_seconds"));
-    }
-    wait_seconds = std::min(request->wait_time_seconds(), kDefaultWaitSeconds);
+  return StartPoll<v1::PollTaskResponse>(dispatcher_, context, std::move(poll), response,
+                                         FillPollResponse, PollRefusal);
+}
+
+grpc::ServerUnaryReactor* WorkerGrpcService::CompleteAndPollTask(
+    grpc::CallbackServerContext* context, const v1::CompleteAndPollTaskRequest* request,
+    v1::PollTaskResponse* response) {
+  if (!complete_) {
+    return FinishNow(context,
+                     grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                  "CompleteAndPollTask is not served here: use SendTaskSuccess /"
+                                  " SendTaskFailure, then PollTask"));
   }
   PollRequest poll;
-  poll.queue = request->queue();
-  poll.worker_name = request->worker_name();
-  poll.key = request->poll_key();
-  poll.wait = absl::Seconds(wait_seconds);
-  poll.worker_heartbeats = true;  // Task.lease_seconds tells the worker how often.
-  return StartPoll<v1::PollTaskResponse>(
-      dispatcher_, context, std::move(poll), response,
-      [](const DispatchedTask& task, v1::PollTaskResponse* out) {
-        ToProtoTask(task, out->mutable_task());
-      },
-      [](const absl::Status& status) {
-        if (status.code() == absl::StatusCode::kResourceExhausted) {
-          return service::ToGrpcStatus(status, "ActivityWorkerLimitExceeded");
-        }
-        // The queue was checked above: the dispatcher refused the key.
-        return service::ToGrpcStatus(status, "ValidationException", {{"field", "poll_key"}});
-      });
+  if (grpc::Status valid = CheckPoll(request->poll(), &poll); !valid.ok()) {
+    return FinishNow(context, valid);
+  }
+  if (request->completion_case() == v1::CompleteAndPollTaskRequest::COMPLETION_NOT_SET) {
+    return FinishNow(context,
+                     ValidationError("no completion: set success or failure", "completion"));
+  }
+  auto* reactor =
+      PollReactor<v1::PollTaskResponse>::Create(dispatcher_, context, response, FillPollResponse);
+  // The request lives until the call finishes, which the job does last.
+  completions_->Submit([this, reactor, request, poll = std::move(poll)]() mutable {
+    const grpc::Status completed = complete_(*request);
+    if (!completed.ok()) {
+      reactor->Fail(completed);
+      return;
+    }
+    reactor->Register(std::move(poll), PollRefusal);
+  });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* WorkerGrpcService::WithdrawPolls(grpc::CallbackServerContext* context,

@@ -162,7 +162,10 @@ absl::StatusOr<std::unique_ptr<OrchestratorServer>> OrchestratorServer::Start(
       *parts->store, *parts->executor, parts->clock, states_options, parts->waiter.get());
   parts->states_grpc =
       std::make_unique<service::StatesGrpcService>(*parts->states, parts->dispatcher.get());
-  parts->worker_grpc = std::make_unique<dispatch::WorkerGrpcService>(*parts->dispatcher);
+  dispatch::WorkerGrpcServiceOptions worker_options;
+  worker_options.complete = dispatch::CompleteThroughStates(*parts->states);
+  parts->worker_grpc =
+      std::make_unique<dispatch::WorkerGrpcService>(*parts->dispatcher, std::move(worker_options));
 
   persistence::TaskListenerOptions listener_options;
   listener_options.url = parts->database_url;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -71,6 +72,10 @@ class Worker::Impl {
     grpc::ClientContext* rpc = nullptr;
     std::string key;         // Its poll_key.
     bool withdrawn = false;  // Withdrawn (or cancelled) because every slot filled up.
+    // A CompleteAndPollTask: never cancelled, since only its answer tells
+    // whether the orchestrator took the result. (One that cannot be
+    // withdrawn runs its course; a task it gets is held for a slot.)
+    bool carries_completion = false;
   };
   absl::Status Validate() const;  // sync_.mu held.
   // A pool thread: polls, runs what it polled on itself (no hand-off),
@@ -100,13 +105,13 @@ class Worker::Impl {
   // cannot (an older one: UNIMPLEMENTED; or it is away), cancels those still
   // outstanding. Run waits for the call. sync_.mu not held.
   void Withdraw(std::vector<std::string> keys);
-  // Runs a polled task on this thread. Without a `slot` taken for it (it
-  // came for a poll withdrawn too late), first holds it, heartbeating,
+  // Runs a polled task's handler on this thread. Without a `slot` taken for
+  // it (it came for a poll withdrawn too late), first holds it, heartbeating,
   // until a slot is free. Sets *ran when it ran (its slot is then to be
-  // freed). Returns false when the worker abandoned it (see RunTask): the
-  // caller must return at once.
+  // freed) and *finished to its outcome, to deliver. Returns false when the
+  // worker abandoned it (see RunHandler): the caller must return at once.
   bool Accept(const std::string& queue, const v1::Task& task, const Handler& handler, bool slot,
-              bool* ran);
+              bool* ran, std::optional<internal::FinishedTask>* finished);
   // Waits for a free slot, heartbeating `task`. False when the task is gone
   // or the shutdown grace period ended. `lock` holds sync_.mu.
   bool HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex>& lock);
@@ -123,7 +128,9 @@ class Worker::Impl {
   internal::PollKeys poll_keys_;
   int withdrawals_in_flight_ = 0;      // WithdrawPolls calls; Run waits for them.
   bool withdraw_unsupported_ = false;  // The orchestrator answered UNIMPLEMENTED.
-  int held_ = 0;                       // Tasks in HoldForSlot.
+  // CompleteAndPollTask answered UNIMPLEMENTED: results go by SendTask*.
+  bool complete_with_poll_unsupported_ = false;
+  int held_ = 0;  // Tasks in HoldForSlot.
   // Idle pool threads wait on poll_cv_ for a queue to poll (PickQueue):
   // each event wakes only one, and only when a poll is wanted.
   std::condition_variable poll_cv_;
@@ -253,6 +260,10 @@ void Worker::Impl::PoolLoop() {
   const WorkerOptions& options = context_.options;
   internal::Backoff backoff(options.initial_backoff, options.max_backoff);
   bool ran = false;  // The last task ran here: its slot is free again.
+  // The last task's outcome, not yet delivered. It rides on this thread's
+  // next poll (Worker.CompleteAndPollTask: one call instead of two) when a
+  // poll is wanted at once; otherwise it is reported on its own first.
+  std::optional<internal::FinishedTask> finished;
   while (true) {
     v1::PollTaskRequest request;
     v1::PollTaskResponse response;
@@ -273,16 +284,30 @@ void Worker::Impl::PoolLoop() {
           if (held_ > 0) sync_.cv.notify_all();  // A held task may take the slot.
         }
         const std::string* queue = nullptr;
-        // This thread polls again itself rather than waking another.
-        poll_cv_.wait(lock, [&] { return sync_.shutdown || (queue = PickQueue()) != nullptr; });
-        if (sync_.shutdown) {
-          --pool_alive_;
-          sync_.pool_cv.notify_all();
-          return;
+        if (finished.has_value()) {
+          // An orchestrator without WithdrawPolls predates CompleteAndPollTask.
+          if (!sync_.shutdown && !complete_with_poll_unsupported_ && !withdraw_unsupported_) {
+            queue = PickQueue();
+          }
+          if (queue == nullptr) {
+            lock.unlock();
+            internal::ReportTask(context_, *finished);
+            finished.reset();
+            continue;
+          }
+        } else {
+          // This thread polls again itself rather than waking another.
+          poll_cv_.wait(lock, [&] { return sync_.shutdown || (queue = PickQueue()) != nullptr; });
+          if (sync_.shutdown) {
+            --pool_alive_;
+            sync_.pool_cv.notify_all();
+            return;
+          }
         }
         request.set_queue(*queue);
         handler = handlers_.at(*queue);
         active.key = poll_keys_.Next();
+        active.carries_completion = finished.has_value();
         active_polls_.insert(&active);
         // One event may allow several polls (a freed slot lets every queue
         // without its poll have one): each thread that goes wakes the
@@ -295,7 +320,14 @@ void Worker::Impl::PoolLoop() {
       request.set_worker_name(options.identity);
       request.set_wait_time_seconds(options.poll_wait_seconds);
       request.set_poll_key(active.key);
-      status = context_.worker_stub->PollTask(&rpc, request, &response);
+      if (finished.has_value()) {
+        v1::CompleteAndPollTaskRequest combined;
+        internal::CompletionOf(*finished, &combined);
+        *combined.mutable_poll() = request;
+        status = context_.worker_stub->CompleteAndPollTask(&rpc, combined, &response);
+      } else {
+        status = context_.worker_stub->PollTask(&rpc, request, &response);
+      }
       ++context_.polls;
       std::vector<std::string> withdraw;
       {
@@ -317,11 +349,32 @@ void Worker::Impl::PoolLoop() {
       if (wake_next) poll_cv_.notify_one();
       Withdraw(std::move(withdraw));
     }
+    if (finished.has_value()) {
+      // OK: the orchestrator committed the completion before it polled.
+      // An error: nothing was polled; the completion was refused (final) or
+      // may or may not have been applied (a transport error: sent again with
+      // SendTask*, completions are idempotent). ReportTask sorts them out.
+      if (status.ok()) {
+        internal::RecordDelivered(context_, *finished);
+      } else if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+        {
+          std::lock_guard<std::mutex> lock(sync_.mu);
+          complete_with_poll_unsupported_ = true;  // An older orchestrator.
+        }
+        internal::ReportTask(context_, *finished);
+      } else {
+        internal::ReportTask(context_, *finished, status);
+      }
+      finished.reset();
+      // ReportTask waited out any outage: poll again at once.
+      if (!status.ok() && !context_.ShutdownRequested()) continue;
+    }
     if (status.ok()) {
       context_.outages.Succeeded();
       backoff.Reset();
       // A task that arrived as shutdown began is still ours: run it.
-      if (response.has_task() && !Accept(request.queue(), response.task(), *handler, slot, &ran)) {
+      if (response.has_task() &&
+          !Accept(request.queue(), response.task(), *handler, slot, &ran, &finished)) {
         return;  // Abandoned: the worker may be gone.
       }
       continue;
@@ -353,7 +406,7 @@ std::vector<std::string> Worker::Impl::WithdrawActivePolls() {
     if (poll->withdrawn) continue;
     poll->withdrawn = true;
     if (withdraw_unsupported_) {
-      poll->rpc->TryCancel();
+      if (!poll->carries_completion) poll->rpc->TryCancel();
     } else {
       keys.push_back(poll->key);
     }
@@ -376,7 +429,7 @@ void Worker::Impl::Withdraw(std::vector<std::string> keys) {
           for (ActivePoll* poll : active_polls_) {
             if (std::find(keys.begin(), keys.end(), poll->key) == keys.end()) continue;
             if (unwanted) {
-              poll->rpc->TryCancel();
+              if (!poll->carries_completion) poll->rpc->TryCancel();
             } else {
               poll->withdrawn = false;
             }
@@ -388,7 +441,7 @@ void Worker::Impl::Withdraw(std::vector<std::string> keys) {
 }
 
 bool Worker::Impl::Accept(const std::string& queue, const v1::Task& task, const Handler& handler,
-                          bool slot, bool* ran) {
+                          bool slot, bool* ran, std::optional<internal::FinishedTask>* finished) {
   if (!slot) {
     std::unique_lock<std::mutex> lock(sync_.mu);
     ++held_;
@@ -408,7 +461,8 @@ bool Worker::Impl::Accept(const std::string& queue, const v1::Task& task, const 
     Withdraw(std::move(withdraw));
   }
   *ran = true;
-  return internal::RunTask(context_, handlers_running_, queue, task, handler);
+  *finished = internal::RunHandler(context_, handlers_running_, queue, task, handler);
+  return finished->has_value();
 }
 
 bool Worker::Impl::HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex>& lock) {

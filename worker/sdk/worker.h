@@ -1,10 +1,11 @@
 // Worker: the C++ SDK for task workers. A worker polls named task queues of
 // a Stepwise orchestrator (stepwise.v1.Worker/PollTask), runs the registered
 // handler for each task, and reports the result with SendTaskSuccess /
-// SendTaskFailure (stepwise.v1.States). While a handler runs, heartbeats are
-// sent automatically: every third of the task's lease (Task.lease_seconds,
-// 60 s by default: the orchestrator hands a task out again when its lease
-// ends without news) or of its HeartbeatSeconds, whichever is shorter.
+// SendTaskFailure (stepwise.v1.States), or, when the thread polls again at
+// once, with that poll (stepwise.v1.Worker/CompleteAndPollTask: one call). While a handler runs,
+// heartbeats are sent automatically: every third of the task's lease (Task.lease_seconds, 60 s by
+// default: the orchestrator hands a task out again when its lease ends without news) or of its
+// HeartbeatSeconds, whichever is shorter.
 //
 //   stepwise::worker::WorkerOptions options;
 //   options.endpoint = "localhost:7400";
@@ -143,13 +144,14 @@ class Worker {
 
   // Counters for logs and tests.
   struct Stats {
-    long long tasks_succeeded = 0;  // SendTaskSuccess accepted.
-    long long tasks_failed = 0;     // SendTaskFailure accepted (handler failures).
+    // Results accepted (by SendTask* or with a poll: CompleteAndPollTask).
+    long long tasks_succeeded = 0;  // Successes.
+    long long tasks_failed = 0;     // Handler failures.
     // Results that went nowhere: the orchestrator gave up on the task
     // (TaskTimedOut / TaskDoesNotExist), the report failed for good, or the
     // shutdown grace period ended first.
     long long tasks_dropped = 0;
-    long long polls = 0;       // PollTask calls made, answered or not.
+    long long polls = 0;       // PollTask / CompleteAndPollTask calls, answered or not.
     long long reconnects = 0;  // Times the orchestrator answered again after being unreachable.
   };
   Stats stats() const;

@@ -4,6 +4,7 @@
 #ifndef STEPWISE_TESTS_UNIT_DISPATCH_DISPATCH_TEST_UTIL_H_
 #define STEPWISE_TESTS_UNIT_DISPATCH_DISPATCH_TEST_UTIL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
@@ -130,7 +131,13 @@ class DispatchServer {
     observer_.target = dispatcher.get();
     states = std::make_unique<service::StatesService>(store, *executor, clock);
     states_grpc = std::make_unique<service::StatesGrpcService>(*states, dispatcher.get());
-    worker_grpc = std::make_unique<WorkerGrpcService>(*dispatcher);
+    WorkerGrpcServiceOptions worker_options;
+    worker_options.complete = [this, complete = CompleteThroughStates(*states)](
+                                  const v1::CompleteAndPollTaskRequest& request) {
+      ++completions_with_poll;
+      return complete(request);
+    };
+    worker_grpc = std::make_unique<WorkerGrpcService>(*dispatcher, std::move(worker_options));
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -197,7 +204,8 @@ class DispatchServer {
   std::unique_ptr<service::StatesGrpcService> states_grpc;
   std::unique_ptr<WorkerGrpcService> worker_grpc;
   std::unique_ptr<grpc::Server> server;
-  std::string endpoint;  // host:port of `server`.
+  std::string endpoint;                       // host:port of `server`.
+  std::atomic<int> completions_with_poll{0};  // CompleteAndPollTask completions applied.
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::Worker::Stub> worker_stub;
   std::unique_ptr<v1::States::Stub> states_stub;

@@ -15,34 +15,21 @@
 #include "persistence/memory/memory_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/unit/dispatch/dispatch_test_util.h"
+#include "tests/unit/dispatch/greeter_fixture.h"
 #include "tests/unit/service/executor_test_util.h"
 
 namespace stepwise::dispatch {
 namespace {
 
 using ::stepwise::dispatch::testing::AwaitTrue;
-using ::stepwise::dispatch::testing::DispatchServer;
 using ::stepwise::dispatch::testing::ExceptionName;
+using ::stepwise::dispatch::testing::GreeterServerTest;
 using ::stepwise::dispatch::testing::PollCall;
 using ::stepwise::testing::IsOk;
 using ::testing::HasSubstr;
 
-constexpr char kGreeterMachine[] = R"({
-  "StartAt": "Greet",
-  "States": {
-    "Greet": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:greeter",
-              "End": true}
-  }
-})";
-
-class PollWithdrawalTest : public ::testing::Test {
+class PollWithdrawalTest : public GreeterServerTest {
  protected:
-  PollWithdrawalTest() {
-    server_ = std::make_unique<DispatchServer>(store_, clock_, TaskDispatcherOptions{},
-                                               service::testing::CountingEntropy());
-    greeter_ = service::testing::CreateMachine(store_, clock_.Now(), "greeter", kGreeterMachine);
-  }
-
   std::unique_ptr<PollCall> PollWithKey(const std::string& key, int wait_seconds = 60) {
     return server_->StartPoll("greeter", wait_seconds, "worker-1", absl::Seconds(30), key);
   }
@@ -58,19 +45,6 @@ class PollWithdrawalTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return status.ok() ? response.withdrawn() : -1;
   }
-
-  std::string StartExecution() {
-    absl::StatusOr<std::string> arn =
-        server_->executor->StartExecution(greeter_, StrCat("run-", ++runs_), "{}");
-    EXPECT_THAT(arn, IsOk());
-    return arn.ok() ? *arn : "";
-  }
-
-  persistence::MemoryStore store_;
-  FakeClock clock_;
-  std::unique_ptr<DispatchServer> server_;
-  std::string greeter_;
-  int runs_ = 0;
 };
 
 TEST_F(PollWithdrawalTest, WithdrawnPollIsAnsweredEmptyAndTheNextTaskGoesElsewhere) {

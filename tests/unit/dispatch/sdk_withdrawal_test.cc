@@ -2,15 +2,18 @@
 // store): a worker with one slot and two queues withdraws its other poll
 // while a task runs (Worker.WithdrawPolls, not a cancelled call), and the
 // other queue's task waits for it as PENDING, is delivered once the slot
-// frees, and is never handed out twice.
+// frees, and is never handed out twice; results ride on the next poll
+// (Worker.CompleteAndPollTask) and each completes its state once.
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/time/time.h"
+#include "boost/json.hpp"
 #include "common/clock.h"
 #include "common/str_cat.h"
 #include "gtest/gtest.h"
@@ -103,6 +106,64 @@ TEST(SdkWithdrawalTest, OneSlotWithdrawsTheOtherQueuesPollAndLosesNoTask) {
   EXPECT_EQ(stats.undelivered, 0);
   EXPECT_EQ(service::testing::CountEvents(store, *quick, "LambdaFunctionStarted"), 1)
       << "delivered once, not again after a lease";
+}
+
+TEST(SdkWithdrawalTest, ResultsRideOnTheNextPollAndCompleteEachStateOnce) {
+  persistence::MemoryStore store;
+  FakeClock clock;
+  DispatchServer server(store, clock, TaskDispatcherOptions{}, service::testing::CountingEntropy());
+  const std::string machine = service::testing::CreateMachine(store, clock.Now(), "chain", R"({
+    "StartAt": "One",
+    "States": {
+      "One": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:step",
+              "Next": "Two"},
+      "Two": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:step",
+              "Next": "Three"},
+      "Three": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:step",
+                "End": true}
+    }
+  })");
+  worker::WorkerOptions options;
+  options.endpoint = server.endpoint;
+  options.identity = "chain-worker";
+  options.concurrency = 2;
+  worker::Worker sdk(options);
+  sdk.Register("step", [](const worker::Task& task) -> boost::json::value {
+    boost::json::object out =
+        task.input.is_object() ? task.input.as_object() : boost::json::object{};
+    out["steps"] = (out.contains("steps") ? out["steps"].to_number<int64_t>() : 0) + 1;
+    return out;
+  });
+  std::thread run([&] { EXPECT_THAT(sdk.Run(), IsOk()); });
+
+  constexpr int kExecutions = 4;
+  std::vector<std::string> arns;
+  for (int i = 0; i < kExecutions; ++i) {
+    absl::StatusOr<std::string> arn =
+        server.executor->StartExecution(machine, StrCat("chain-", i), "{}");
+    ASSERT_THAT(arn, IsOk());
+    arns.push_back(*arn);
+  }
+  for (const std::string& arn : arns) {
+    ASSERT_TRUE(AwaitTrue(
+        [&] {
+          absl::StatusOr<persistence::ExecutionRecord> record = store.GetExecution(arn);
+          return record.ok() && record->status == persistence::ExecutionStatus::kSucceeded;
+        },
+        absl::Seconds(10)))
+        << arn;
+    absl::StatusOr<persistence::ExecutionRecord> record = store.GetExecution(arn);
+    ASSERT_THAT(record, IsOk());
+    EXPECT_EQ(record->output, R"({"steps":3})");
+    EXPECT_EQ(service::testing::CountEvents(store, arn, "LambdaFunctionSucceeded"), 3);
+  }
+  sdk.Shutdown();
+  run.join();
+  const worker::Worker::Stats stats = sdk.stats();
+  EXPECT_EQ(stats.tasks_succeeded, 3 * kExecutions);
+  EXPECT_EQ(stats.tasks_dropped, 0);
+  // Every result went with a poll (the last ones' polls ended by Shutdown).
+  EXPECT_EQ(server.completions_with_poll.load(), 3 * kExecutions);
 }
 
 }  // namespace

@@ -94,11 +94,12 @@ TEST(ProtoServices, StatesHasEveryAwsOperation) {
   }
 }
 
-TEST(ProtoServices, WorkerHasPollTaskAndWithdrawPolls) {
+TEST(ProtoServices, WorkerHasItsThreeCalls) {
   const ServiceDescriptor* service =
       DescriptorPool::generated_pool()->FindServiceByName("stepwise.v1.Worker");
   ASSERT_NE(service, nullptr);
-  EXPECT_THAT(MethodNames(*service), UnorderedElementsAreArray({"PollTask", "WithdrawPolls"}));
+  EXPECT_THAT(MethodNames(*service),
+              UnorderedElementsAreArray({"PollTask", "WithdrawPolls", "CompleteAndPollTask"}));
 }
 
 TEST(ProtoServices, GeneratedServiceDefaultsToUnimplemented) {

@@ -49,6 +49,11 @@ class FakeOrchestrator::WorkerService final : public v1::Worker::Service {
                              v1::WithdrawPollsResponse* response) override {
     return fake_.Withdraw(*request, response);
   }
+  grpc::Status CompleteAndPollTask(grpc::ServerContext* context,
+                                   const v1::CompleteAndPollTaskRequest* request,
+                                   v1::PollTaskResponse* response) override {
+    return fake_.CompleteAndPoll(context, *request, response);
+  }
 
  private:
   FakeOrchestrator& fake_;
@@ -204,6 +209,45 @@ grpc::Status FakeOrchestrator::Poll(grpc::ServerContext* context,
   --rpcs_running_;
   cv_.notify_all();
   return grpc::Status::OK;
+}
+
+grpc::Status FakeOrchestrator::CompleteAndPoll(grpc::ServerContext* context,
+                                               const v1::CompleteAndPollTaskRequest& request,
+                                               v1::PollTaskResponse* response) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++complete_and_poll_calls_;
+    if (!serve_complete_and_poll_) {
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "not in this fake");
+    }
+  }
+  Completion completion;
+  std::string token;
+  if (request.has_success()) {
+    token = request.success().task_token();
+    completion.success = true;
+    completion.output = request.success().output();
+  } else {
+    token = request.failure().task_token();
+    completion.error = request.failure().error();
+    completion.cause = request.failure().cause();
+  }
+  // As the orchestrator: the completion first; the poll only after it.
+  if (grpc::Status reported = Report(token, std::move(completion)); !reported.ok()) {
+    return reported;
+  }
+  return Poll(context, request.poll(), response);
+}
+
+void FakeOrchestrator::ActAsOlderOrchestrator() {
+  std::lock_guard<std::mutex> lock(mu_);
+  withdrawals_ = Withdrawals::kUnimplemented;
+  serve_complete_and_poll_ = false;
+}
+
+void FakeOrchestrator::ServeCompleteAndPoll(bool serve) {
+  std::lock_guard<std::mutex> lock(mu_);
+  serve_complete_and_poll_ = serve;
 }
 
 grpc::Status FakeOrchestrator::Report(const std::string& token, Completion completion) {

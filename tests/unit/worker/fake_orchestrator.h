@@ -1,7 +1,8 @@
 // An in-process stand-in for the orchestrator's worker-facing RPCs, for the
 // worker SDK's tests: Worker.PollTask hands out queued fake tasks (long poll),
 // States.SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat are recorded
-// and answered as scripted, Worker.WithdrawPolls as ServeWithdrawals says.
+// and answered as scripted, Worker.WithdrawPolls as ServeWithdrawals says,
+// Worker.CompleteAndPollTask as a report then a poll (ServeCompleteAndPoll).
 // Everything else is UNIMPLEMENTED.
 //
 //   FakeOrchestrator fake;  // A free port on 127.0.0.1.
@@ -59,8 +60,9 @@ class FakeOrchestrator {
     std::string cause;
   };
 
-  // The next report calls (SendTaskSuccess / SendTaskFailure) are answered
-  // with these statuses, in order, without recording; then OK as usual.
+  // The next report calls (SendTaskSuccess / SendTaskFailure, and the
+  // completion of CompleteAndPollTask) are answered with these statuses, in
+  // order, without recording; then OK as usual.
   void ScriptReports(std::vector<grpc::Status> statuses);
   // Every heartbeat is answered with `status` (recorded either way).
   void AnswerHeartbeats(grpc::Status status);
@@ -73,15 +75,22 @@ class FakeOrchestrator {
 
   // How Worker.WithdrawPolls is answered.
   enum class Withdrawals {
-    kUnimplemented,  // The default: as an orchestrator without it.
-    // Each withdrawn poll ends with an empty answer (a held queue keeps its
-    // tasks).
+    kUnimplemented,  // As an orchestrator without it.
+    // The default: each withdrawn poll ends with an empty answer (a held
+    // queue keeps its tasks).
     kAnswerEmpty,
     // A withdrawn poll of a held queue is answered with the queue's next
     // task, as if it had been handed out just before the withdrawal came.
     kAnswerWithTask,
   };
   void ServeWithdrawals(Withdrawals mode);
+  // Whether Worker.CompleteAndPollTask is served (the default: a report as
+  // Report's, scripted statuses included, then a poll as PollTask's) or
+  // answered UNIMPLEMENTED, as an older orchestrator would.
+  void ServeCompleteAndPoll(bool serve);
+  // An orchestrator from before both: ServeWithdrawals(kUnimplemented),
+  // ServeCompleteAndPoll(false).
+  void ActAsOlderOrchestrator();
 
   // Blocks until `predicate` (called with the fake's lock held) holds, or the
   // timeout passes; returns whether it holds.
@@ -107,6 +116,8 @@ class FakeOrchestrator {
   int ReportAttemptsLocked() const { return report_attempts_; }
   int LateTasksLocked() const { return late_tasks_; }
   int WithdrawCallsLocked() const { return withdraw_calls_; }
+  // CompleteAndPollTask calls, answered or refused as UNIMPLEMENTED.
+  int CompleteAndPollCallsLocked() const { return complete_and_poll_calls_; }
   // Polls ended by a withdrawal (with or without a task).
   int WithdrawnPollsLocked() const { return withdrawn_polls_; }
 
@@ -118,6 +129,9 @@ class FakeOrchestrator {
                     v1::PollTaskResponse* response);
   grpc::Status Withdraw(const v1::WithdrawPollsRequest& request,
                         v1::WithdrawPollsResponse* response);
+  grpc::Status CompleteAndPoll(grpc::ServerContext* context,
+                               const v1::CompleteAndPollTaskRequest& request,
+                               v1::PollTaskResponse* response);
   grpc::Status Report(const std::string& token, Completion completion);
   grpc::Status Heartbeat(const std::string& token);
 
@@ -138,10 +152,12 @@ class FakeOrchestrator {
   int report_attempts_ = 0;
   std::set<std::string> held_queues_;
   int late_tasks_ = 0;  // Tasks put into the answer of a cancelled poll.
-  Withdrawals withdrawals_ = Withdrawals::kUnimplemented;
+  Withdrawals withdrawals_ = Withdrawals::kAnswerEmpty;
   std::set<std::string> waiting_keys_;    // poll_keys of the polls waiting.
   std::set<std::string> withdrawn_keys_;  // Every key WithdrawPolls named.
   int withdraw_calls_ = 0;
+  bool serve_complete_and_poll_ = true;
+  int complete_and_poll_calls_ = 0;
   int withdrawn_polls_ = 0;
   int polls_waiting_ = 0;
   int polls_total_ = 0;

@@ -29,6 +29,7 @@ using ::stepwise::testing::IsOk;
 
 TEST(WorkerPollCancelTest, ShutdownCancelsTheWaitingPollAndRunsNothingThatArrivesForIt) {
   FakeOrchestrator fake;
+  fake.ActAsOlderOrchestrator();  // Polls cannot be withdrawn: they are cancelled.
   fake.HoldPollsUntilCancelled("q");
   v1::Task task = MakeTask("q");
   task.set_lease_seconds(3);  // Were it held for a slot, it would heartbeat.
@@ -67,7 +68,11 @@ class SlotFillsTest : public ::testing::Test {
  protected:
   void StartWorker(FakeOrchestrator::Withdrawals withdrawals,
                    v1::Task held_task = MakeTask("held")) {
-    fake_.ServeWithdrawals(withdrawals);
+    if (withdrawals == FakeOrchestrator::Withdrawals::kUnimplemented) {
+      fake_.ActAsOlderOrchestrator();
+    } else {
+      fake_.ServeWithdrawals(withdrawals);
+    }
     fake_.HoldPollsUntilCancelled("held");
     held_token_ = fake_.AddTask(std::move(held_task));
     WorkerOptions options = TestOptions(fake_.endpoint());

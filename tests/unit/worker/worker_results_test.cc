@@ -7,6 +7,7 @@
 #include <string>
 
 #include "boost/json.hpp"
+#include "common/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -265,6 +266,80 @@ TEST(WorkerResultsTest, TaskTimedOutKnownOnlyFromTheMessageIsAlsoFinal) {
   ASSERT_THAT(run.Stop(), IsOk());
   EXPECT_EQ(fake.report_attempts(), 1);
   EXPECT_EQ(worker.stats().tasks_dropped, 1);
+}
+
+// One slot, tasks one after another: each result after the first task's
+// poll rides on the next poll (CompleteAndPollTask), none needs a call of
+// its own, and every one arrives with its output.
+TEST(WorkerResultsTest, ResultsRideOnTheNextPoll) {
+  FakeOrchestrator fake;
+  WorkerOptions options = TestOptions(fake.endpoint());
+  options.concurrency = 1;
+  Worker worker(options);
+  worker.Register("q", [](const Task& task) { return task.input; });
+  constexpr int kTasks = 5;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kTasks; ++i) {
+    tokens.push_back(fake.AddTask(MakeTask("q", StrCat(R"({"n":)", i, "}"))));
+  }
+  BackgroundRun run(worker);
+  for (int i = 0; i < kTasks; ++i) {
+    std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(tokens[i]);
+    ASSERT_TRUE(done.has_value()) << i;
+    EXPECT_TRUE(done->success);
+    EXPECT_EQ(Json(done->output), Json(StrCat(R"({"n":)", i, "}")));
+  }
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(fake.report_attempts(), kTasks);
+  EXPECT_TRUE(fake.WaitFor([&] { return fake.CompleteAndPollCallsLocked() == kTasks; }))
+      << "each result, the last one's too, went with a poll";
+  EXPECT_EQ(worker.stats().tasks_succeeded, kTasks);
+  EXPECT_EQ(worker.stats().tasks_dropped, 0);
+}
+
+// An orchestrator without CompleteAndPollTask: the first result that tries
+// it is sent with SendTaskSuccess instead, and no later one tries again.
+TEST(WorkerResultsTest, WithoutCompleteAndPollResultsGoOnTheirOwn) {
+  FakeOrchestrator fake;
+  fake.ServeCompleteAndPoll(false);
+  WorkerOptions options = TestOptions(fake.endpoint());
+  options.concurrency = 1;
+  Worker worker(options);
+  worker.Register("q", [](const Task&) -> boost::json::value { return {{"ok", true}}; });
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 4; ++i) tokens.push_back(fake.AddTask(MakeTask("q")));
+  BackgroundRun run(worker);
+  for (const std::string& token : tokens) {
+    std::optional<FakeOrchestrator::Completion> done = fake.WaitForCompletion(token);
+    ASSERT_TRUE(done.has_value());
+    EXPECT_TRUE(done->success);
+  }
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(fake.report_attempts(), 4);
+  EXPECT_TRUE(fake.WaitFor([&] { return fake.CompleteAndPollCallsLocked() == 1; }));
+  EXPECT_EQ(worker.stats().tasks_succeeded, 4);
+}
+
+// A refusal of the completion that rode on a poll is final, as SendTask*'s
+// would be: not sent again, the result dropped, and polling goes on.
+TEST(WorkerResultsTest, CompletionRefusedWithThePollIsNotSentAgain) {
+  FakeOrchestrator fake;
+  WorkerOptions options = TestOptions(fake.endpoint());
+  options.concurrency = 1;
+  Worker worker(options);
+  worker.Register("q", [](const Task& task) { return task.input; });
+  // The first result rides on a poll and is refused; the second is fine.
+  fake.ScriptReports({StepwiseError(grpc::StatusCode::FAILED_PRECONDITION, "TaskTimedOut")});
+  const std::string first = fake.AddTask(MakeTask("q"));
+  const std::string second = fake.AddTask(MakeTask("q"));
+  BackgroundRun run(worker);
+  ASSERT_TRUE(fake.WaitForCompletion(second).has_value());
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_FALSE(fake.completion(first).has_value());
+  EXPECT_EQ(fake.report_attempts(), 2);
+  const Worker::Stats stats = worker.stats();
+  EXPECT_EQ(stats.tasks_dropped, 1);
+  EXPECT_EQ(stats.tasks_succeeded, 1);
 }
 
 }  // namespace

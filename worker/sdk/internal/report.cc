@@ -1,6 +1,7 @@
 #include "worker/sdk/internal/report.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "common/str_cat.h"
@@ -33,17 +34,22 @@ grpc::Status Send(WorkerContext& context, const std::string& task_token,
 }  // namespace
 
 ReportResult ReportOutcome(WorkerContext& context, const std::string& task_token,
-                           TaskOutcome& outcome, std::string* detail) {
+                           TaskOutcome& outcome, std::string* detail,
+                           std::optional<grpc::Status> first_answer) {
   Backoff backoff(context.options.initial_backoff, context.options.max_backoff);
   int attempts = 0;
   while (true) {
-    const grpc::Status status = Send(context, task_token, outcome);
+    const bool combined = first_answer.has_value();
+    const grpc::Status status =
+        combined ? *std::exchange(first_answer, std::nullopt) : Send(context, task_token, outcome);
     ++attempts;
     if (status.ok()) {
       context.outages.Succeeded();
       return ReportResult::kDelivered;
     }
-    const char* call = outcome.succeeded ? "SendTaskSuccess" : "SendTaskFailure";
+    const char* call = combined            ? "CompleteAndPollTask"
+                       : outcome.succeeded ? "SendTaskSuccess"
+                                           : "SendTaskFailure";
     if (IsTaskGone(status)) {
       context.outages.Succeeded();  // It answered.
       // A repeat after an attempt that was applied but whose answer got lost

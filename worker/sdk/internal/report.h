@@ -9,8 +9,10 @@
 #ifndef STEPWISE_WORKER_SDK_INTERNAL_REPORT_H_
 #define STEPWISE_WORKER_SDK_INTERNAL_REPORT_H_
 
+#include <optional>
 #include <string>
 
+#include "grpcpp/support/status.h"
 #include "worker/sdk/internal/failure.h"
 #include "worker/sdk/internal/worker_context.h"
 
@@ -26,9 +28,13 @@ enum class ReportResult {
 // backoff, until delivered or until the shutdown grace period ends. An
 // output the orchestrator refuses (InvalidOutput, over the size limit) is
 // reported as an InvalidTaskOutput failure instead, so `outcome` may change.
-// When the result is not kDelivered, `*detail` says why.
+// When the result is not kDelivered, `*detail` says why. `first_answer`:
+// the status a Worker.CompleteAndPollTask carrying this outcome got (not OK,
+// not UNIMPLEMENTED), taken as the first attempt's: a refusal is final
+// without sending again, a transport error is retried with SendTask*.
 ReportResult ReportOutcome(WorkerContext& context, const std::string& task_token,
-                           TaskOutcome& outcome, std::string* detail);
+                           TaskOutcome& outcome, std::string* detail,
+                           std::optional<grpc::Status> first_answer = std::nullopt);
 
 }  // namespace stepwise::worker::internal
 

@@ -1,6 +1,7 @@
 #include "worker/sdk/internal/task_runner.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -29,6 +30,24 @@ TaskOutcome Execute(const Handler& handler, const Task& task) {
   } catch (...) {
     return OutcomeFromCurrentException();
   }
+}
+
+// The task's one log line, once its result was delivered or dropped.
+void LogFinished(WorkerContext& context, const FinishedTask& finished) {
+  std::string line = StrCat("task queue=", finished.queue, " state=", finished.state_name,
+                            " execution=", finished.execution_arn, " attempt=", finished.attempt);
+  const std::string duration =
+      absl::FormatDuration(absl::Trunc(absl::Now() - finished.start, absl::Milliseconds(1)));
+  if (!finished.dropped.empty()) {
+    StrAppend(&line, " outcome=dropped duration=", duration, " reason=", finished.dropped);
+  } else if (finished.outcome.succeeded) {
+    StrAppend(&line, " outcome=succeeded duration=", duration);
+  } else {
+    StrAppend(&line, " outcome=failed duration=", duration, " error=", finished.outcome.error,
+              " cause=", TruncateUtf8(finished.outcome.cause, kMaxCauseInLog));
+  }
+  --context.tasks_in_flight;
+  LogLine(line);
 }
 
 }  // namespace
@@ -78,52 +97,66 @@ absl::StatusOr<Task> ToTask(const std::string& queue, const v1::Task& task) {
   return out;
 }
 
-bool RunTask(WorkerContext& context, RunningTasks& running, const std::string& queue,
-             const v1::Task& task, const Handler& handler) {
-  const absl::Time start = absl::Now();
+std::optional<FinishedTask> RunHandler(WorkerContext& context, RunningTasks& running,
+                                       const std::string& queue, const v1::Task& task,
+                                       const Handler& handler) {
+  FinishedTask finished;
+  finished.start = absl::Now();
+  finished.queue = queue;
+  finished.task_token = task.task_token();
+  finished.state_name = task.state_name();
+  finished.execution_arn = task.execution_arn();
+  finished.attempt = task.attempt();
   ++context.tasks_in_flight;
-  std::string line = StrCat("task queue=", queue, " state=", task.state_name(),
-                            " execution=", task.execution_arn(), " attempt=", task.attempt());
-  std::string dropped;  // Why the result goes nowhere; empty when it is reported.
-  TaskOutcome outcome;
   absl::StatusOr<Task> parsed = ToTask(queue, task);
   if (!parsed.ok()) {
-    outcome = FailedOutcome(kInvalidTaskInput, std::string(parsed.status().message()));
-  } else {
-    // Kept by value: after an abandoned handler the worker may be gone.
-    const std::shared_ptr<SharedSync> sync = context.sync;
-    RunningTask entry(queue, task);
-    running.Begin(entry);
-    outcome = Execute(handler, *parsed);
-    if (!EndHandler(sync, &running, entry)) return false;
-    dropped = std::move(entry.gone);
+    finished.outcome = FailedOutcome(kInvalidTaskInput, std::string(parsed.status().message()));
+    return finished;
   }
-  if (dropped.empty()) {
+  // Kept by value: after an abandoned handler the worker may be gone.
+  const std::shared_ptr<SharedSync> sync = context.sync;
+  RunningTask entry(queue, task);
+  running.Begin(entry);
+  finished.outcome = Execute(handler, *parsed);
+  if (!EndHandler(sync, &running, entry)) return std::nullopt;
+  finished.dropped = std::move(entry.gone);
+  return finished;
+}
+
+void ReportTask(WorkerContext& context, FinishedTask& finished,
+                std::optional<grpc::Status> first_answer) {
+  if (finished.dropped.empty()) {
     std::string detail;
-    switch (ReportOutcome(context, task.task_token(), outcome, &detail)) {
+    switch (ReportOutcome(context, finished.task_token, finished.outcome, &detail,
+                          std::move(first_answer))) {
       case ReportResult::kDelivered:
-        ++(outcome.succeeded ? context.tasks_succeeded : context.tasks_failed);
-        break;
+        RecordDelivered(context, finished);
+        return;
       case ReportResult::kRejected:
       case ReportResult::kGaveUp:
-        dropped = detail;
+        finished.dropped = detail;
         break;
     }
   }
-  const std::string duration =
-      absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1)));
-  if (!dropped.empty()) {
-    ++context.tasks_dropped;
-    StrAppend(&line, " outcome=dropped duration=", duration, " reason=", dropped);
-  } else if (outcome.succeeded) {
-    StrAppend(&line, " outcome=succeeded duration=", duration);
-  } else {
-    StrAppend(&line, " outcome=failed duration=", duration, " error=", outcome.error,
-              " cause=", TruncateUtf8(outcome.cause, kMaxCauseInLog));
+  ++context.tasks_dropped;
+  LogFinished(context, finished);
+}
+
+void RecordDelivered(WorkerContext& context, FinishedTask& finished) {
+  ++(finished.outcome.succeeded ? context.tasks_succeeded : context.tasks_failed);
+  LogFinished(context, finished);
+}
+
+void CompletionOf(const FinishedTask& finished, v1::CompleteAndPollTaskRequest* request) {
+  const TaskOutcome& outcome = finished.outcome;
+  if (outcome.succeeded) {
+    request->mutable_success()->set_task_token(finished.task_token);
+    request->mutable_success()->set_output(outcome.output);
+    return;
   }
-  --context.tasks_in_flight;
-  LogLine(line);
-  return true;
+  request->mutable_failure()->set_task_token(finished.task_token);
+  request->mutable_failure()->set_error(outcome.error);
+  request->mutable_failure()->set_cause(outcome.cause);
 }
 
 }  // namespace stepwise::worker::internal
