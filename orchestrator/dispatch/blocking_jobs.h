@@ -4,7 +4,7 @@
 // poll. gRPC 1.51 runs callback handlers on a couple of shared threads; one
 // blocked there stalls every callback call of the server.
 //
-//   BlockingJobs jobs(8, "sw-complete");
+//   BlockingJobs jobs(32, "sw-complete");
 //   jobs.Submit([reactor, request] { ...commit...; reactor->Register(...); });
 //
 // Jobs run in the order submitted, each on one of the threads. The queue is

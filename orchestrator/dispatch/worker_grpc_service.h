@@ -46,7 +46,11 @@ CompleteTask CompleteThroughStates(service::StatesService& states);
 struct WorkerGrpcServiceOptions {
   CompleteTask complete;  // Empty: CompleteAndPollTask is UNIMPLEMENTED.
   // Threads that apply CompleteAndPollTask's completions (BlockingJobs).
-  int completion_threads = 8;
+  // Enough that completions do not queue for a thread: a queued one's poll
+  // is not waiting yet, so the steps committing meanwhile find fewer polls
+  // to hand their new tasks to directly (durable_bench tasks_3: 0.54 extra
+  // claims per execution with 8 threads, 0.24 with 16, 0.18 with 32).
+  int completion_threads = 32;
 };
 
 class WorkerGrpcService final : public v1::Worker::CallbackService {
