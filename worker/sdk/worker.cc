@@ -116,6 +116,12 @@ class Worker::Impl {
   // or the shutdown grace period ended. `lock` holds sync_.mu.
   bool HoldForSlot(const v1::Task& task, std::unique_lock<std::mutex>& lock);
 
+  // Whether a call that answered UNIMPLEMENTED until `until` is still to be
+  // avoided.
+  static bool Lacks(absl::Time until) {
+    return until != absl::InfinitePast() && absl::Now() < until;
+  }
+
   internal::WorkerContext context_;
   internal::SharedSync& sync_;
   // Everything below is guarded by sync_.mu.
@@ -126,10 +132,13 @@ class Worker::Impl {
   std::size_t next_queue_ = 0;          // Where PickQueue's tie-break starts.
   std::set<ActivePoll*> active_polls_;  // Withdrawn by Shutdown and when slots fill up.
   internal::PollKeys poll_keys_;
-  int withdrawals_in_flight_ = 0;      // WithdrawPolls calls; Run waits for them.
-  bool withdraw_unsupported_ = false;  // The orchestrator answered UNIMPLEMENTED.
+  int withdrawals_in_flight_ = 0;  // WithdrawPolls calls; Run waits for them.
+  // Until when the orchestrator is taken to lack WithdrawPolls /
+  // CompleteAndPollTask: it answered UNIMPLEMENTED (see
+  // WorkerOptions::reprobe_interval). Read through Lacks(), sync_.mu held.
+  absl::Time withdraw_unsupported_until_ = absl::InfinitePast();
   // CompleteAndPollTask answered UNIMPLEMENTED: results go by SendTask*.
-  bool complete_with_poll_unsupported_ = false;
+  absl::Time complete_with_poll_unsupported_until_ = absl::InfinitePast();
   int held_ = 0;  // Tasks in HoldForSlot.
   // Idle pool threads wait on poll_cv_ for a queue to poll (PickQueue):
   // each event wakes only one, and only when a poll is wanted.
@@ -160,6 +169,10 @@ absl::Status Worker::Impl::Validate() const {
   if (options.poll_wait_seconds < 0 || options.poll_wait_seconds > 60) {
     return absl::InvalidArgumentError(
         StrCat("WorkerOptions.poll_wait_seconds must be 0..60, got ", options.poll_wait_seconds));
+  }
+  if (options.reprobe_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(StrCat("WorkerOptions.reprobe_interval must be >= 0, got ",
+                                             absl::FormatDuration(options.reprobe_interval)));
   }
   if (options.endpoint.empty()) {
     return absl::InvalidArgumentError("WorkerOptions.endpoint is empty (want host:port)");
@@ -286,7 +299,8 @@ void Worker::Impl::PoolLoop() {
         const std::string* queue = nullptr;
         if (finished.has_value()) {
           // An orchestrator without WithdrawPolls predates CompleteAndPollTask.
-          if (!sync_.shutdown && !complete_with_poll_unsupported_ && !withdraw_unsupported_) {
+          if (!sync_.shutdown && !Lacks(complete_with_poll_unsupported_until_) &&
+              !Lacks(withdraw_unsupported_until_)) {
             queue = PickQueue();
           }
           if (queue == nullptr) {
@@ -359,7 +373,8 @@ void Worker::Impl::PoolLoop() {
       } else if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
         {
           std::lock_guard<std::mutex> lock(sync_.mu);
-          complete_with_poll_unsupported_ = true;  // An older orchestrator.
+          // An older orchestrator.
+          complete_with_poll_unsupported_until_ = absl::Now() + context_.options.reprobe_interval;
         }
         internal::ReportTask(context_, *finished);
       } else {
@@ -405,7 +420,7 @@ std::vector<std::string> Worker::Impl::WithdrawActivePolls() {
   for (ActivePoll* poll : active_polls_) {
     if (poll->withdrawn) continue;
     poll->withdrawn = true;
-    if (withdraw_unsupported_) {
+    if (Lacks(withdraw_unsupported_until_)) {
       if (!poll->carries_completion) poll->rpc->TryCancel();
     } else {
       keys.push_back(poll->key);
@@ -421,7 +436,9 @@ void Worker::Impl::Withdraw(std::vector<std::string> keys) {
       *context_.worker_stub, keys, [this, keys](const grpc::Status& status) {
         std::lock_guard<std::mutex> lock(sync_.mu);
         if (!status.ok()) {
-          if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) withdraw_unsupported_ = true;
+          if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+            withdraw_unsupported_until_ = absl::Now() + context_.options.reprobe_interval;
+          }
           // Cancel the polls, if they are still unwanted: cancelling may
           // lose a task answered in this instant (it waits out its lease).
           // A slot freed meanwhile: they may run on (a task they get runs).

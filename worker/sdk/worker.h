@@ -105,6 +105,11 @@ struct WorkerOptions {
   // (SendTaskSuccess / SendTaskFailure) are retried with the same backoff.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
+  // After the orchestrator answers UNIMPLEMENTED to a newer call
+  // (Worker.WithdrawPolls, Worker.CompleteAndPollTask: an older
+  // orchestrator), the worker does without it for this long, then tries
+  // again, so an orchestrator upgraded meanwhile is used without a restart.
+  absl::Duration reprobe_interval = absl::Minutes(5);
   // On Shutdown, in-flight handlers get this long to finish before Run
   // returns anyway (their tasks then time out or are redelivered).
   absl::Duration shutdown_grace = absl::Seconds(30);

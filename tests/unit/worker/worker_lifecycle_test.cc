@@ -254,6 +254,15 @@ TEST(WorkerLifecycleTest, RunChecksItsArguments) {
     worker.Register("q", Handler());
     EXPECT_THAT(worker.Run(), StatusIs(absl::StatusCode::kInvalidArgument));
   }
+  {
+    WorkerOptions options = TestOptions(fake.endpoint());
+    options.reprobe_interval = absl::Seconds(-1);
+    Worker worker(options);
+    worker.Register("q", [](const Task& task) { return task.input; });
+    const absl::Status status = worker.Run();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(status.message(), ::testing::HasSubstr("reprobe_interval"));
+  }
 }
 
 TEST(WorkerLifecycleTest, ShutdownBeforeRunMakesRunReturnAtOnce) {

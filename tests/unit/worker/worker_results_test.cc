@@ -320,6 +320,40 @@ TEST(WorkerResultsTest, WithoutCompleteAndPollResultsGoOnTheirOwn) {
   EXPECT_EQ(worker.stats().tasks_succeeded, 4);
 }
 
+// The orchestrator is upgraded while the worker runs: once the reprobe
+// interval has passed, results ride on polls again, without a restart.
+TEST(WorkerResultsTest, AnUpgradedOrchestratorIsTriedAgainAfterTheReprobeInterval) {
+  FakeOrchestrator fake;
+  fake.ServeCompleteAndPoll(false);
+  WorkerOptions options = TestOptions(fake.endpoint());
+  options.concurrency = 1;
+  options.reprobe_interval = absl::Milliseconds(200);
+  Worker worker(options);
+  worker.Register("q", [](const Task&) -> boost::json::value { return {{"ok", true}}; });
+  BackgroundRun run(worker);
+  ASSERT_TRUE(fake.WaitForCompletion(fake.AddTask(MakeTask("q"))).has_value());
+  ASSERT_TRUE(fake.WaitForCompletion(fake.AddTask(MakeTask("q"))).has_value());
+  ASSERT_TRUE(fake.WaitFor([&] { return fake.CompleteAndPollCallsLocked() == 1; }));
+
+  fake.ServeCompleteAndPoll(true);
+  // One task at a time until a result rides on a poll again (the interval
+  // is counted from the UNIMPLEMENTED answer).
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  int tasks = 2;
+  while (absl::Now() < deadline) {
+    ASSERT_TRUE(fake.WaitForCompletion(fake.AddTask(MakeTask("q"))).has_value());
+    ++tasks;
+    if (fake.WaitFor([&] { return fake.CompleteAndPollCallsLocked() > 1; },
+                     absl::Milliseconds(50))) {
+      break;
+    }
+  }
+  EXPECT_TRUE(fake.WaitFor([&] { return fake.CompleteAndPollCallsLocked() > 1; }));
+  ASSERT_THAT(run.Stop(), IsOk());
+  EXPECT_EQ(worker.stats().tasks_succeeded, tasks);
+  EXPECT_EQ(worker.stats().tasks_dropped, 0);
+}
+
 // A refusal of the completion that rode on a poll is final, as SendTask*'s
 // would be: not sent again, the result dropped, and polling goes on.
 TEST(WorkerResultsTest, CompletionRefusedWithThePollIsNotSentAgain) {
