@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "orchestrator/engine/events.h"
 #include "persistence/store_rules.h"
@@ -137,7 +138,6 @@ void TaskDispatcher::Shutdown() {
 }
 
 absl::StatusOr<PollId> TaskDispatcher::Poll(PollRequest request, PollDone done) {
-  if (request.queue.empty()) return absl::InvalidArgumentError("the queue name is empty");
   const SteadyTime steady_now = std::chrono::steady_clock::now();
   const absl::Duration remaining = request.deadline - absl::Now();
   const absl::Duration wait = Clamp(std::min(request.wait, remaining - options_.deadline_margin),
@@ -152,16 +152,8 @@ absl::StatusOr<PollId> TaskDispatcher::Poll(PollRequest request, PollDone done) 
     done(std::nullopt);
     return PollId{0};
   }
-  if (polls_.size() >= static_cast<size_t>(std::max(0, options_.max_waiting_polls))) {
-    return absl::ResourceExhaustedError(StrCat("Too many open polls on this orchestrator (limit ",
-                                               options_.max_waiting_polls,
-                                               "); back off and poll again"));
-  }
+  RETURN_IF_ERROR(RefusalLocked(request));
   if (!request.key.empty()) {
-    if (polls_.HasKey(request.key)) {
-      return absl::InvalidArgumentError(
-          StrCat("poll_key '", request.key, "' already names a waiting poll; keys must be unique"));
-    }
     if (early_withdrawals_.Take(request.key, steady_now)) {
       lock.unlock();
       done(std::nullopt);
@@ -184,6 +176,25 @@ absl::StatusOr<PollId> TaskDispatcher::Poll(PollRequest request, PollDone done) 
   lock.unlock();
   if (earliest) timer_cv_.notify_one();
   return id;
+}
+
+absl::Status TaskDispatcher::RefusalLocked(const PollRequest& request) const {
+  if (request.queue.empty()) return absl::InvalidArgumentError("the queue name is empty");
+  if (polls_.size() >= static_cast<size_t>(std::max(0, options_.max_waiting_polls))) {
+    return absl::ResourceExhaustedError(StrCat("Too many open polls on this orchestrator (limit ",
+                                               options_.max_waiting_polls,
+                                               "); back off and poll again"));
+  }
+  if (polls_.HasKey(request.key)) {
+    return absl::InvalidArgumentError(
+        StrCat("poll_key '", request.key, "' already names a waiting poll; keys must be unique"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TaskDispatcher::CheckPoll(const PollRequest& request) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return RefusalLocked(request);
 }
 
 void TaskDispatcher::Cancel(PollId id) {

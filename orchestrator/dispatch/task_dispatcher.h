@@ -209,6 +209,12 @@ class TaskDispatcher final : public service::CommitObserver {
   // open (`done` is not called).
   absl::StatusOr<PollId> Poll(PollRequest request, PollDone done);
 
+  // What Poll would refuse `request` with right now (kResourceExhausted,
+  // kInvalidArgument), registering nothing: for a call that has work to do
+  // before its poll (CompleteAndPollTask), so that the usual refusals come
+  // before that work. Poll checks again (the state may change in between).
+  absl::Status CheckPoll(const PollRequest& request) const;
+
   // The poll's call was cancelled: it stops waiting and never gets a task;
   // its `done` runs now (empty) unless it already ran. Unknown ids are ignored.
   void Cancel(PollId id);
@@ -270,6 +276,8 @@ class TaskDispatcher final : public service::CommitObserver {
   void RunHandoff(HandoffJob& job);
   // Requires mu_. Queues claims for the claim threads.
   void Enqueue(std::vector<ClaimTicket> tickets);
+  // CheckPoll's answer; mu_ held.
+  absl::Status RefusalLocked(const PollRequest& request) const;
   // Ends the claim's lease so another claim takes the task at once.
   void Release(const persistence::TaskRecord& task);
   // Hands a claimed task to `to`, first giving it the lease `to` expects when

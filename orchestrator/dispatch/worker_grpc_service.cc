@@ -157,6 +157,11 @@ grpc::ServerUnaryReactor* WorkerGrpcService::CompleteAndPollTask(
     return FinishNow(context,
                      ValidationError("no completion: set success or failure", "completion"));
   }
+  // The dispatcher's refusals too, before anything is completed (one that
+  // only arises while the completion commits still comes after it).
+  if (absl::Status refused = dispatcher_.CheckPoll(poll); !refused.ok()) {
+    return FinishNow(context, PollRefusal(refused));
+  }
   auto* reactor =
       PollReactor<v1::PollTaskResponse>::Create(dispatcher_, context, response, FillPollResponse);
   // The request lives until the call finishes, which the job does last.

@@ -155,6 +155,20 @@ TEST_F(CompleteAndPollTest, BadPollIsRefusedBeforeTheCompletion) {
   EXPECT_EQ(ExceptionName(no_completion->status), "ValidationException");
   EXPECT_THAT(no_completion->status.error_message(), HasSubstr("no completion"));
 
+  // A poll_key that a waiting poll has: the dispatcher's refusal, checked
+  // before the completion too.
+  std::unique_ptr<PollCall> waiting =
+      server_->StartPoll("greeter", 60, "worker-2", absl::Seconds(30), "key-in-use");
+  ASSERT_TRUE(AwaitTrue([&] { return server_->dispatcher->waiting_polls() == 1; }));
+  auto reused_key = std::make_unique<CompleteCall>();
+  reused_key->request.mutable_success()->set_task_token(token);
+  reused_key->request.mutable_success()->set_output("{}");
+  reused_key->request.mutable_poll()->set_poll_key("key-in-use");
+  reused_key = Start(std::move(reused_key));
+  ASSERT_TRUE(reused_key->Wait());
+  EXPECT_EQ(ExceptionName(reused_key->status), "ValidationException");
+  EXPECT_THAT(reused_key->status.error_message(), HasSubstr("key-in-use"));
+
   // Nothing was completed: the token still works.
   EXPECT_EQ(Status(arn), persistence::ExecutionStatus::kRunning);
   v1::SendTaskSuccessRequest request;
