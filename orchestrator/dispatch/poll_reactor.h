@@ -74,7 +74,10 @@ class PollReactor final : public grpc::ServerUnaryReactor {
   }
 
   // Starts the poll (exactly once per reactor, unless Fail was called).
-  void Register(PollRequest request, const ToStatus& to_status) {
+  // `refusal_is_empty`: a refused poll is answered OK without a task rather
+  // than with to_status's error (for a call whose OK must mean that its
+  // earlier work was done, as CompleteAndPollTask's).
+  void Register(PollRequest request, const ToStatus& to_status, bool refusal_is_empty = false) {
     request.deadline = std::min(request.deadline, CallDeadline(*context_));
     // `done` may run on another thread before Poll returns: it only touches
     // the response and Finish, never id_.
@@ -87,7 +90,7 @@ class PollReactor final : public grpc::ServerUnaryReactor {
           Finish(grpc::Status::OK);
         });
     if (!id.ok()) {
-      Fail(to_status(id.status()));
+      Fail(refusal_is_empty ? grpc::Status::OK : to_status(id.status()));
       return;
     }
     id_.store(*id);
@@ -96,6 +99,10 @@ class PollReactor final : public grpc::ServerUnaryReactor {
     if (cancelled_.load()) dispatcher_.Cancel(*id);
     Release();
   }
+
+  // Whether the call was cancelled (its client gave up, its deadline passed)
+  // before Register: the work meant to precede the poll may be skipped.
+  bool cancelled() const { return cancelled_.load(); }
 
   // Ends the call without a poll (instead of Register).
   void Fail(const grpc::Status& status) {

@@ -166,12 +166,20 @@ grpc::ServerUnaryReactor* WorkerGrpcService::CompleteAndPollTask(
       PollReactor<v1::PollTaskResponse>::Create(dispatcher_, context, response, FillPollResponse);
   // The request lives until the call finishes, which the job does last.
   completions_->Submit([this, reactor, request, poll = std::move(poll)]() mutable {
+    // Cancelled while queued: its client no longer waits for the answer and
+    // sends the completion again on its own, so do not apply it here.
+    if (reactor->cancelled()) {
+      reactor->Fail(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled"));
+      return;
+    }
     const grpc::Status completed = complete_(*request);
     if (!completed.ok()) {
       reactor->Fail(completed);
       return;
     }
-    reactor->Register(std::move(poll), PollRefusal);
+    // OK must mean "completed": a poll refused now (the limit reached during
+    // the commit) is answered empty, and the worker polls again.
+    reactor->Register(std::move(poll), PollRefusal, /*refusal_is_empty=*/true);
   });
   return reactor;
 }

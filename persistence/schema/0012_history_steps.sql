@@ -30,6 +30,10 @@ CREATE TABLE history_steps (
   PRIMARY KEY (execution_arn, first_id)
 ) WITH (toast_tuple_target = 8160);
 
+-- Binaries of schema 11 may still commit steps meanwhile: writers wait
+-- from here until the table is dropped (readers go on), so no event is
+-- committed after the copy's snapshot and dropped with the table.
+LOCK TABLE history_events IN EXCLUSIVE MODE;
 INSERT INTO history_steps (execution_arn, first_id, ids, previous_ids, types, timestamps_us,
     events)
   SELECT execution_arn, id, ARRAY[id], ARRAY[previous_event_id], ARRAY[type],

@@ -299,7 +299,9 @@ void Worker::Impl::PoolLoop() {
         const std::string* queue = nullptr;
         if (finished.has_value()) {
           // An orchestrator without WithdrawPolls predates CompleteAndPollTask.
-          if (!sync_.shutdown && !Lacks(complete_with_poll_unsupported_until_) &&
+          // A result known to go nowhere (its task is gone) is only logged.
+          if (!sync_.shutdown && finished->dropped.empty() &&
+              !Lacks(complete_with_poll_unsupported_until_) &&
               !Lacks(withdraw_unsupported_until_)) {
             queue = PickQueue();
           }
@@ -329,8 +331,12 @@ void Worker::Impl::PoolLoop() {
         wake_next = PollWanted();
       }
       if (wake_next) poll_cv_.notify_one();
-      rpc.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(options.poll_wait_seconds) +
-                                          kPollDeadlineMargin));
+      absl::Time deadline =
+          absl::Now() + absl::Seconds(options.poll_wait_seconds) + kPollDeadlineMargin;
+      // A result's commit may take longer than a short poll's margin; a call
+      // that ends first leaves it unknown whether the result was taken.
+      if (finished.has_value()) deadline = std::max(deadline, context_.CallDeadline());
+      rpc.set_deadline(absl::ToChronoTime(deadline));
       request.set_worker_name(options.identity);
       request.set_wait_time_seconds(options.poll_wait_seconds);
       request.set_poll_key(active.key);
@@ -377,6 +383,8 @@ void Worker::Impl::PoolLoop() {
           complete_with_poll_unsupported_until_ = absl::Now() + context_.options.reprobe_interval;
         }
         internal::ReportTask(context_, *finished);
+      } else if (internal::IsPollRefusal(status)) {
+        internal::ReportTask(context_, *finished);  // Nothing was completed.
       } else {
         internal::ReportTask(context_, *finished, status);
       }

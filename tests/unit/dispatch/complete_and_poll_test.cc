@@ -25,8 +25,10 @@ namespace {
 
 using ::stepwise::dispatch::testing::AsyncCall;
 using ::stepwise::dispatch::testing::AwaitTrue;
+using ::stepwise::dispatch::testing::DispatchServer;
 using ::stepwise::dispatch::testing::ExceptionName;
 using ::stepwise::dispatch::testing::GreeterServerTest;
+using ::stepwise::dispatch::testing::kGreeterMachine;
 using ::stepwise::dispatch::testing::PollCall;
 using ::stepwise::testing::IsOk;
 using ::testing::HasSubstr;
@@ -202,6 +204,61 @@ TEST_F(CompleteAndPollTest, CancellingEndsThePollNotTheCompletion) {
   EXPECT_TRUE(short_call->status.ok()) << short_call->status.error_message();
   EXPECT_FALSE(short_call->response.has_task());
   EXPECT_EQ(Status(second), persistence::ExecutionStatus::kSucceeded);
+}
+
+// The poll is refused only after the completion was applied (here the open
+// poll limit, 1, is reached while it commits): the call answers OK without
+// a task, so that OK still means "completed".
+TEST(CompleteAndPollLimitTest, PollRefusedAfterTheCompletionIsAnsweredEmpty) {
+  persistence::MemoryStore store;
+  FakeClock clock;
+  TaskDispatcherOptions options;
+  options.max_waiting_polls = 1;
+  DispatchServer server(store, clock, options, service::testing::CountingEntropy());
+  const std::string machine =
+      service::testing::CreateMachine(store, clock.Now(), "greeter", kGreeterMachine);
+  ASSERT_THAT(server.executor->StartExecution(machine, "run-1", "{}"), IsOk());
+  std::unique_ptr<PollCall> first = server.StartPoll("greeter", 0);
+  ASSERT_TRUE(first->Wait());
+  ASSERT_TRUE(first->response.has_task());
+
+  // A service whose completion lets another poll take the only place.
+  std::unique_ptr<PollCall> rival;
+  WorkerGrpcServiceOptions worker_options;
+  CompleteTask complete = CompleteThroughStates(*server.states);
+  worker_options.complete = [&](const v1::CompleteAndPollTaskRequest& request) {
+    grpc::Status status = complete(request);
+    rival = server.StartPoll("greeter", 60, "rival");
+    EXPECT_TRUE(AwaitTrue([&] { return server.dispatcher->waiting_polls() == 1; }));
+    return status;
+  };
+  WorkerGrpcService service(*server.dispatcher, std::move(worker_options));
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
+  ASSERT_NE(grpc_server, nullptr);
+  std::unique_ptr<v1::Worker::Stub> stub = v1::Worker::NewStub(
+      grpc::CreateChannel(StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+
+  v1::CompleteAndPollTaskRequest request;
+  request.mutable_success()->set_task_token(first->response.task().task_token());
+  request.mutable_success()->set_output("{}");
+  request.mutable_poll()->set_queue("greeter");
+  request.mutable_poll()->set_wait_time_seconds(60);
+  v1::PollTaskResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  const grpc::Status status = stub->CompleteAndPollTask(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(response.has_task());
+  absl::StatusOr<persistence::ExecutionRecord> record =
+      store.GetExecution(first->response.task().execution_arn());
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->status, persistence::ExecutionStatus::kSucceeded);
+  server.dispatcher->Shutdown();  // Answers the rival poll.
+  grpc_server->Shutdown();
 }
 
 TEST_F(CompleteAndPollTest, WithoutACompleterItIsUnimplemented) {

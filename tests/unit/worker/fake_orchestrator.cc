@@ -23,12 +23,13 @@ v1::Task MakeTask(const std::string& queue, const std::string& input) {
   return task;
 }
 
-grpc::Status StepwiseError(grpc::StatusCode code, const std::string& name,
-                           const std::string& text) {
+grpc::Status StepwiseError(grpc::StatusCode code, const std::string& name, const std::string& text,
+                           const std::string& field) {
   const std::string message = name + ": " + text;
   v1::ErrorInfo info;
   info.set_reason(name);
   info.set_domain("stepwise");
+  if (!field.empty()) (*info.mutable_metadata())["field"] = field;
   v1::RpcStatus details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);

@@ -34,9 +34,11 @@ namespace stepwise::worker::testing {
 v1::Task MakeTask(const std::string& queue, const std::string& input = "{}");
 
 // A Stepwise RPC error as the orchestrator sends it (errors.md): message
-// "Name: text" and an ErrorInfo detail whose reason is `name`.
+// "Name: text" and an ErrorInfo detail whose reason is `name` (and, when
+// given, metadata "field").
 grpc::Status StepwiseError(grpc::StatusCode code, const std::string& name,
-                           const std::string& text = "from the fake");
+                           const std::string& text = "from the fake",
+                           const std::string& field = "");
 
 class FakeOrchestrator {
  public:

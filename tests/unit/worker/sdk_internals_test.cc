@@ -153,6 +153,26 @@ TEST(RpcErrorsTest, ClassifiesWhatToDoNext) {
   EXPECT_EQ(Describe(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down")), "UNAVAILABLE: down");
 }
 
+// CompleteAndPollTask's poll part refused (nothing completed) or its
+// completion answered.
+TEST(RpcErrorsTest, TellsAPollRefusalFromTheCompletionsAnswer) {
+  using grpc::StatusCode;
+  EXPECT_TRUE(IsPollRefusal(StepwiseError(StatusCode::INVALID_ARGUMENT, "InvalidName")));
+  EXPECT_TRUE(
+      IsPollRefusal(StepwiseError(StatusCode::RESOURCE_EXHAUSTED, "ActivityWorkerLimitExceeded")));
+  for (const char* field : {"queue", "poll_key", "wait_time_seconds", "completion"}) {
+    EXPECT_TRUE(IsPollRefusal(
+        StepwiseError(StatusCode::INVALID_ARGUMENT, "ValidationException", "bad", field)))
+        << field;
+  }
+  EXPECT_FALSE(IsPollRefusal(
+      StepwiseError(StatusCode::INVALID_ARGUMENT, "ValidationException", "bad", "output")));
+  EXPECT_FALSE(IsPollRefusal(StepwiseError(StatusCode::INVALID_ARGUMENT, "ValidationException")));
+  EXPECT_FALSE(IsPollRefusal(StepwiseError(StatusCode::FAILED_PRECONDITION, "TaskTimedOut")));
+  EXPECT_FALSE(IsPollRefusal(StepwiseError(StatusCode::INVALID_ARGUMENT, "InvalidOutput")));
+  EXPECT_FALSE(IsPollRefusal(grpc::Status(StatusCode::UNAVAILABLE, "down")));
+}
+
 TEST(BackoffTest, DoublesWithJitterUpToTheMax) {
   Backoff backoff(absl::Milliseconds(100), absl::Milliseconds(400));
   const absl::Duration steps[] = {absl::Milliseconds(100), absl::Milliseconds(200),

@@ -96,6 +96,8 @@ TEST(WorkerLifecycleTest, HeartbeatAnsweredTaskTimedOutDropsTheResult) {
   ASSERT_THAT(run.Stop(), IsOk());
   EXPECT_EQ(fake.heartbeats(token), 1);  // None after the orchestrator gave up.
   EXPECT_EQ(fake.report_attempts(), 0);
+  EXPECT_TRUE(fake.WaitFor([&] { return fake.CompleteAndPollCallsLocked() == 0; }))
+      << "nor with a poll";
   EXPECT_FALSE(fake.completion(token).has_value());
   EXPECT_EQ(worker.stats().tasks_dropped, 1);
 }

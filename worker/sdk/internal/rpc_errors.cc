@@ -97,6 +97,22 @@ bool IsTaskGone(const grpc::Status& status) {
   return name == "TaskTimedOut" || name == "TaskDoesNotExist" || name == "InvalidToken";
 }
 
+bool IsPollRefusal(const grpc::Status& status) {
+  const std::string name = ExceptionName(status);
+  if (name == "InvalidName" || name == "ActivityWorkerLimitExceeded") return true;
+  if (name != "ValidationException") return false;
+  v1::RpcStatus details;
+  v1::ErrorInfo info;
+  if (status.error_details().empty() || !details.ParseFromString(status.error_details()) ||
+      details.details_size() == 0 || !info.ParseFromString(details.details(0).value())) {
+    return false;
+  }
+  auto field = info.metadata().find("field");
+  if (field == info.metadata().end()) return false;
+  const std::string& f = field->second;
+  return f == "queue" || f == "poll_key" || f == "wait_time_seconds" || f == "completion";
+}
+
 bool IsOutputRejected(const grpc::Status& status) {
   const std::string name = ExceptionName(status);
   return name == "InvalidOutput" || name == "ValidationException" ||

@@ -35,6 +35,12 @@ bool IsTaskGone(const grpc::Status& status);
 // RESOURCE_EXHAUSTED for a message over the server's receive limit).
 bool IsOutputRejected(const grpc::Status& status);
 
+// CompleteAndPollTask refused its poll part, before completing anything:
+// InvalidName, ActivityWorkerLimitExceeded, or a ValidationException about
+// the poll's fields (queue, poll_key, wait_time_seconds) or a missing
+// completion. The result is then still to be sent.
+bool IsPollRefusal(const grpc::Status& status);
+
 // "UNAVAILABLE: failed to connect to all addresses" for logs.
 std::string Describe(const grpc::Status& status);
 
