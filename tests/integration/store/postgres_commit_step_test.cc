@@ -5,7 +5,9 @@
 // and a pooled connection the server closed is replaced before use.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -24,7 +26,31 @@ namespace {
 
 using ::stepwise::testing::IsOk;
 
-using PostgresCommitStepTest = PostgresStepTest;
+class PostgresCommitStepTest : public PostgresStepTest {
+ protected:
+  // Applies the embedded migrations before `name`; *before = how many.
+  void MigrateUpTo(std::string_view name, size_t* before = nullptr) {
+    std::span<const Migration> all = EmbeddedMigrations();
+    size_t count = 0;
+    while (count < all.size() && all[count].name != name) ++count;
+    ASSERT_LT(count, all.size()) << name;
+    ASSERT_THAT(ApplyMigrations(database_url(), all.first(count)), IsOk());
+    if (before != nullptr) *before = count;
+  }
+
+  // Rows every schema since 5 holds alike: state machine 'arn:m' and its
+  // RUNNING execution 'arn:m:before' at version 1.
+  static void InsertRunningExecution(pqxx::work& tx) {
+    tx.exec0(
+        "INSERT INTO state_machines (arn, name, type, definition, role_arn, revision_id,"
+        " creation_date, update_date) VALUES ('arn:m', 'm', 'STANDARD', '{}', 'r', 'rev',"
+        " now(), now())");
+    tx.exec0(
+        "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"
+        " input, start_time, version, state_document) VALUES ('arn:m:before', 'arn:m', 'rev',"
+        " 'before', 'RUNNING', '{}', now(), 1, '{}')");
+  }
+};
 
 TEST_F(PostgresCommitStepTest, StaleVersionIsAbortedWithTheCurrentVersion) {
   std::unique_ptr<PostgresStore> store = Connect();
@@ -154,21 +180,12 @@ TEST_F(PostgresCommitStepTest, CreateExecutionIsOneCallWithTheSameAnswers) {
 TEST_F(PostgresCommitStepTest, MigratesFromSchemaVersion5) {
   std::span<const Migration> all = EmbeddedMigrations();
   size_t before = 0;
-  while (before < all.size() && all[before].name != "0006_commit_step_function") ++before;
-  ASSERT_LT(before, all.size());
-  ASSERT_THAT(ApplyMigrations(database_url(), all.first(before)), IsOk());
+  ASSERT_NO_FATAL_FAILURE(MigrateUpTo("0006_commit_step_function", &before));
   {
     // Rows as schema 5 holds them: a running execution with an open task.
     pqxx::connection connection(database_url());
     pqxx::work tx(connection);
-    tx.exec0(
-        "INSERT INTO state_machines (arn, name, type, definition, role_arn, revision_id,"
-        " creation_date, update_date) VALUES ('arn:m', 'm', 'STANDARD', '{}', 'r', 'rev',"
-        " now(), now())");
-    tx.exec0(
-        "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"
-        " input, start_time, version, state_document) VALUES ('arn:m:before', 'arn:m', 'rev',"
-        " 'before', 'RUNNING', '{}', now(), 1, '{}')");
+    InsertRunningExecution(tx);
     tx.exec0(
         "INSERT INTO tasks (execution_arn, task_id, task_token, queue, resource, state_name,"
         " payload, scheduled_at, status) VALUES ('arn:m:before', 't1', 'tok', 'q', 'r', 'S',"
@@ -195,23 +212,12 @@ TEST_F(PostgresCommitStepTest, MigratesFromSchemaVersion5) {
 // they read as before, next to the new one-row-per-step events, and the
 // history_events view still shows every event with its old columns.
 TEST_F(PostgresCommitStepTest, MigratesHistoryRowsToOneRowPerStep) {
-  std::span<const Migration> all = EmbeddedMigrations();
-  size_t before = 0;
-  while (before < all.size() && all[before].name != "0012_history_steps") ++before;
-  ASSERT_LT(before, all.size());
-  ASSERT_THAT(ApplyMigrations(database_url(), all.first(before)), IsOk());
+  ASSERT_NO_FATAL_FAILURE(MigrateUpTo("0012_history_steps"));
   const std::string arn = "arn:m:before";
   {
     pqxx::connection connection(database_url());
     pqxx::work tx(connection);
-    tx.exec0(
-        "INSERT INTO state_machines (arn, name, type, definition, role_arn, revision_id,"
-        " creation_date, update_date) VALUES ('arn:m', 'm', 'STANDARD', '{}', 'r', 'rev',"
-        " now(), now())");
-    tx.exec0(
-        "INSERT INTO executions (execution_arn, state_machine_arn, revision_id, name, status,"
-        " input, start_time, version, state_document) VALUES ('arn:m:before', 'arn:m', 'rev',"
-        " 'before', 'RUNNING', '{}', now(), 1, '{}')");
+    InsertRunningExecution(tx);
     // Three events, as schema 11 wrote them (MakeEvent's fields).
     for (int id = 1; id <= 3; ++id) {
       const HistoryRecord event = MakeEvent(id);
