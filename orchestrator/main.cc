@@ -56,12 +56,12 @@ int main(int argc, char** argv) {
   app.add_option("--region", options.region, "region used in ARNs")->capture_default_str();
   app.add_option("--account", options.account, "account id used in ARNs")->capture_default_str();
   app.add_option("--max-connections", options.max_connections,
-                 "PostgreSQL connections (default: 2 per core of this machine, 4 to 16)")
+                 "PostgreSQL connections (default: 1 per core of this machine plus 1, 3 to 16)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--max-commit-batch", options.max_commit_batch,
                  "most engine steps (of different executions) committed in one PostgreSQL "
-                 "transaction when they wait for a connection at once (e.g. 32: more commits/s "
-                 "and less CPU under load, a few ms more dispatch latency); 1: one each")
+                 "transaction when they wait for a connection at once (more commits/s and less "
+                 "CPU per step under load); 1: one each")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_option("--replica-id", options.replica_id,

@@ -12,6 +12,7 @@
 #define STEPWISE_PERSISTENCE_RECORDS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -266,6 +267,15 @@ struct StepUpdate {
   std::vector<TimerRecord> new_timers;
   std::vector<std::string> fired_timer_ids;  // Applied by this step: deleted.
   std::vector<std::string> cancelled_timer_ids;
+
+  // Not stored. When set, a store that commits this step together with
+  // others (a batch) may call it, once, right after the batch commits and
+  // before the step's own caller learns its result, with the step's new
+  // version: the batch's leader then does what each caller would do first
+  // after its commit (hand its new tasks to waiting polls) without waiting
+  // for every caller's thread to be scheduled. A store that does not call it
+  // leaves that to the caller (the hook can record that it ran).
+  std::function<void(int64_t version)> on_committed;
 };
 
 // CreateExecution's input: the row and its first step (version 1).

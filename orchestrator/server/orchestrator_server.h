@@ -43,12 +43,12 @@ struct OrchestratorOptions {
   std::string region = "us-east-1";
   std::string account = "123456789012";
   // Connections to PostgreSQL held by this replica; 0:
-  // persistence::DefaultMaxConnections() (2 per core, 4 to 16).
+  // persistence::DefaultMaxConnections() (1 per core plus 1, 3 to 16).
   int max_connections = 0;
   // Most engine steps of different executions committed in one PostgreSQL
   // transaction when they wait for a connection at once; 1: one each
-  // (persistence::PostgresStoreOptions::max_commit_batch; off by default).
-  int max_commit_batch = 1;
+  // (persistence::PostgresStoreOptions::max_commit_batch).
+  int max_commit_batch = 8;
   // Threads of the synchronous gRPC server kept polling for calls (beyond
   // them a finished call's thread exits, to be recreated for the next call).
   int max_grpc_pollers = 64;

@@ -367,11 +367,16 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     // the step's own (no extra round trip), so no completion is applied twice.
     update.consumed_tasks_must_be_open = !consumes.task_token.empty();
     PrepareCommit(*interpreter, event.now, result, update);
+    // Before the observers: a worker woken by them may complete a task at once.
+    bool announced = false;
+    update.on_committed = [&](int64_t committed) {
+      execution_cache_.Committed(snapshot, update, committed);
+      NotifyCommitted(update);
+      announced = true;
+    };
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
     if (version.ok()) {
-      // Before the observers: a worker woken by them may complete a task at once.
-      execution_cache_.Committed(snapshot, update, *version);
-      NotifyCommitted(update);
+      if (!announced) update.on_committed(*version);
     } else {
       NotifyCommitFailed(update);
       execution_cache_.Erase(execution_arn);

@@ -61,8 +61,10 @@ namespace stepwise::service {
 // the polls of the new tasks' queues, re-arm the timer loop, answer
 // StartSyncExecution. Other replicas learn the same through the database
 // (LISTEN/NOTIFY and sweeps), so correctness never depends on it. Called right
-// after the commit (possibly while the execution's lock is held): must be
-// quick, thread-safe, and never call back into the executor.
+// after the commit (possibly while the execution's lock is held), on the
+// committing thread or, for a step that shared a batch with others, on the
+// thread of the batch's leader (StepUpdate::on_committed): must be quick,
+// thread-safe, and never call back into the executor.
 class CommitObserver {
  public:
   virtual ~CommitObserver() = default;

@@ -84,6 +84,14 @@ void CommitBatcher::Run(std::vector<Request*>& batch, Request* self) {
     --in_flight_;
     PromoteNext();
   }
+  // Each step's first post-commit work (StepUpdate::on_committed) runs here,
+  // back to back, rather than on each caller's thread as it gets scheduled.
+  if (batch.size() > 1) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const StepUpdate& update = *batch[i]->step.update;
+      if (results[i].ok() && update.on_committed) update.on_committed(*results[i]);
+    }
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     Request* request = batch[i];
     if (request == self) {

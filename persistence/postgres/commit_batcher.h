@@ -15,6 +15,9 @@
 // would each have waited for a connection share one round trip and one
 // commit instead. Steps of a batch are in execution ARN order: concurrent
 // batches then lock execution rows in one order and cannot deadlock on them.
+// After a batch of several commits, its leader calls each committed step's
+// StepUpdate::on_committed (in batch order, on its own thread) before waking
+// that step's caller.
 // Thread-safe; pure (no database): PostgresStore supplies the runner.
 #ifndef STEPWISE_PERSISTENCE_POSTGRES_COMMIT_BATCHER_H_
 #define STEPWISE_PERSISTENCE_POSTGRES_COMMIT_BATCHER_H_

@@ -137,7 +137,7 @@ PostgresStore::~PostgresStore() = default;
 
 int DefaultMaxConnections() {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());  // 0: unknown.
-  return std::clamp(2 * cores, 4, 16);
+  return std::clamp(cores + 1, 3, 16);
 }
 
 // --- State machines ----------------------------------------------------------

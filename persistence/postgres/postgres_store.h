@@ -27,14 +27,18 @@ class CommitBatcher;
 class ConnectionPool;
 struct StepCommit;
 
-// The pool size when none is given: two connections per core of this
-// machine, at least 4 and at most 16. Connections beyond what the database's
-// cores run at once add no commits per second; their statements queue inside
-// PostgreSQL instead, where every backend competes for the CPUs and locks,
-// instead of in the pool's first-come-first-served queue. With the embedded
-// server those cores are this machine's: on 2 cores, 4 connections cut the
-// commit -> worker latency at 64 executions in flight from ~9 ms to ~1.3 ms
-// (p50) against 16 (bench/README.md). A remote database may warrant more.
+// The pool size when none is given: one connection per core of this
+// machine plus one (so that a core is not left idle while a commit waits for
+// its WAL flush), at least 3 and at most 16. Connections beyond what the
+// database's cores run at once add no commits per second; their statements
+// queue inside PostgreSQL instead, where every backend competes for the CPUs
+// and locks, instead of in the pool's first-come-first-served queue, and
+// steps that wait for a connection share the next one's commit (batches,
+// max_commit_batch). With the embedded server those cores are this
+// machine's: on 2 cores, 4 connections cut the commit -> worker latency at
+// 64 executions in flight from ~9 ms to ~1.3 ms (p50) against 16, and 3 with
+// batches of up to 8 commit ~20% more steps per second than 4 without
+// (bench/README.md). A remote database may warrant more.
 int DefaultMaxConnections();
 
 struct PostgresStoreOptions {
@@ -42,12 +46,13 @@ struct PostgresStoreOptions {
   int max_connections = DefaultMaxConnections();
   absl::Duration acquire_timeout = absl::Seconds(10);
   // Most engine steps committed in one transaction when steps of several
-  // executions wait for a connection at once (CommitBatcher); 1 (the
-  // default): every step in its own, no batcher. Batches save CPU and WAL
-  // flushes per step under load (each step still commits or fails on its
-  // own) but add dispatch latency; opt-in until the end-to-end question in
-  // bench/README.md ("Batches") is settled.
-  int max_commit_batch = 1;
+  // executions wait for a connection at once (CommitBatcher); 1: every step
+  // in its own, no batcher. Below saturation a step finds a free connection
+  // and commits alone, at once; under load batches save CPU and WAL flushes
+  // per step (each step still commits or fails on its own). Larger batches
+  // add little throughput and deliver their steps' tasks in larger bursts
+  // (bench/README.md, "Batches").
+  int max_commit_batch = 8;
   bool apply_migrations = true;  // Run ApplyMigrations(url) before connecting.
 };
 

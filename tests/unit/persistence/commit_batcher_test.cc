@@ -196,6 +196,66 @@ TEST(CommitBatcherTest, UpToMaxInFlightBatchesRunAtOnce) {
   EXPECT_EQ(runner.batches().size(), 3u);
 }
 
+// The leader of a batch runs each committed step's on_committed, on its own
+// thread, before that step's caller gets its result; a step alone and a
+// refused step are left to their callers.
+TEST(CommitBatcherTest, TheLeaderAnnouncesTheCommittedStepsOfABatch) {
+  FakeRunner runner;
+  CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32},
+                        [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
+  struct Announced {
+    std::string arn;
+    int64_t version;
+    std::thread::id thread;
+  };
+  std::mutex mu;
+  std::vector<Announced> announced;
+  auto hooked = [&](std::string arn) {
+    StepUpdate update = Update(arn);
+    update.on_committed = [&mu, &announced, arn](int64_t version) {
+      std::lock_guard<std::mutex> lock(mu);
+      announced.push_back({arn, version, std::this_thread::get_id()});
+    };
+    return update;
+  };
+  runner.Hold();
+  std::thread first([&] {
+    StepUpdate update = hooked("first");
+    EXPECT_EQ(batcher.Commit(update, 0).value(), 1);
+  });
+  runner.AwaitRunning(1);
+  // Three callers queue behind it; each checks, once it has its result,
+  // that its step was (or, refused, was not) announced by then.
+  std::vector<std::thread> callers;
+  std::vector<std::thread::id> caller_ids(3);
+  const std::vector<std::string> arns = {"c", "bad-b", "a"};
+  for (int i = 0; i < 3; ++i) {
+    callers.emplace_back([&, i] {
+      caller_ids[i] = std::this_thread::get_id();
+      StepUpdate update = hooked(arns[i]);
+      CommitBatcher::Result result = batcher.Commit(update, 10 * (i + 1));
+      std::lock_guard<std::mutex> lock(mu);
+      const bool seen = std::any_of(announced.begin(), announced.end(),
+                                    [&](const Announced& a) { return a.arn == arns[i]; });
+      EXPECT_EQ(seen, result.ok()) << arns[i];
+    });
+    EXPECT_TRUE(Eventually([&] { return batcher.queued() == i + 1; }));
+  }
+  runner.Release();
+  first.join();
+  for (std::thread& t : callers) t.join();
+  EXPECT_THAT(runner.batches(), ElementsAre(ElementsAre("first"), ElementsAre("a", "bad-b", "c")));
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(announced.size(), 2u);   // Not "first" (alone), not "bad-b" (refused).
+  EXPECT_EQ(announced[0].arn, "a");  // In the batch's order, with each step's version.
+  EXPECT_EQ(announced[0].version, 31);
+  EXPECT_EQ(announced[1].arn, "c");
+  EXPECT_EQ(announced[1].version, 11);
+  // Both on one thread: the leader's, one of the three callers'.
+  EXPECT_EQ(announced[0].thread, announced[1].thread);
+  EXPECT_NE(std::find(caller_ids.begin(), caller_ids.end(), announced[0].thread), caller_ids.end());
+}
+
 TEST(CommitBatcherTest, ARunnerWithTheWrongNumberOfResultsFailsEveryStep) {
   CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32}, [](const std::vector<StepCommit>&) {
     return std::vector<CommitBatcher::Result>{};

@@ -509,6 +509,57 @@ TEST_F(ExecutorCacheTest, DeletedExpressMachineRunsOnFromTheCache) {
   EXPECT_EQ(Execution(arn).status, ExecutionStatus::kSucceeded);
 }
 
+// Announces each commit itself (StepUpdate::on_committed), as CommitBatcher's
+// leader does for the steps of a batch, before the committing caller returns.
+class AnnouncingStore final : public stepwise::testing::ForwardingStore {
+ public:
+  explicit AnnouncingStore(persistence::ExecutionStore& inner) : ForwardingStore(inner) {}
+  absl::StatusOr<int64_t> CommitStep(const persistence::StepUpdate& update,
+                                     int64_t expected_version) override {
+    absl::StatusOr<int64_t> version = ForwardingStore::CommitStep(update, expected_version);
+    if (!update.on_committed) {
+      ++without_hook;
+    } else if (version.ok()) {
+      update.on_committed(*version);
+    }
+    return version;
+  }
+  std::atomic<int> without_hook{0};
+};
+
+// Counts the observer's calls.
+class CountingObserver final : public CommitObserver {
+ public:
+  void OnCommitted(const persistence::StepUpdate&) override { ++committed; }
+  void AfterCommitFailed(const persistence::StepUpdate&) override { ++failed; }
+  std::atomic<int> committed{0};
+  std::atomic<int> failed{0};
+};
+
+TEST_F(ExecutorCacheTest, ACommitAnnouncedByTheStoreIsObservedOnceAndCached) {
+  AnnouncingStore announcing(store_);
+  CountingObserver observer;
+  ExecutorOptions options = CacheOptions();
+  options.observer = &observer;
+  ExecutionExecutor executor(announcing, clock_, testing::CountingEntropy(), options);
+  const std::string sm = Machine("Announced", kThreeTasks);
+  const std::string arn = Start(executor, sm, "run", R"({"n":1})");
+  EXPECT_EQ(observer.committed, 1);  // The first step: CreateExecution, no hook.
+  store_.Reset();
+  for (int i = 2; i <= 4; ++i) {
+    ASSERT_THAT(executor.CompleteTask(Claim("work").task_token, StrCat(R"({"n":)", i, "}")),
+                IsOk());
+  }
+  EXPECT_EQ(announcing.without_hook, 0);
+  EXPECT_EQ(store_.commits, 3);
+  EXPECT_EQ(observer.committed, 4);  // Once per step, though announced early.
+  EXPECT_EQ(observer.failed, 0);
+  // The hook also fed the cache: every step went on from it, without reads.
+  EXPECT_EQ(store_.loads, 0);
+  EXPECT_EQ(store_.finds, 0);
+  EXPECT_EQ(Execution(arn).status, ExecutionStatus::kSucceeded);
+}
+
 // Counts GetExecution, the waiter's read.
 class ReadCountingStore final : public stepwise::testing::ForwardingStore {
  public:
