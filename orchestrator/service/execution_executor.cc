@@ -286,8 +286,7 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
   // Events for one execution are applied one at a time within this replica,
   // so its threads do not keep invalidating each other's versions; across
   // replicas the version check (kAborted, retry) is what keeps it correct.
-  std::lock_guard<std::mutex> serialize(
-      apply_mu_[std::hash<std::string_view>{}(execution_arn) % apply_mu_.size()]);
+  std::lock_guard<std::mutex> serialize(ApplyMutexFor(execution_arn));
   absl::Status last = absl::AbortedError("no attempt made");
   // The first attempt may start from the cached snapshot; when that turns
   // out stale (or changes nothing) one more attempt goes as it would have

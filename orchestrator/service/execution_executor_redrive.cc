@@ -88,8 +88,7 @@ absl::StatusOr<std::optional<std::string>> ExecutionExecutor::NotRedrivableReaso
 absl::StatusOr<ExecutionExecutor::RedriveResult> ExecutionExecutor::Redrive(
     std::string_view execution_arn, std::string_view client_token) {
   // One event at a time per execution within this replica, as Apply.
-  std::lock_guard<std::mutex> serialize(
-      apply_mu_[std::hash<std::string_view>{}(execution_arn) % apply_mu_.size()]);
+  std::lock_guard<std::mutex> serialize(ApplyMutexFor(execution_arn));
   absl::Status last = absl::AbortedError("no attempt made");
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     ASSIGN_OR_RETURN(persistence::ExecutionSnapshot snapshot, store_.LoadExecution(execution_arn));
