@@ -85,10 +85,6 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::Wait(
     if (!record.ok() || record->status != persistence::ExecutionStatus::kRunning) {
       return record;
     }
-    if (cancelled && cancelled()) {
-      return absl::CancelledError(
-          StrCat("Stopped waiting for '", arn, "': the call was cancelled"));
-    }
     const SteadyClock::time_point now = SteadyClock::now();
     if (now >= deadline) {
       return absl::DeadlineExceededError(
@@ -109,6 +105,15 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::Wait(
       continue;
     }
     lock.unlock();
+    // Only once a wait ended without a close, not before the first: the
+    // synchronous gRPC server's IsCancelled polls the call's completion
+    // queue (a futex wait with a timeout), a cost every StartSyncExecution
+    // paid while most end within milliseconds. A cancelled call is noticed
+    // within poll_interval.
+    if (cancelled && cancelled()) {
+      return absl::CancelledError(
+          StrCat("Stopped waiting for '", arn, "': the call was cancelled"));
+    }
     record = store_.GetExecution(arn);
   }
 }

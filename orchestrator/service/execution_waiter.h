@@ -69,9 +69,9 @@ class ExecutionWaiter final : public CommitObserver {
   // store, or, when this replica's commit closed it, the record read before
   // with that step's status, output, error, cause and stop_time (version
   // and redrive fields as read then). kDeadlineExceeded
-  // when `timeout` passes first; kCancelled as soon as `cancelled` (checked
-  // at every wake-up; may be empty) returns true; the store's errors as they
-  // come (kNotFound: no such execution).
+  // when `timeout` passes first; kCancelled once `cancelled` (checked
+  // whenever poll_interval passes without a close; may be empty) returns true; the store's errors
+  // as they come (kNotFound: no such execution).
   absl::StatusOr<persistence::ExecutionRecord> WaitUntilClosed(
       std::string_view execution_arn, absl::Duration timeout,
       const std::function<bool()>& cancelled = nullptr);

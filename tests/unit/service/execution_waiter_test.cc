@@ -2,6 +2,7 @@
 // the store when the commit happened elsewhere.
 #include "orchestrator/service/execution_waiter.h"
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -131,8 +132,13 @@ TEST_F(ExecutionWaiterTest, WokenByTheCommitThatClosesTheExecution) {
   ExecutionExecutor executor(store_, clock_, nullptr, Observed(waiter));
   const std::string arn = StartTask(executor, "run");
   absl::StatusOr<persistence::ExecutionRecord> record;
+  // Asked only when a poll interval passes without a close (gRPC's
+  // IsCancelled is not free): never, here.
+  std::atomic<int> cancel_checks{0};
   // Woken, or it fails at the (generous) timeout instead of hanging.
-  std::thread waiting([&] { record = waiter.WaitUntilClosed(arn, kGenerous); });
+  std::thread waiting([&] {
+    record = waiter.WaitUntilClosed(arn, kGenerous, [&] { return ++cancel_checks > 100; });
+  });
   ASSERT_TRUE(AwaitTrue([&] { return waiter.waiting() == 1; }));
   // A step that leaves the execution RUNNING wakes nobody for good.
   persistence::StepUpdate running;
@@ -147,6 +153,7 @@ TEST_F(ExecutionWaiterTest, WokenByTheCommitThatClosesTheExecution) {
   EXPECT_EQ(record->status, persistence::ExecutionStatus::kSucceeded);
   EXPECT_EQ(record->output, R"({"ok":true})");
   EXPECT_EQ(waiter.waiting(), 0);
+  EXPECT_EQ(cancel_checks, 0);
 }
 
 TEST_F(ExecutionWaiterTest, TwoWaitersOnOneExecutionBothWake) {
