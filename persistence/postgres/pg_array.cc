@@ -8,22 +8,21 @@ void PgArray::Separator() { elements_.push_back(elements_.empty() ? '{' : ','); 
 
 PgArray& PgArray::Add(std::string_view text) {
   Separator();
-  // Room for the text, its quotes and the closing brace; escapes are rare
-  // outside JSON. Runs between escapes are copied whole, not per character:
-  // documents and history events are kilobytes per step.
-  elements_.reserve(elements_.size() + text.size() + 4);
-  elements_.push_back('"');
-  size_t start = 0;
-  while (true) {
-    const size_t at = text.find_first_of("\"\\", start);
-    if (at == std::string_view::npos) break;
-    elements_.append(text.data() + start, at - start);
-    elements_.push_back('\\');
-    elements_.push_back(text[at]);
-    start = at + 1;
+  // One pass through a buffer sized for the worst case (every character
+  // escaped), cut to size after: the texts are JSON documents and events of
+  // kilobytes per step, full of quotes, where searching for the next escape
+  // (find_first_of) and appending each run between them cost several times
+  // more (~9% of a completing thread's CPU in the tasks_3 profile).
+  const size_t before = elements_.size();
+  elements_.resize(before + 2 * text.size() + 2);
+  char* out = elements_.data() + before;
+  *out++ = '"';
+  for (const char c : text) {
+    if (c == '"' || c == '\\') *out++ = '\\';
+    *out++ = c;
   }
-  elements_.append(text.data() + start, text.size() - start);
-  elements_.push_back('"');
+  *out++ = '"';
+  elements_.resize(static_cast<size_t>(out - elements_.data()));
   return *this;
 }
 
