@@ -269,12 +269,14 @@ struct StepUpdate {
   std::vector<std::string> cancelled_timer_ids;
 
   // Not stored. When set, a store that commits this step together with
-  // others (a batch) may call it, once, right after the batch commits and
-  // before the step's own caller learns its result, with the step's new
-  // version: the batch's leader then does what each caller would do first
-  // after its commit (hand its new tasks to waiting polls) without waiting
-  // for every caller's thread to be scheduled. A store that does not call it
-  // leaves that to the caller (the hook can record that it ran).
+  // others (a batch) may call it, once, from another thread, only if the
+  // step committed, right after the batch commits and before CommitStep
+  // returns to the step's own caller, with the step's new version: the
+  // batch's leader then does what each caller would do first after its
+  // commit (hand its new tasks to waiting polls) without waiting for every
+  // caller's thread to be scheduled. A store that does not call it leaves
+  // that to the caller (the hook can record that it ran). It may refer to
+  // the caller's stack: never called, nor kept, after CommitStep returns.
   std::function<void(int64_t version)> on_committed;
 };
 

@@ -58,7 +58,10 @@ void TaskDispatcher::OnCommitted(const persistence::StepUpdate& update) {
   if (update.new_tasks.empty() && !closes_tasks) return;
   std::set<std::string_view> queues;  // Of PENDING new tasks: claimed from.
   std::vector<std::pair<WaitingPoll, DispatchedTask>> deliveries;
-  std::vector<HandoffJob> inline_handoffs;  // Shutting down: no claim thread may be left.
+  // Shutting down: no claim thread may be left. Each is a store call on this
+  // thread, which may be a commit batch's leader: the batch's other callers
+  // then wait for it too, only while the replica stops.
+  std::vector<HandoffJob> inline_handoffs;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closes_tasks && !pending_starts_.empty()) {

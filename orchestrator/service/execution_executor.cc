@@ -366,17 +366,25 @@ absl::StatusOr<int64_t> ExecutionExecutor::Apply(std::string_view execution_arn,
     // the step's own (no extra round trip), so no completion is applied twice.
     update.consumed_tasks_must_be_open = !consumes.task_token.empty();
     PrepareCommit(*interpreter, event.now, result, update);
-    // Before the observers: a worker woken by them may complete a task at once.
-    bool announced = false;
-    update.on_committed = [&](int64_t committed) {
-      execution_cache_.Committed(snapshot, update, committed);
-      NotifyCommitted(update);
-      announced = true;
+    // What follows a commit, run by this thread or, in a batch, by its
+    // leader (StepUpdate::on_committed) before this thread learns the result.
+    // Two pointers captured: fits std::function's buffer, no allocation.
+    struct Announcement {
+      const persistence::ExecutionSnapshot& snapshot;
+      const persistence::StepUpdate& update;
+      bool done = false;
+    } announcement{snapshot, update};
+    update.on_committed = [this, &announcement](int64_t committed) {
+      announcement.done = true;  // First: if an observer throws, nobody runs it again.
+      // Before the observers: a worker woken by them may complete a task at once.
+      execution_cache_.Committed(announcement.snapshot, announcement.update, committed);
+      NotifyCommitted(announcement.update);
     };
     absl::StatusOr<int64_t> version = store_.CommitStep(update, snapshot.execution.version);
-    if (version.ok()) {
-      if (!announced) update.on_committed(*version);
-    } else {
+    if (version.ok() && !announcement.done) update.on_committed(*version);
+    // It points into this frame: nothing may call it once CommitStep returned.
+    update.on_committed = nullptr;
+    if (!version.ok()) {
       NotifyCommitFailed(update);
       execution_cache_.Erase(execution_arn);
     }

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "common/str_cat.h"
 
 namespace stepwise::service {
@@ -16,6 +18,10 @@ using SteadyClock = std::chrono::steady_clock;
 SteadyClock::duration ToSteady(absl::Duration d) {
   d = std::clamp(d, absl::ZeroDuration(), absl::Hours(24 * 365 * 100));
   return std::chrono::duration_cast<SteadyClock::duration>(absl::ToChronoNanoseconds(d));
+}
+
+absl::Status Cancelled(std::string_view arn) {
+  return absl::CancelledError(StrCat("Stopped waiting for '", arn, "': the call was cancelled"));
 }
 
 }  // namespace
@@ -87,6 +93,9 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::Wait(
     }
     const SteadyClock::time_point now = SteadyClock::now();
     if (now >= deadline) {
+      // A caller gone meanwhile is told so (its execution may run on), not
+      // that time ran out.
+      if (cancelled && cancelled()) return Cancelled(arn);
       return absl::DeadlineExceededError(
           StrCat("Execution '", arn, "' was still RUNNING after ", absl::FormatDuration(timeout)));
     }
@@ -110,10 +119,7 @@ absl::StatusOr<persistence::ExecutionRecord> ExecutionWaiter::Wait(
     // queue (a futex wait with a timeout), a cost every StartSyncExecution
     // paid while most end within milliseconds. A cancelled call is noticed
     // within poll_interval.
-    if (cancelled && cancelled()) {
-      return absl::CancelledError(
-          StrCat("Stopped waiting for '", arn, "': the call was cancelled"));
-    }
+    if (cancelled && cancelled()) return Cancelled(arn);
     record = store_.GetExecution(arn);
   }
 }

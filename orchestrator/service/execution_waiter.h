@@ -70,7 +70,8 @@ class ExecutionWaiter final : public CommitObserver {
   // with that step's status, output, error, cause and stop_time (version
   // and redrive fields as read then). kDeadlineExceeded
   // when `timeout` passes first; kCancelled once `cancelled` (checked
-  // whenever poll_interval passes without a close; may be empty) returns true; the store's errors
+  // whenever poll_interval passes without a close, and when the timeout
+  // passes; may be empty) returns true; the store's errors
   // as they come (kNotFound: no such execution).
   absl::StatusOr<persistence::ExecutionRecord> WaitUntilClosed(
       std::string_view execution_arn, absl::Duration timeout,

@@ -1,6 +1,7 @@
 #include "persistence/postgres/commit_batcher.h"
 
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -53,7 +54,10 @@ CommitBatcher::Result CommitBatcher::Commit(const StepUpdate& update, int64_t ex
     {
       std::unique_lock<std::mutex> lock(self.mu);
       self.cv.wait(lock, [&self] { return self.result.has_value() || self.lead; });
-      if (self.result.has_value()) return *std::move(self.result);
+      if (self.result.has_value()) {
+        if (self.announce_error) std::rethrow_exception(self.announce_error);
+        return *std::move(self.result);
+      }
     }
     // Promoted: lead everything queued behind it by now.
     std::lock_guard<std::mutex> lock(mu_);
@@ -61,6 +65,7 @@ CommitBatcher::Result CommitBatcher::Commit(const StepUpdate& update, int64_t ex
     PromoteNext();  // More queued than one batch takes, and a slot free.
   }
   Run(batch, &self);
+  if (self.announce_error) std::rethrow_exception(self.announce_error);
   return *std::move(self.result);
 }
 
@@ -86,10 +91,17 @@ void CommitBatcher::Run(std::vector<Request*>& batch, Request* self) {
   }
   // Each step's first post-commit work (StepUpdate::on_committed) runs here,
   // back to back, rather than on each caller's thread as it gets scheduled.
+  // One that throws must not leave the others' callers waiting: its
+  // exception goes to its own caller, who is woken like the rest.
   if (batch.size() > 1) {
     for (size_t i = 0; i < batch.size(); ++i) {
       const StepUpdate& update = *batch[i]->step.update;
-      if (results[i].ok() && update.on_committed) update.on_committed(*results[i]);
+      if (!results[i].ok() || !update.on_committed) continue;
+      try {
+        update.on_committed(*results[i]);
+      } catch (...) {
+        batch[i]->announce_error = std::current_exception();
+      }
     }
   }
   for (size_t i = 0; i < batch.size(); ++i) {

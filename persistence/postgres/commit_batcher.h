@@ -17,7 +17,8 @@
 // batches then lock execution rows in one order and cannot deadlock on them.
 // After a batch of several commits, its leader calls each committed step's
 // StepUpdate::on_committed (in batch order, on its own thread) before waking
-// that step's caller.
+// that step's caller; an exception it throws is rethrown from that caller's
+// Commit, after every caller of the batch has been woken.
 // Thread-safe; pure (no database): PostgresStore supplies the runner.
 #ifndef STEPWISE_PERSISTENCE_POSTGRES_COMMIT_BATCHER_H_
 #define STEPWISE_PERSISTENCE_POSTGRES_COMMIT_BATCHER_H_
@@ -25,6 +26,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -75,6 +77,9 @@ class CommitBatcher {
     std::condition_variable cv;
     bool lead = false;             // Guarded by mu: taken off the queue to lead a batch.
     std::optional<Result> result;  // Guarded by mu: set once, by its leader.
+    // Set with result when the step's on_committed threw on the leader's
+    // thread: rethrown on the caller's own, as if it had run there.
+    std::exception_ptr announce_error;
   };
 
   // Takes `leader` and up to max_batch - 1 queued callers after it; mu_ held.

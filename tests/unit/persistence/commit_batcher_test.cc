@@ -6,10 +6,12 @@
 #include "persistence/postgres/commit_batcher.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -254,6 +256,46 @@ TEST(CommitBatcherTest, TheLeaderAnnouncesTheCommittedStepsOfABatch) {
   // Both on one thread: the leader's, one of the three callers'.
   EXPECT_EQ(announced[0].thread, announced[1].thread);
   EXPECT_NE(std::find(caller_ids.begin(), caller_ids.end(), announced[0].thread), caller_ids.end());
+}
+
+// A hook that throws on the leader's thread: its exception reaches its own
+// caller, and every other caller of the batch still gets its result.
+TEST(CommitBatcherTest, AnAnnouncementThatThrowsReachesItsOwnCallerOnly) {
+  FakeRunner runner;
+  CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32},
+                        [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
+  runner.Hold();
+  std::thread first([&] {
+    StepUpdate update = Update("first");
+    EXPECT_TRUE(batcher.Commit(update, 0).ok());
+  });
+  runner.AwaitRunning(1);
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  std::atomic<int> thrown{0};
+  const std::vector<std::string> arns = {"c", "b", "a"};
+  for (int i = 0; i < 3; ++i) {
+    callers.emplace_back([&, i] {
+      StepUpdate update = Update(arns[i]);
+      update.on_committed = [arn = arns[i]](int64_t) {
+        if (arn == "b") throw std::runtime_error("observer failed");
+      };
+      try {
+        if (batcher.Commit(update, 0).ok()) ++ok;
+      } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "observer failed");
+        EXPECT_EQ(arns[i], "b");
+        ++thrown;
+      }
+    });
+    EXPECT_TRUE(Eventually([&] { return batcher.queued() == i + 1; }));
+  }
+  runner.Release();
+  first.join();
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(thrown, 1);
+  EXPECT_THAT(runner.batches(), ElementsAre(ElementsAre("first"), ElementsAre("a", "b", "c")));
 }
 
 TEST(CommitBatcherTest, ARunnerWithTheWrongNumberOfResultsFailsEveryStep) {

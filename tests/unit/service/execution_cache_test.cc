@@ -509,8 +509,9 @@ TEST_F(ExecutorCacheTest, DeletedExpressMachineRunsOnFromTheCache) {
   EXPECT_EQ(Execution(arn).status, ExecutionStatus::kSucceeded);
 }
 
-// Announces each commit itself (StepUpdate::on_committed), as CommitBatcher's
-// leader does for the steps of a batch, before the committing caller returns.
+// Announces each commit itself (StepUpdate::on_committed) on another thread,
+// as CommitBatcher's leader does for the steps of a batch, before the
+// committing caller returns.
 class AnnouncingStore final : public stepwise::testing::ForwardingStore {
  public:
   explicit AnnouncingStore(persistence::ExecutionStore& inner) : ForwardingStore(inner) {}
@@ -520,7 +521,8 @@ class AnnouncingStore final : public stepwise::testing::ForwardingStore {
     if (!update.on_committed) {
       ++without_hook;
     } else if (version.ok()) {
-      update.on_committed(*version);
+      std::thread leader([&] { update.on_committed(*version); });
+      leader.join();
     }
     return version;
   }

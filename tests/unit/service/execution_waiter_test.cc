@@ -208,6 +208,10 @@ TEST_F(ExecutionWaiterTest, StopsWhenCancelled) {
               StatusIs(absl::StatusCode::kCancelled));
   EXPECT_EQ(checks, 3);
   EXPECT_EQ(waiter.waiting(), 0);
+  // Out of time and gone: told it was cancelled (its execution may run on),
+  // not that time ran out.
+  EXPECT_THAT(waiter.WaitUntilClosed(arn, absl::ZeroDuration(), [] { return true; }),
+              StatusIs(absl::StatusCode::kCancelled));
 }
 
 }  // namespace
