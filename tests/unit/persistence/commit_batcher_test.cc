@@ -96,6 +96,19 @@ StepUpdate Update(std::string arn) {
   return update;
 }
 
+// Holds the runner and has a step "first" (version 1) run on a thread of its
+// own, filling a batcher's only slot: the callers after it queue. Join the
+// thread after runner.Release().
+std::thread OccupyTheOnlySlot(FakeRunner& runner, CommitBatcher& batcher) {
+  runner.Hold();
+  std::thread first([&batcher] {
+    StepUpdate update = Update("first");
+    EXPECT_EQ(batcher.Commit(update, 0).value(), 1);
+  });
+  runner.AwaitRunning(1);
+  return first;
+}
+
 // Commits each of `arns` (expected version i for the i-th) on its own thread,
 // one after another only once the previous one is queued.
 class Callers {
@@ -137,12 +150,7 @@ TEST(CommitBatcherTest, CallersQueuedDuringABatchShareTheNextInArnOrder) {
   FakeRunner runner;
   CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32},
                         [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
-  runner.Hold();
-  std::thread first([&] {
-    StepUpdate update = Update("first");
-    EXPECT_EQ(batcher.Commit(update, 0).value(), 1);
-  });
-  runner.AwaitRunning(1);
+  std::thread first = OccupyTheOnlySlot(runner, batcher);
   Callers callers(batcher, {"d", "b", "bad-c", "a"});
   runner.Release();
   first.join();
@@ -161,12 +169,7 @@ TEST(CommitBatcherTest, ABatchTakesAtMostMaxBatchOldestFirst) {
   FakeRunner runner;
   CommitBatcher batcher({.max_in_flight = 1, .max_batch = 2},
                         [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
-  runner.Hold();
-  std::thread first([&] {
-    StepUpdate update = Update("first");
-    EXPECT_TRUE(batcher.Commit(update, 0).ok());
-  });
-  runner.AwaitRunning(1);
+  std::thread first = OccupyTheOnlySlot(runner, batcher);
   Callers callers(batcher, {"e", "d", "c", "b", "a"});
   runner.Release();
   first.join();
@@ -264,12 +267,7 @@ TEST(CommitBatcherTest, AnAnnouncementThatThrowsReachesItsOwnCallerOnly) {
   FakeRunner runner;
   CommitBatcher batcher({.max_in_flight = 1, .max_batch = 32},
                         [&](const std::vector<StepCommit>& s) { return runner.Run(s); });
-  runner.Hold();
-  std::thread first([&] {
-    StepUpdate update = Update("first");
-    EXPECT_TRUE(batcher.Commit(update, 0).ok());
-  });
-  runner.AwaitRunning(1);
+  std::thread first = OccupyTheOnlySlot(runner, batcher);
   std::vector<std::thread> callers;
   std::atomic<int> ok{0};
   std::atomic<int> thrown{0};
