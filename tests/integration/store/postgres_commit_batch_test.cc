@@ -3,6 +3,7 @@
 // its own, with the status and message CommitStep gives alone, and a refused
 // step writes nothing while the others of its batch commit. Concurrent
 // CommitStep calls on a one-connection store are batched and all land.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -106,7 +107,9 @@ TEST_F(PostgresCommitBatchTest, EachStepOfABatchCommitsOrFailsAlone) {
 }
 
 // Concurrent steps of many executions on one connection: the ones that wait
-// for it share transactions; every step lands once, at its version.
+// for it share transactions; every step lands once, at its version, and a
+// batch's leader announces each of its steps (StepUpdate::on_committed) at
+// most once, with that version, before the step's own CommitStep returns.
 TEST_F(PostgresCommitBatchTest, ConcurrentStepsOnOneConnectionAllLand) {
   std::unique_ptr<PostgresStore> store =
       Connect(/*apply_migrations=*/true, /*max_connections=*/1, /*max_commit_batch=*/32);
@@ -115,18 +118,33 @@ TEST_F(PostgresCommitBatchTest, ConcurrentStepsOnOneConnectionAllLand) {
   constexpr int kSteps = 5;
   std::vector<std::string> arns;
   for (int i = 0; i < kExecutions; ++i) arns.push_back(StartWithTask(*store, StrCat("e", i)));
+  std::atomic<int> announced{0};
   std::vector<std::thread> threads;
   for (const std::string& arn : arns) {
-    threads.emplace_back([&store, arn] {
+    threads.emplace_back([&store, &announced, arn] {
       for (int step = 0; step < kSteps; ++step) {
         StepUpdate update = MakeStep(arn, 2 + step, 2 + step);
+        std::atomic<int> calls{0};
+        std::atomic<int64_t> announced_version{0};
+        update.on_committed = [&](int64_t version) {
+          ++calls;
+          announced_version = version;
+        };
         absl::StatusOr<int64_t> version = store->CommitStep(update, 1 + step);
         ASSERT_THAT(version, IsOk());
         EXPECT_EQ(*version, 2 + step);
+        EXPECT_LE(calls, 1);
+        if (calls == 1) {
+          EXPECT_EQ(announced_version, *version);
+          ++announced;
+        }
       }
     });
   }
   for (std::thread& t : threads) t.join();
+  // 12 threads on one connection: steps queue behind each commit, and
+  // batches of several form.
+  EXPECT_GT(announced, 0);
   for (const std::string& arn : arns) {
     absl::StatusOr<ExecutionRecord> execution = store->GetExecution(arn);
     ASSERT_THAT(execution, IsOk());
