@@ -24,21 +24,35 @@ std::string PollKeys::Next() { return StrCat(prefix_, static_cast<unsigned long 
 
 void SendWithdrawPolls(v1::Worker::Stub& stub, const std::vector<std::string>& keys,
                        std::function<void(const grpc::Status&)> done) {
+  // Runs `done` when destroyed. Declared first in Call, so destroyed last:
+  // after the ClientContext, which holds a reference to the channel. Were
+  // `done` to run before it, its caller could destroy its channel meanwhile,
+  // and the ClientContext would then drop the channel's last reference on
+  // the gRPC thread running this callback; that releases gRPC's shared
+  // callback completion queue, whose release joins the very thread doing
+  // it and frees the queue under it (a double free, seen in the SDK tests).
+  struct Finally {
+    std::function<void(const grpc::Status&)> done;
+    grpc::Status status = grpc::Status(grpc::StatusCode::INTERNAL, "the call never completed");
+    ~Finally() {
+      if (done) done(status);
+    }
+  };
   // Lives until the call completes: the callback owns it.
   struct Call {
+    Finally finally;
     grpc::ClientContext rpc;
     v1::WithdrawPollsRequest request;
     v1::WithdrawPollsResponse response;
-    std::function<void(const grpc::Status&)> done;
   };
   auto call = std::make_shared<Call>();
+  call->finally.done = std::move(done);
   call->rpc.set_deadline(absl::ToChronoTime(absl::Now() + kWithdrawTimeout));
   for (const std::string& key : keys) call->request.add_poll_keys(key);
-  call->done = std::move(done);
   Call& ref = *call;
   stub.async()->WithdrawPolls(
       &ref.rpc, &ref.request, &ref.response,
-      [call = std::move(call)](grpc::Status status) { call->done(status); });
+      [call = std::move(call)](grpc::Status status) { call->finally.status = std::move(status); });
 }
 
 }  // namespace stepwise::worker::internal

@@ -40,7 +40,9 @@ class PollKeys {
 inline constexpr absl::Duration kWithdrawTimeout = absl::Seconds(2);
 
 // Sends WithdrawPolls for `keys` without blocking; `done` runs once, on a
-// gRPC thread, with the call's status.
+// gRPC thread, with the call's status, after the call's ClientContext (and
+// with it the call's reference to the channel) is gone: once `done` ran, the
+// caller may destroy the channel.
 void SendWithdrawPolls(v1::Worker::Stub& stub, const std::vector<std::string>& keys,
                        std::function<void(const grpc::Status&)> done);
 
